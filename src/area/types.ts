@@ -1,0 +1,31 @@
+import type { AreaSpec } from "../plan/schema.js";
+
+/**
+ * A treatment area (SPEC §4.2) in mm, y up. Inside tests follow the even-odd rule with
+ * left-closed spans, so `contains` and `spans` always agree.
+ */
+export interface Area {
+  readonly shape: AreaSpec["shape"];
+  /** Bounding box, mm. Rasters cover exactly this box (SPEC §4.1). */
+  readonly minX: number;
+  readonly minY: number;
+  readonly maxX: number;
+  readonly maxY: number;
+  /** Treated area, mm². */
+  readonly areaMm2: number;
+  /** Most values `spans` can write for one y (size the `out` buffer with it). */
+  readonly maxSpanValues: number;
+  /** Is the point (mm) inside the area? */
+  contains(xMm: number, yMm: number): boolean;
+  /**
+   * Writes the inside intervals at height `yMm` into `out` as sorted pairs
+   * `[x0, x1, x2, x3, ...]` (inside = x0 ≤ x < x1, ...) and returns how many values it wrote.
+   */
+  spans(yMm: number, out: Float64Array): number;
+  /** The boundary as polylines `[x0, y0, x1, y1, ...]` (mm), closed rings repeat no point. */
+  outline(): Float64Array[];
+  /** True when `outline()` polylines are closed rings (false: open segments, e.g. a mask's pixel edges). */
+  readonly outlineClosed: boolean;
+  /** A self-contained description (no file paths): a scan file carries it. */
+  toSpec(): AreaSpec;
+}

@@ -1,0 +1,131 @@
+/**
+ * Reading a plan: from a file or a named preset, with CLI overrides (SPEC §4.1, §6) applied
+ * to the raw JSON before validation, and the laser preset name resolved to its parameters.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { PlanError } from "../errors.js";
+import { laserPreset, planNames, planPresetPath } from "./presets.js";
+import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
+
+/** Keys that set the pattern density: giving one removes the others (SPEC §4.1). */
+const DENSITY_KEYS = ["pattern.coverage", "pattern.pitchUm", "pattern.densityPerCm2"];
+/** Keys that set the pulse energy: giving one removes the other. */
+const ENERGY_KEYS = ["pulse.energyMj", "pulse.fluenceJcm2"];
+
+/** A plan as loaded: resolved (laser inline, defaults filled) plus where it came from. */
+export interface LoadedPlan {
+  plan: ResolvedPlan;
+  /** Folder that relative paths in the plan resolve against. */
+  baseDir: string;
+}
+
+/** Set `obj[a][b]... = value` for a dotted key, creating objects on the way. */
+export function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split(".");
+  let o = obj;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const k = keys[i];
+    const next = o[k];
+    if (typeof next !== "object" || next === null || Array.isArray(next)) {
+      if (k === "laser" && typeof next === "string") o[k] = { ...laserPreset(next) };
+      else o[k] = {};
+    }
+    o = o[k] as Record<string, unknown>;
+  }
+  o[keys[keys.length - 1]] = value;
+}
+
+/** Read a dotted key from an object. */
+export function getPath(obj: unknown, dotted: string): unknown {
+  let o = obj;
+  for (const k of dotted.split(".")) o = (o as Record<string, unknown> | undefined)?.[k];
+  return o;
+}
+
+/**
+ * Apply overrides (dotted plan keys → values) to a raw plan object, in place. Setting one
+ * density (or energy) key removes its alternatives so the plan keeps exactly one.
+ */
+export function applyOverrides(raw: Record<string, unknown>, overrides: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    for (const group of [DENSITY_KEYS, ENERGY_KEYS]) {
+      if (!group.includes(key)) continue;
+      for (const other of group) {
+        if (other === key) continue;
+        const [a, b] = other.split(".");
+        const parent = raw[a] as Record<string, unknown> | undefined;
+        if (parent && typeof parent === "object") delete parent[b];
+      }
+    }
+    setPath(raw, key, value);
+  }
+}
+
+/** Read a JSON file, turning every failure into a PlanError naming `field`. */
+export function readJsonFile(path: string, field: string): unknown {
+  if (!existsSync(path)) throw new PlanError(field, path, "the file does not exist");
+  if (statSync(path).isDirectory()) throw new PlanError(field, path, "allowed: a JSON file, not a folder");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new PlanError(
+      field,
+      path,
+      `the file cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new PlanError(field, path, `not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Resolve the laser: a preset name becomes the preset's parameters. */
+export function resolveLaser(laser: Plan["laser"]): Laser {
+  return typeof laser === "string" ? laserPreset(laser) : laser;
+}
+
+/** Validate a raw plan object, apply overrides and resolve the laser and relative paths. */
+export function resolvePlan(
+  raw: unknown,
+  baseDir: string,
+  overrides: Record<string, unknown> = {},
+): ResolvedPlan {
+  const copy = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? structuredClone(raw) : raw;
+  if (copy && typeof copy === "object" && !Array.isArray(copy))
+    applyOverrides(copy as Record<string, unknown>, overrides);
+  const plan = parsePlan(copy);
+  const area = plan.area;
+  if (
+    (area.shape === "geojson" || area.shape === "mask") &&
+    area.path !== undefined &&
+    !isAbsolute(area.path)
+  )
+    area.path = resolve(baseDir, area.path);
+  return { ...plan, laser: resolveLaser(plan.laser) };
+}
+
+/**
+ * Load a plan from a file path or a named preset (`patterns/<name>.json`), apply CLI
+ * overrides and resolve it.
+ */
+export function loadPlan(pathOrName: string, overrides: Record<string, unknown> = {}): LoadedPlan {
+  let path = pathOrName;
+  if (!existsSync(path)) {
+    const preset = planPresetPath(pathOrName);
+    if (!preset)
+      throw new PlanError(
+        "plan",
+        pathOrName,
+        `no such file, and no named plan of that name (named plans: ${planNames().join(", ") || "none"})`,
+      );
+    path = preset;
+  }
+  const raw = readJsonFile(path, "plan");
+  const baseDir = dirname(resolve(path));
+  return { plan: resolvePlan(raw, baseDir, overrides), baseDir };
+}
