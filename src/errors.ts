@@ -25,7 +25,11 @@ export class PlanError extends Error {
   readonly allowed: string;
 
   constructor(field: string, value: unknown, allowed: string) {
-    super(`${field}: ${describeValue(value)} is not allowed; ${allowed}`);
+    super(
+      value === undefined
+        ? `${field}: missing; ${allowed}`
+        : `${field}: ${describeValue(value)} is not allowed; ${allowed}`,
+    );
     this.name = "PlanError";
     this.field = field;
     this.value = value;

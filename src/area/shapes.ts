@@ -32,11 +32,11 @@ export class RectArea implements Area {
   }
 
   contains(x: number, y: number): boolean {
-    return x >= this.minX && x < this.maxX && y >= this.minY && y < this.maxY;
+    return x > this.minX && x < this.maxX && y > this.minY && y < this.maxY;
   }
 
   spans(y: number, out: Float64Array): number {
-    if (y < this.minY || y >= this.maxY) return 0;
+    if (y <= this.minY || y >= this.maxY) return 0;
     out[0] = this.minX;
     out[1] = this.maxX;
     return 2;

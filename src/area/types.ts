@@ -1,8 +1,9 @@
 import type { AreaSpec } from "../plan/schema.js";
 
 /**
- * A treatment area (SPEC §4.2) in mm, y up. Inside tests follow the even-odd rule with
- * left-closed spans, so `contains` and `spans` always agree.
+ * A treatment area (SPEC §4.2) in mm, y up. Inside tests follow the even-odd rule and agree
+ * with `spans` everywhere but on the boundary itself (a spot centred exactly on an edge may
+ * count either way; lattices place none there).
  */
 export interface Area {
   readonly shape: AreaSpec["shape"];

@@ -96,7 +96,8 @@ export function regularLattice(area: Area, steps: LatticeSteps, m: mat2d, out: S
         const b = spans[s + 1];
         let i = Math.ceil((a - base) / dx - 0.5);
         let x = base + dx * (i + 0.5);
-        if (x < a) x = base + dx * (++i + 0.5);
+        // Strictly inside at the left end: a spot centred on the edge is not in the area (as refsim.c).
+        if (x <= a) x = base + dx * (++i + 0.5);
         for (; x < b; x = base + dx * (++i + 0.5)) out.push(x, y, r, i);
       }
     }

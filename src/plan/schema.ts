@@ -316,7 +316,12 @@ function issueToError(issue: Issue, input: unknown, root: AnySchema, prefix: str
           value,
           `this laserscan reads version ${PLAN_VERSION}; the file is from a newer version, upgrade laserscan`,
         );
-      return new PlanError(fieldName(path, prefix), value, oneOf(value, issue.values.map(String)));
+      const allowed = oneOf(value, issue.values.map(String));
+      return new PlanError(
+        fieldName(path, prefix),
+        value,
+        value === undefined ? allowed.replace("allowed", "required") : allowed,
+      );
     }
     case "invalid_union": {
       if (path.at(-1) === "area" || (issue as { discriminator?: string }).discriminator === "shape") {
