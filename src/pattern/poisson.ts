@@ -13,6 +13,8 @@ const CANDIDATES = 8;
 const EPSILON = 1e-7;
 /** Hex packing bounds points per area: 2/(√3 r²) < 1.155/r². */
 const PACKING_BOUND = 1.16;
+/** Coordinate of an empty grid cell: so far away that no distance test passes. */
+const EMPTY = 1e150;
 
 /** Points of a maximal Poisson-disk set over the area's bounding box (min distance `rMm`). */
 export interface PoissonPoints {
@@ -45,7 +47,10 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   const gh = Math.max(1, Math.ceil(h / cell));
   // Grid padded by 2 cells on every side, so neighbour lookups need no bounds checks.
   const gp = gw + 4;
-  const grid = new Int32Array(gp * (gh + 4)).fill(-1);
+  // Each cell stores its point's coordinates (far away when empty): a neighbour check reads
+  // only the grid, contiguous per row, instead of chasing point indices across memory.
+  const gridX = new Float64Array(gp * (gh + 4)).fill(EMPTY);
+  const gridY = new Float64Array(gp * (gh + 4)).fill(EMPTY);
   const offsets = neighbourOffsets(gp);
   const nOff = offsets.length;
   const cap = Math.ceil((PACKING_BOUND * (w + rMm) * (h + rMm)) / (rMm * rMm)) + 16;
@@ -68,8 +73,10 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   const sy = y0 + h * rand();
   px[0] = sx;
   py[0] = sy;
-  grid[(Math.min(gh - 1, ((sy - y0) / cell) | 0) + 2) * gp + Math.min(gw - 1, ((sx - x0) / cell) | 0) + 2] =
-    0;
+  const g0 =
+    (Math.min(gh - 1, ((sy - y0) / cell) | 0) + 2) * gp + Math.min(gw - 1, ((sx - x0) / cell) | 0) + 2;
+  gridX[g0] = sx;
+  gridY[g0] = sy;
   active[nActive++] = n++;
   while (nActive > 0 && n < cap) {
     const slot = (rand() * nActive) | 0;
@@ -89,10 +96,9 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
       // Nearest cells first: most candidates are rejected by a close neighbour.
       let ok = true;
       for (let k = 0; k < nOff; k++) {
-        const q = grid[g + offsets[k]];
-        if (q < 0) continue;
-        const dx = px[q] - cx;
-        const dy = py[q] - cy;
+        const o = g + offsets[k];
+        const dx = gridX[o] - cx;
+        const dy = gridY[o] - cy;
         if (dx * dx + dy * dy < r2) {
           ok = false;
           break;
@@ -101,7 +107,8 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
       if (ok) {
         px[n] = cx;
         py[n] = cy;
-        grid[g] = n;
+        gridX[g] = cx;
+        gridY[g] = cy;
         active[nActive++] = n++;
         placed = true;
         break;
