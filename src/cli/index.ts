@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { register as registerPresets } from "./commands/presets.js";
+import { register as registerScan } from "./commands/scan.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
   registerPresets(program);
+  registerScan(program);
   registerValidate(program);
   return program;
 }

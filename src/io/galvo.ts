@@ -1,0 +1,118 @@
+/**
+ * A plain command list for a point-and-shoot galvo controller (SPEC §5, issue 3). A driver
+ * translates it line by line; replaying it with the header's speeds reproduces the scan's
+ * `tMs` (SPEC §3.5). The format is documented in the file's own header:
+ *
+ * ```
+ * # laserscan galvo list 1
+ * # ... header lines: units, field, speeds, delays, counts ...
+ * stamp 0 10.0000 10.0000     move the field centre to (x, y) mm, area coordinates
+ * jump -3.2500 1.1000         beam to (x, y) relative to the field centre (mm, or bits)
+ * wait 412.500                idle, µs (stamp move, or waiting for the laser's rep rate)
+ * fire 1 500                  fire n pulses of pulseUs µs at the rep rate
+ * ```
+ */
+import { PlanError } from "../errors.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import type { Scan } from "../sequence/index.js";
+
+export const GALVO_FORMAT_VERSION = 1;
+/** Centre code of a 16-bit scanner axis. */
+const CENTRE_BITS = 0x8000;
+/** Largest offset from the centre code that fits 16 bits. */
+const MAX_OFFSET_BITS = 0x7fff;
+/** Lines per string chunk handed to the writer. */
+const LINES_PER_CHUNK = 65536;
+
+/** Trim a fixed-decimals number ("412.500" → "412.5", "-0.000" → "0"). */
+function fixed(v: number, decimals: number): string {
+  let s = v.toFixed(decimals);
+  if (s.includes(".")) s = s.replace(/0+$/, "").replace(/\.$/, "");
+  return s === "-0" ? "0" : s;
+}
+
+/**
+ * The galvo list as text chunks. `bitsPerMm` switches `jump` coordinates from mm (4 decimals)
+ * to 16-bit scanner units centred at 0x8000.
+ */
+export function galvoListChunks(plan: ResolvedPlan, scan: Scan, bitsPerMm?: number): string[] {
+  const sc = plan.scanner;
+  const halfField = Math.max(sc.fieldMm[0], sc.fieldMm[1]) / 2;
+  if (bitsPerMm !== undefined) {
+    const most = MAX_OFFSET_BITS / halfField;
+    if (!(bitsPerMm > 0) || bitsPerMm > most)
+      throw new PlanError(
+        "--bits-per-mm",
+        bitsPerMm,
+        `allowed: a number > 0 and ≤ ${+most.toFixed(3)}, so half the ${halfField * 2} mm field fits 16 bits`,
+      );
+  }
+  const periodUs = 1e6 / sc.repRateHz;
+  const head = [
+    `# laserscan galvo list ${GALVO_FORMAT_VERSION}`,
+    "# Output of an engineering and research tool, not a medical device program.",
+    `# plan: ${plan.name}`,
+    bitsPerMm === undefined
+      ? "# positions: jump x y in mm (4 decimals) relative to the current field centre, x right, y up"
+      : `# positions: jump x y in 16-bit scanner units, ${CENTRE_BITS} (0x8000) = field centre, ${bitsPerMm} units per mm, x right, y up`,
+    "# stamp i x y: move the field centre (handpiece or stage) to (x, y) mm in area coordinates",
+    "# times: µs; wait us = idle (stamp move, or the laser's rep-rate limit); fire n us = n pulses of us µs at the rep rate",
+    "# a jump takes distance / jump-speed + jump-delay; the beam starts each stamp at the field centre",
+    `# field-mm: ${sc.fieldMm[0]} ${sc.fieldMm[1]}`,
+    `# jump-speed-mm-s: ${sc.jumpSpeedMmS}`,
+    `# jump-delay-us: ${sc.jumpDelayUs}`,
+    `# pulse-us: ${sc.pulseUs}`,
+    `# rep-rate-hz: ${sc.repRateHz}`,
+    `# stamp-move-ms: ${sc.stampMoveMs}`,
+    `# spots: ${scan.xMm.length}`,
+    `# stamps: ${scan.stamps.length}`,
+    `# treatment-ms: ${fixed(scan.treatmentMs, 6)}`,
+  ];
+  const chunks: string[] = [`${head.join("\n")}\n`];
+  let lines: string[] = [];
+  const flush = (): void => {
+    chunks.push(`${lines.join("\n")}\n`);
+    lines = [];
+  };
+  const msPerMm = 1000 / sc.jumpSpeedMmS;
+  const n = scan.xMm.length;
+  let current = -1;
+  let cx = 0;
+  let cy = 0;
+  let px = 0;
+  let py = 0;
+  let end = 0;
+  for (let i = 0; i < n; i++) {
+    const s = scan.stamp[i];
+    if (s !== current) {
+      if (current >= 0) {
+        lines.push(`wait ${fixed(sc.stampMoveMs * 1000, 3)}`);
+        end += sc.stampMoveMs;
+      }
+      current = s;
+      [cx, cy] = scan.stamps[s].centreMm;
+      lines.push(`stamp ${s} ${fixed(cx, 4)} ${fixed(cy, 4)}`);
+      px = cx;
+      py = cy;
+    }
+    const x = scan.xMm[i];
+    const y = scan.yMm[i];
+    const dx = x - px;
+    const dy = y - py;
+    const arrive = end + Math.sqrt(dx * dx + dy * dy) * msPerMm + sc.jumpDelayUs / 1000;
+    if (bitsPerMm === undefined) lines.push(`jump ${fixed(x - cx, 4)} ${fixed(y - cy, 4)}`);
+    else
+      lines.push(
+        `jump ${CENTRE_BITS + Math.round((x - cx) * bitsPerMm)} ${CENTRE_BITS + Math.round((y - cy) * bitsPerMm)}`,
+      );
+    const waitUs = (scan.tMs[i] - arrive) * 1000;
+    if (waitUs >= 0.0005) lines.push(`wait ${fixed(waitUs, 3)}`);
+    lines.push(`fire ${scan.pulses[i]} ${sc.pulseUs}`);
+    end = scan.tMs[i] + ((scan.pulses[i] - 1) * periodUs + sc.pulseUs) / 1000;
+    px = x;
+    py = y;
+    if (lines.length >= LINES_PER_CHUNK) flush();
+  }
+  if (lines.length > 0) flush();
+  return chunks;
+}

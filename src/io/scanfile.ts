@@ -1,0 +1,252 @@
+/**
+ * The canonical scan file (SPEC §5): the resolved plan (laser inline, area self-contained, no
+ * file paths), seeds, stats, stamps and the spots in firing order as columnar arrays. The same
+ * plan and seed give the same bytes on any machine: positions are rounded to 1e-6 mm and times
+ * to 1e-6 ms before printing, and numbers print as ECMAScript's shortest round-trip decimal.
+ */
+import { createArea } from "../area/index.js";
+import type { Area } from "../area/types.js";
+import { PlanError } from "../errors.js";
+import type { Spots } from "../pattern/types.js";
+import { derive } from "../plan/derived.js";
+import { readJsonFile, resolveLaser } from "../plan/load.js";
+import { parsePlan, type ResolvedPlan } from "../plan/schema.js";
+import { heatIndex, heatStats, KAPPA_MM2_PER_S, type Scan, type StampInfo } from "../sequence/index.js";
+
+export const SCAN_FORMAT = "laserscan-scan";
+export const SCAN_VERSION = 1;
+/** Positions are written rounded to this, mm. */
+export const POSITION_RESOLUTION_MM = 1e-6;
+/** Times are written rounded to this, ms. */
+export const TIME_RESOLUTION_MS = 1e-6;
+/** Dimensionless stats (coverage, heat) are written rounded to this. */
+const RATIO_RESOLUTION = 1e-9;
+
+/** Summary of a scan (SPEC §5 `stats`; `laserscan scan --json` prints it). */
+export interface ScanStats {
+  spots: number;
+  areaMm2: number;
+  densityPerCm2: number;
+  /** Achieved: spots · πw² / area. */
+  coverage: number;
+  stamps: number;
+  treatmentMs: number;
+  pathLengthMm: number;
+  heat: { max: number; p95: number; mean: number };
+  warnings: string[];
+}
+
+/** Round to a multiple of `step` (1e-6 → six decimals), giving −0 as 0. */
+export function roundTo(v: number, step: number): number {
+  const inv = Math.round(1 / step);
+  const r = Math.round(v * inv) / inv;
+  return r === 0 ? 0 : r;
+}
+
+const mm = (v: number): number => roundTo(v, POSITION_RESOLUTION_MM);
+const ms = (v: number): number => roundTo(v, TIME_RESOLUTION_MS);
+const ratio = (v: number): number => roundTo(v, RATIO_RESOLUTION);
+
+/** The stats of a scan of `spots` over `area` (rounded as they are written). */
+export function scanStats(plan: ResolvedPlan, area: Area, scan: Scan): ScanStats {
+  const n = scan.xMm.length;
+  const radiusMm = plan.spot.diameterUm / 2000;
+  return {
+    spots: n,
+    areaMm2: mm(area.areaMm2),
+    densityPerCm2: roundTo((n / area.areaMm2) * 100, 1e-6),
+    coverage: ratio((n * Math.PI * radiusMm * radiusMm) / area.areaMm2),
+    stamps: scan.stamps.length,
+    treatmentMs: ms(scan.treatmentMs),
+    pathLengthMm: mm(scan.pathLengthMm),
+    heat: { max: ratio(scan.heat.max), p95: ratio(scan.heat.p95), mean: ratio(scan.heat.mean) },
+    warnings: [...scan.warnings],
+  };
+}
+
+function numberList(values: ArrayLike<number>, round: (v: number) => number): string {
+  const n = values.length;
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i++) parts[i] = String(round(values[i]));
+  return `[${parts.join(",")}]`;
+}
+
+const isPrimitive = (v: unknown): boolean => v === null || typeof v !== "object";
+
+/** JSON with two-space indents, where arrays of primitives and small flat objects stay on one line. */
+function canonical(value: unknown, indent: string): string {
+  if (isPrimitive(value)) return JSON.stringify(value) ?? "null";
+  if (Array.isArray(value)) {
+    if (value.every(isPrimitive)) return JSON.stringify(value);
+    const inner = `${indent}  `;
+    return `[\n${value.map((v) => inner + canonical(v, inner)).join(",\n")}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  const flat = entries.every(([, v]) => isPrimitive(v) || (Array.isArray(v) && v.every(isPrimitive)));
+  if (flat) {
+    const one = JSON.stringify(Object.fromEntries(entries));
+    if (one.length <= 100) return one;
+  }
+  if (entries.length === 0) return "{}";
+  const inner = `${indent}  `;
+  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${canonical(v, inner)}`).join(",\n")}\n${indent}}`;
+}
+
+/** The plan as a scan file carries it: resolved, defaults filled, laser inline, area self-contained. */
+export function scanPlan(plan: ResolvedPlan, area: Area): ResolvedPlan {
+  return { ...plan, area: area.toSpec() };
+}
+
+/**
+ * The canonical scan file bytes (SPEC §5). `withHeat` adds the per-spot heat index as
+ * `spots.heat`.
+ */
+export function scanFileJson(
+  plan: ResolvedPlan,
+  area: Area,
+  scan: Scan,
+  stats: ScanStats,
+  withHeat = false,
+): string {
+  const head = canonical(
+    {
+      format: SCAN_FORMAT,
+      version: SCAN_VERSION,
+      units: {
+        length: "mm",
+        time: "ms",
+        positionResolutionMm: POSITION_RESOLUTION_MM,
+        timeResolutionMs: TIME_RESOLUTION_MS,
+        heat: "heat index (SPEC §3.4): 1 = one earlier pulse on the same spot with no time to cool",
+      },
+      plan: scanPlan(plan, area),
+      seed: { pattern: plan.pattern.seed, sequence: plan.sequence.seed },
+      stats,
+      stamps: scan.stamps.map((s: StampInfo) => ({
+        centreMm: [mm(s.centreMm[0]), mm(s.centreMm[1])],
+        originMm: [mm(s.originMm[0]), mm(s.originMm[1])],
+        spots: s.spots,
+      })),
+    },
+    "",
+  );
+  const columns = [
+    `    "xMm": ${numberList(scan.xMm, mm)}`,
+    `    "yMm": ${numberList(scan.yMm, mm)}`,
+    `    "tMs": ${numberList(scan.tMs, ms)}`,
+    `    "stamp": ${numberList(scan.stamp, (v) => v)}`,
+    `    "pulses": ${numberList(scan.pulses, (v) => v)}`,
+  ];
+  if (withHeat) columns.push(`    "heat": ${numberList(scan.heatPerSpot, ratio)}`);
+  return `${head.slice(0, -2)},\n  "spots": {\n${columns.join(",\n")}\n  }\n}\n`;
+}
+
+/** What `simulate` needs from a scan file: the plan, its area, and the spots in firing order. */
+export interface ScanFile {
+  plan: ResolvedPlan;
+  area: Area;
+  /** The spots in firing order (so `scan.order` is the identity). */
+  spots: Spots;
+  scan: Scan;
+}
+
+function numberArray(
+  doc: Record<string, unknown>,
+  key: string,
+  n: number | undefined,
+  integer: boolean,
+): number[] {
+  const v = doc[key];
+  const field = `spots.${key}`;
+  if (!Array.isArray(v)) throw new PlanError(field, v, "required: an array of numbers");
+  if (n !== undefined && v.length !== n)
+    throw new PlanError(field, `${v.length} entries`, `allowed: ${n} entries`);
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== "number" || !Number.isFinite(x) || (integer && (!Number.isInteger(x) || x < 0)))
+      throw new PlanError(
+        `${field}[${i}]`,
+        x,
+        integer ? "allowed: a whole number ≥ 0" : "allowed: a finite number",
+      );
+  }
+  return v as number[];
+}
+
+/**
+ * Read a scan file written by {@link scanFileJson}. A wrong `format`, a newer `version` or
+ * malformed content is a {@link PlanError}.
+ */
+export function readScanFile(path: string): ScanFile {
+  const doc = readJsonFile(path, "scan") as Record<string, unknown>;
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc))
+    throw new PlanError("scan", path, `allowed: a ${SCAN_FORMAT} JSON object`);
+  if (doc.format !== SCAN_FORMAT) throw new PlanError("format", doc.format, `allowed: "${SCAN_FORMAT}"`);
+  if (typeof doc.version !== "number" || !Number.isInteger(doc.version) || doc.version < 1)
+    throw new PlanError("version", doc.version, `allowed: ${SCAN_VERSION}`);
+  if (doc.version > SCAN_VERSION)
+    throw new PlanError(
+      "version",
+      doc.version,
+      `this file was written by a newer laserscan; this one reads scan files up to version ${SCAN_VERSION}`,
+    );
+  const parsed = parsePlan(doc.plan);
+  const plan: ResolvedPlan = { ...parsed, laser: resolveLaser(parsed.laser) };
+  const area = createArea(plan.area);
+  const cols = doc.spots as Record<string, unknown> | undefined;
+  if (typeof cols !== "object" || cols === null || Array.isArray(cols))
+    throw new PlanError("spots", cols, "required: an object of columns xMm, yMm, tMs, stamp, pulses");
+  const xs = numberArray(cols, "xMm", undefined, false);
+  const n = xs.length;
+  const ys = numberArray(cols, "yMm", n, false);
+  const ts = numberArray(cols, "tMs", n, false);
+  const stampCol = numberArray(cols, "stamp", n, true);
+  const pulseCol = numberArray(cols, "pulses", n, true);
+  const stampList = doc.stamps;
+  if (!Array.isArray(stampList)) throw new PlanError("stamps", stampList, "required: an array of stamps");
+  const stamps: StampInfo[] = stampList.map((s: unknown, i: number) => {
+    const o = s as { centreMm?: unknown; originMm?: unknown; spots?: unknown };
+    const pair = (v: unknown, key: string): [number, number] => {
+      if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === "number" && Number.isFinite(x)))
+        throw new PlanError(`stamps[${i}].${key}`, v, "allowed: [x, y] in mm");
+      return [v[0], v[1]];
+    };
+    return {
+      centreMm: pair(o?.centreMm, "centreMm"),
+      originMm: pair(o?.originMm, "originMm"),
+      spots: typeof o?.spots === "number" ? o.spots : 0,
+      durationMs: 0,
+    };
+  });
+  for (let i = 0; i < n; i++)
+    if (stampCol[i] >= stamps.length)
+      throw new PlanError(`spots.stamp[${i}]`, stampCol[i], `allowed: a stamp index below ${stamps.length}`);
+  const x = Float64Array.from(xs);
+  const y = Float64Array.from(ys);
+  const tMs = Float64Array.from(ts);
+  const pulses = Uint32Array.from(pulseCol);
+  const heatPerSpot = Array.isArray(cols.heat)
+    ? Float64Array.from(numberArray(cols, "heat", n, false))
+    : heatIndex(x, y, tMs, pulses, plan.spot.diameterUm / 2000, KAPPA_MM2_PER_S);
+  const stats = doc.stats as
+    | { treatmentMs?: unknown; pathLengthMm?: unknown; warnings?: unknown }
+    | undefined;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const scan: Scan = {
+    order,
+    xMm: x,
+    yMm: y,
+    tMs,
+    stamp: Uint32Array.from(stampCol),
+    pulses,
+    stamps,
+    treatmentMs: typeof stats?.treatmentMs === "number" ? stats.treatmentMs : 0,
+    pathLengthMm: typeof stats?.pathLengthMm === "number" ? stats.pathLengthMm : 0,
+    heat: heatStats(heatPerSpot),
+    heatPerSpot,
+    warnings: Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [],
+  };
+  const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
+  return { plan, area, spots, scan };
+}

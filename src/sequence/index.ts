@@ -1,0 +1,148 @@
+/**
+ * From a spot pattern to what the galvo executes (SPEC §3.4, §3.5, §4.3): stamps, the firing
+ * order within each stamp, first-pulse times, the jump path and the heat index.
+ */
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import type { Area } from "../area/types.js";
+import type { Spots } from "../pattern/types.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
+import { type OrderContext, orderStamp } from "./orders.js";
+import { buildStamps, crossStampClosePairs } from "./stamps.js";
+import { scanTiming } from "./timing.js";
+
+export { HEAT_CUTOFF, HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
+export { type Order, type OrderContext, orderStamp } from "./orders.js";
+export { buildStamps, crossStampClosePairs, type Stamps } from "./stamps.js";
+export { type ScannerTiming, scanTiming, type Timing } from "./timing.js";
+
+/** One stamp of a scan (SPEC §5 `stamps`). */
+export interface StampInfo {
+  /** Field centre, mm. */
+  centreMm: [number, number];
+  /** Field lower-left corner, mm. */
+  originMm: [number, number];
+  /** Spots fired in this stamp. */
+  spots: number;
+  /** From arriving at the stamp to the end of its last pulse, ms. */
+  durationMs: number;
+}
+
+/** A firing order with its timing and heat (all per-spot arrays in firing order). */
+export interface Scan {
+  /** Firing order: a permutation of the input spot indices. */
+  order: Uint32Array;
+  xMm: Float64Array;
+  yMm: Float64Array;
+  /** First-pulse time per spot, ms from the start (SPEC §3.5). */
+  tMs: Float64Array;
+  /** 0-based stamp index per spot. */
+  stamp: Uint32Array;
+  /** Pulses per spot (`pulse.stack`). */
+  pulses: Uint32Array;
+  stamps: StampInfo[];
+  treatmentMs: number;
+  pathLengthMm: number;
+  heat: HeatStats;
+  /** Heat index per spot (SPEC §3.4). */
+  heatPerSpot: Float64Array;
+  warnings: string[];
+}
+
+/** `spread` default: a quarter of the shorter field side (SPEC §4.3). */
+export function defaultMinStepMm(fieldMm: readonly [number, number]): number {
+  return Math.min(fieldMm[0], fieldMm[1]) / 4;
+}
+
+/**
+ * Stamps, order, timing and heat of `spots` on `area` under `plan` (deterministic per
+ * `plan.sequence.seed`).
+ */
+export function buildScan(plan: ResolvedPlan, area: Area, spots: Spots): Scan {
+  const n = spots.count;
+  const sc = plan.scanner;
+  const box = { minX: area.minX, minY: area.minY, maxX: area.maxX, maxY: area.maxY };
+  const st = buildStamps(spots.x, spots.y, n, box, sc.fieldMm, sc.overlapMm);
+  const warnings: string[] = [];
+
+  // Lattice rows serve as raster rows only when unrotated (horizontal, indices counting upwards);
+  // otherwise rows are bands of the mean spacing (SPEC §4.3).
+  const horizontalRows = spots.row !== undefined && plan.pattern.rotationDeg % 360 === 0;
+  const ctx: OrderContext = {
+    x: spots.x,
+    y: spots.y,
+    row: horizontalRows ? spots.row : undefined,
+    col: horizontalRows ? spots.col : undefined,
+    spacingMm: spots.spacingMm,
+    originXMm: area.minX,
+    originYMm: area.minY,
+    k: plan.sequence.k,
+    minStepMm: plan.sequence.minStepMm ?? defaultMinStepMm(sc.fieldMm),
+  };
+  const rng = xoroshiro128plus(plan.sequence.seed);
+  const order = new Uint32Array(n);
+  for (let s = 0; s < st.count; s++) {
+    const a = st.start[s];
+    const b = st.start[s + 1];
+    orderStamp(
+      plan.sequence.order,
+      ctx,
+      st.items.subarray(a, b),
+      st.centreMm[2 * s],
+      st.centreMm[2 * s + 1],
+      rng,
+      order.subarray(a, b),
+    );
+  }
+
+  const xMm = new Float64Array(n);
+  const yMm = new Float64Array(n);
+  const stamp = new Uint32Array(n);
+  const pulses = new Uint32Array(n).fill(plan.pulse.stack);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    xMm[k] = spots.x[i];
+    yMm[k] = spots.y[i];
+    stamp[k] = st.stampOf[i];
+  }
+  const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
+  const wMm = plan.spot.diameterUm / 2000;
+  const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S);
+  const heat = heatStats(heatPerSpot);
+
+  const stamps: StampInfo[] = [];
+  for (let s = 0; s < st.count; s++)
+    stamps.push({
+      centreMm: [st.centreMm[2 * s], st.centreMm[2 * s + 1]],
+      originMm: [st.originMm[2 * s], st.originMm[2 * s + 1]],
+      spots: st.start[s + 1] - st.start[s],
+      durationMs: timing.stampMs[s],
+    });
+
+  if (sc.overlapMm > 0) {
+    const halfPitchMm = spots.spacingMm / 2;
+    const pairs = crossStampClosePairs(spots.x, spots.y, n, st, box, sc.fieldMm, sc.overlapMm, halfPitchMm);
+    if (pairs > 0)
+      warnings.push(
+        `stamps overlap by ${sc.overlapMm} mm: ${pairs} pair(s) of spots in neighbouring stamps are closer than half the spot spacing (${+halfPitchMm.toFixed(4)} mm)`,
+      );
+  }
+  if (heat.max > HEAT_WARN_MAX)
+    warnings.push(
+      `heat index max ${+heat.max.toFixed(3)} is above ${HEAT_WARN_MAX} (one pulse on the same spot with no cooling): try another order or a lower density`,
+    );
+  return {
+    order,
+    xMm,
+    yMm,
+    tMs: timing.tMs,
+    stamp,
+    pulses,
+    stamps,
+    treatmentMs: timing.treatmentMs,
+    pathLengthMm: timing.pathLengthMm,
+    heat,
+    heatPerSpot,
+    warnings,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * Stamps (SPEC §3.5): the scanner field tiled over the area's bounding box from its lower-left
+ * corner, stepping `fieldMm − overlapMm`, visited row by row from the bottom in serpentine
+ * order. Each spot belongs to the first stamp (in visiting order) whose field holds it; stamps
+ * without spots are dropped.
+ */
+import KDBush from "kdbush";
+
+/** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
+export interface BoxMm {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+}
+
+/** Stamps of a pattern, in visiting order, with their spots as CSR lists. */
+export interface Stamps {
+  /** Number of non-empty stamps. */
+  count: number;
+  /** Field lower-left corner per stamp, mm (flat x, y pairs). */
+  originMm: Float64Array;
+  /** Field centre per stamp, mm (flat x, y pairs). */
+  centreMm: Float64Array;
+  /** Spots of stamp s are `items[start[s] .. start[s+1])`, spot indices in input order. */
+  start: Uint32Array;
+  items: Uint32Array;
+  /** Stamp index (0-based, visiting order) per input spot. */
+  stampOf: Uint32Array;
+}
+
+/** Tolerance for "the field holds the spot", mm: spots on a shared edge go to the first stamp. */
+const EDGE_EPS_MM = 1e-9;
+
+/** How many field steps cover `extentMm` with a field of `fieldMm` and step `stepMm`. */
+function tileCount(extentMm: number, fieldMm: number, stepMm: number): number {
+  if (extentMm <= fieldMm + EDGE_EPS_MM) return 1;
+  return Math.ceil((extentMm - fieldMm - EDGE_EPS_MM) / stepMm) + 1;
+}
+
+/**
+ * Cut the spots (mm) into stamps of the scanner field `fieldMm` [w, h] stepping
+ * `fieldMm − overlapMm` over `box`.
+ */
+export function buildStamps(
+  x: Float64Array,
+  y: Float64Array,
+  count: number,
+  box: BoxMm,
+  fieldMm: readonly [number, number],
+  overlapMm: number,
+): Stamps {
+  const [fw, fh] = fieldMm;
+  const sx = fw - overlapMm;
+  const sy = fh - overlapMm;
+  const nx = tileCount(box.maxX - box.minX, fw, sx);
+  const ny = tileCount(box.maxY - box.minY, fh, sy);
+  // Visit rank of tile (c, r): rows from the bottom, even rows left to right, odd right to left.
+  const tileOf = new Uint32Array(count);
+  const tileCountArr = new Uint32Array(nx * ny);
+  for (let i = 0; i < count; i++) {
+    const u = x[i] - box.minX;
+    const v = y[i] - box.minY;
+    // Lowest row whose field [r·sy, r·sy + fh] holds v; rows are visited bottom first.
+    let r = Math.ceil((v - fh - EDGE_EPS_MM) / sy);
+    if (r < 0) r = 0;
+    if (r > ny - 1) r = ny - 1;
+    // Columns whose field holds u: [cLo, cHi]; even rows take the lowest, odd the highest.
+    let cLo = Math.ceil((u - fw - EDGE_EPS_MM) / sx);
+    let cHi = Math.floor((u + EDGE_EPS_MM) / sx);
+    if (cLo < 0) cLo = 0;
+    if (cHi > nx - 1) cHi = nx - 1;
+    if (cHi < cLo) cHi = cLo;
+    const c = (r & 1) === 0 ? cLo : cHi;
+    const rank = r * nx + ((r & 1) === 0 ? c : nx - 1 - c);
+    tileOf[i] = rank;
+    tileCountArr[rank]++;
+  }
+  // Drop empty tiles; renumber in visiting order.
+  const stampOfTile = new Int32Array(nx * ny).fill(-1);
+  let stamps = 0;
+  for (let t = 0; t < nx * ny; t++) if (tileCountArr[t] > 0) stampOfTile[t] = stamps++;
+  const originMm = new Float64Array(2 * stamps);
+  const centreMm = new Float64Array(2 * stamps);
+  const start = new Uint32Array(stamps + 1);
+  for (let t = 0; t < nx * ny; t++) {
+    const s = stampOfTile[t];
+    if (s < 0) continue;
+    const r = Math.floor(t / nx);
+    const k = t - r * nx;
+    const c = (r & 1) === 0 ? k : nx - 1 - k;
+    originMm[2 * s] = box.minX + c * sx;
+    originMm[2 * s + 1] = box.minY + r * sy;
+    centreMm[2 * s] = originMm[2 * s] + fw / 2;
+    centreMm[2 * s + 1] = originMm[2 * s + 1] + fh / 2;
+    start[s + 1] = tileCountArr[t];
+  }
+  for (let s = 0; s < stamps; s++) start[s + 1] += start[s];
+  const fill = start.slice(0, stamps);
+  const items = new Uint32Array(count);
+  const stampOf = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    const s = stampOfTile[tileOf[i]];
+    stampOf[i] = s;
+    items[fill[s]++] = i;
+  }
+  return { count: stamps, originMm, centreMm, start, items, stampOf };
+}
+
+/**
+ * Pairs of spots in different stamps closer than `minDistMm` (SPEC §7: overlapping stamps
+ * doubling up spots). Only spots in the overlap bands can pair up across stamps, so only they
+ * are checked. Returns the number of such pairs.
+ */
+export function crossStampClosePairs(
+  x: Float64Array,
+  y: Float64Array,
+  count: number,
+  stamps: Stamps,
+  box: BoxMm,
+  fieldMm: readonly [number, number],
+  overlapMm: number,
+  minDistMm: number,
+): number {
+  if (stamps.count < 2 || count < 2 || !(minDistMm > 0)) return 0;
+  const band = overlapMm + minDistMm;
+  const sx = fieldMm[0] - overlapMm;
+  const sy = fieldMm[1] - overlapMm;
+  // Is a coordinate within `band` of a tile edge?
+  const nearEdge = (v: number, field: number, step: number): boolean => {
+    const m1 = ((v % step) + step) % step;
+    const m2 = ((((v - field) % step) + step) % step) as number;
+    return m1 < band || step - m1 < band || m2 < band || step - m2 < band;
+  };
+  const cand: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (nearEdge(x[i] - box.minX, fieldMm[0], sx) || nearEdge(y[i] - box.minY, fieldMm[1], sy)) cand.push(i);
+  }
+  if (cand.length < 2) return 0;
+  const index = new KDBush(cand.length);
+  for (const i of cand) index.add(x[i], y[i]);
+  index.finish();
+  let pairs = 0;
+  for (let k = 0; k < cand.length; k++) {
+    const i = cand[k];
+    for (const m of index.within(x[i], y[i], minDistMm)) {
+      const j = cand[m];
+      if (j > i && stamps.stampOf[j] !== stamps.stampOf[i]) pairs++;
+    }
+  }
+  return pairs;
+}
