@@ -1,0 +1,333 @@
+/**
+ * Depth and coagulation heatmaps (SPEC §5): the raster at one picture pixel per raster pixel
+ * (block-reduced to fit `widthPx`, taking the max so single microbeams stay visible), coloured
+ * through a 256-entry LUT, framed with a title, a colorbar in µm, a scale bar in mm, the area
+ * outline, optional iso-depth contours and a legend. Returns PNG bytes.
+ */
+import type { Raster } from "../dose/raster.js";
+import { PlanError } from "../errors.js";
+import {
+  COLORBAR_GAP_PX,
+  type ColorbarSpec,
+  colorbarHeadPx,
+  colorbarWidth,
+  drawColorbar,
+  drawLegendItem,
+  drawScaleBar,
+  drawTitle,
+  formatValue,
+  LEGEND_ROW_PX,
+  type LegendItem,
+  layoutLegend,
+  layoutTitle,
+  MARGIN_PX,
+  scaleBarFor,
+  titleHeight,
+} from "./annotate.js";
+import {
+  type Canvas,
+  createCanvas,
+  encodePng,
+  INK_MUTED,
+  type Rgb,
+  rgb,
+  strokePolyline,
+  strokeRect,
+} from "./canvas.js";
+import {
+  type ColormapName,
+  checkColormap,
+  colormapLut,
+  contrastColors,
+  DEFAULT_COLORMAP,
+  LUT_SIZE,
+} from "./colormap.js";
+import { isoContours, MAX_CONTOUR_LEVELS } from "./contours.js";
+
+/** Default longest side of the map, px (SPEC issue 5: `--width`, default 1200). */
+export const DEFAULT_WIDTH_PX = 1200;
+/** Limits on `widthPx`, px. */
+export const MIN_WIDTH_PX = 64;
+export const MAX_WIDTH_PX = 16384;
+/** Small rasters are enlarged by a whole factor until their longest side reaches this, px. */
+export const MIN_MAP_PX = 480;
+/** Narrowest picture, px (room for the title and legend). */
+export const MIN_IMAGE_WIDTH_PX = 640;
+/** Block-reduce modes: the max keeps single microbeams visible; the mean shows dose per area. */
+export const REDUCES = ["max", "mean"] as const;
+export type Reduce = (typeof REDUCES)[number];
+/** Which map a heatmap shows (colorbar title and subtitle). */
+export type MapLabel = "Depth" | "Coagulation";
+
+/** Colours of the area outline and the map frame. */
+const OUTLINE_COLOR: Rgb = [255, 255, 255];
+const OUTLINE_WIDTH_PX = 1.5;
+const CONTOUR_WIDTH_PX = 1.5;
+
+/** Options of {@link renderHeatmap}. */
+export interface HeatmapOptions {
+  /** Colormap (default viridis). */
+  colormap?: ColormapName;
+  /** Top of the colour scale, µm (default: the map's max); deeper values are clipped and marked. */
+  maxUm?: number;
+  /** Iso-depth contour levels, µm (at most 4). */
+  contoursUm?: readonly number[];
+  /** Title line (plan name, laser, spot, energy, density, order), built by the caller. */
+  title?: string;
+  /** Longest side of the map, px (default 1200). */
+  widthPx?: number;
+  /** How a block of raster pixels becomes one picture pixel (default max). */
+  reduce?: Reduce;
+  /** Area outline polylines `[x0, y0, x1, y1, ...]` in mm (Area.outline()). */
+  outline?: readonly Float64Array[];
+  /** Whether the outline polylines are closed rings (Area.outlineClosed; default true). */
+  outlineClosed?: boolean;
+  /** Which map this is (default "Depth"). */
+  label?: MapLabel;
+  /** Called with the fraction done (0..1) as the work proceeds (for a progress bar). */
+  onProgress?: (fraction: number) => void;
+}
+
+/** A raster reduced for display: row 0 is the TOP (highest y). */
+export interface DisplayMap {
+  values: Float32Array;
+  width: number;
+  height: number;
+  /** Raster pixels per display pixel along each axis (≥ 1). */
+  factor: number;
+  /** Largest raster value (NaN counted as 0). */
+  rasterMax: number;
+}
+
+/**
+ * Block-reduce a raster (max or mean of each `factor × factor` block, blocks anchored at the
+ * top-left = lowest x, highest y) and flip it so row 0 is the highest y. Edge blocks that
+ * hang over the raster average only the pixels they hold.
+ */
+export function reduceRaster(
+  raster: Raster,
+  factor: number,
+  reduce: Reduce,
+  onRow?: (rowsDone: number) => void,
+): DisplayMap {
+  const { width: W, height: H, data } = raster;
+  const f = Math.max(1, Math.floor(factor));
+  const w = Math.ceil(W / f);
+  const h = Math.ceil(H / f);
+  const out = new Float32Array(w * h);
+  const isMax = reduce === "max";
+  let rasterMax = 0;
+  for (let r = 0; r < H; r++) {
+    // Raster row r (y up) lies in display row (H − 1 − r) / f (top down).
+    const dRow = ((H - 1 - r) / f) | 0;
+    const o = dRow * w;
+    const base = r * W;
+    for (let i = 0; i < W; i++) {
+      let v = data[base + i];
+      if (!(v > 0)) v = 0; // NaN and negatives draw as untouched tissue
+      if (v > rasterMax) rasterMax = v;
+      const k = o + ((i / f) | 0);
+      if (isMax) {
+        if (v > out[k]) out[k] = v;
+      } else out[k] += v;
+    }
+    if (onRow && (r & 255) === 255) onRow(r + 1);
+  }
+  if (!isMax && f > 1) {
+    for (let dr = 0; dr < h; dr++) {
+      // Top display row holds raster rows H−1 … H−f; the last one may hold fewer.
+      const rowsIn = Math.min(f, H - dr * f);
+      for (let dc = 0; dc < w; dc++) {
+        const colsIn = Math.min(f, W - dc * f);
+        out[dr * w + dc] /= rowsIn * colsIn;
+      }
+    }
+  }
+  return { values: out, width: w, height: h, factor: f, rasterMax };
+}
+
+/**
+ * Paint a display map into the canvas at (x0, y0), each value a `scale × scale` block, through
+ * `lut` with 0 → entry 0 and `maxValue` (and above) → entry 255.
+ */
+export function paintMap(
+  c: Canvas,
+  map: DisplayMap,
+  lut: Uint8Array,
+  maxValue: number,
+  x0: number,
+  y0: number,
+  scale: number,
+): void {
+  const { values, width: w, height: h } = map;
+  const d = c.data;
+  const cw = c.width;
+  const k = (LUT_SIZE - 1) / maxValue;
+  for (let r = 0; r < h; r++) {
+    for (let s = 0; s < scale; s++) {
+      let p = ((y0 + r * scale + s) * cw + x0) * 4;
+      const src = r * w;
+      for (let col = 0; col < w; col++) {
+        const v = values[src + col] * k;
+        // Round to the nearest entry; clip above the top (marked on the colorbar).
+        const idx = (v >= LUT_SIZE - 1 ? LUT_SIZE - 1 : v > 0 ? (v + 0.5) | 0 : 0) << 2;
+        const cr = lut[idx];
+        const cg = lut[idx + 1];
+        const cb = lut[idx + 2];
+        for (let t = 0; t < scale; t++, p += 4) {
+          d[p] = cr;
+          d[p + 1] = cg;
+          d[p + 2] = cb;
+          d[p + 3] = 255;
+        }
+      }
+    }
+  }
+}
+
+/** Where the map sits in the picture and how mm map to picture pixels. */
+export interface MapPlacement {
+  x: number;
+  y: number;
+  widthPx: number;
+  heightPx: number;
+  pxPerMm: number;
+  /** Raster's left edge and top edge (highest y), mm. */
+  leftMm: number;
+  topMm: number;
+}
+
+/** Convert a flat mm polyline to picture pixels for a placement. */
+export function toPixels(p: MapPlacement, ptsMm: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(ptsMm.length);
+  for (let k = 0; k < ptsMm.length; k += 2) {
+    out[k] = p.x + (ptsMm[k] - p.leftMm) * p.pxPerMm;
+    out[k + 1] = p.y + (p.topMm - ptsMm[k + 1]) * p.pxPerMm;
+  }
+  return out;
+}
+
+/** Check and complete heatmap options (PlanError naming the option on bad values). */
+function resolveOptions(opts: HeatmapOptions) {
+  const colormap = checkColormap(opts.colormap ?? DEFAULT_COLORMAP, "colormap");
+  const widthPx = opts.widthPx ?? DEFAULT_WIDTH_PX;
+  if (!Number.isInteger(widthPx) || widthPx < MIN_WIDTH_PX || widthPx > MAX_WIDTH_PX)
+    throw new PlanError(
+      "widthPx",
+      widthPx,
+      `allowed: a whole number of px, ${MIN_WIDTH_PX}..${MAX_WIDTH_PX}`,
+    );
+  const reduce = opts.reduce ?? "max";
+  if (!REDUCES.includes(reduce)) throw new PlanError("reduce", reduce, "allowed: one of max | mean");
+  if (opts.maxUm !== undefined && !(Number.isFinite(opts.maxUm) && opts.maxUm > 0))
+    throw new PlanError("maxUm", opts.maxUm, "allowed: a depth in µm > 0");
+  const contoursUm = opts.contoursUm ?? [];
+  if (contoursUm.length > MAX_CONTOUR_LEVELS || contoursUm.some((v) => !(Number.isFinite(v) && v > 0)))
+    throw new PlanError("contoursUm", contoursUm, `allowed: up to ${MAX_CONTOUR_LEVELS} depths in µm > 0`);
+  return { colormap, widthPx, reduce, contoursUm, label: opts.label ?? "Depth" };
+}
+
+/**
+ * Render a depth (or coagulation) raster as a framed heatmap PNG (SPEC §5). The picture shows
+ * the highest y at the top; one picture pixel per raster pixel up to `widthPx` on the longest
+ * side (then `factor × factor` blocks reduced by max or mean; small rasters are enlarged by a
+ * whole factor). Same raster and options → same bytes.
+ */
+export function renderHeatmap(raster: Raster, opts: HeatmapOptions = {}): Buffer {
+  const o = resolveOptions(opts);
+  const progress = opts.onProgress;
+  const { width: W, height: H } = raster;
+  const longest = Math.max(W, H);
+  const factor = Math.max(1, Math.ceil(longest / o.widthPx));
+  const upscale =
+    factor === 1
+      ? Math.max(1, Math.min(Math.floor(MIN_MAP_PX / longest), Math.floor(o.widthPx / longest)))
+      : 1;
+  const steps = H + o.contoursUm.length * H;
+  const map = reduceRaster(raster, factor, o.reduce, progress ? (rows) => progress(rows / steps) : undefined);
+  const maxUm = opts.maxUm ?? (map.rasterMax > 0 ? map.rasterMax : 1);
+  const clipped = map.rasterMax > maxUm * (1 + 1e-6);
+  const lut = colormapLut(o.colormap);
+  const contours = o.contoursUm.length > 0 ? isoContours(raster, o.contoursUm) : [];
+  progress?.(1);
+
+  // Layout: title on top, map on the left, colorbar on its right, scale bar + legend below.
+  const measure = createCanvas(1, 1);
+  const mapW = map.width * upscale;
+  const mapH = map.height * upscale;
+  const pixMm = raster.pixelUm / 1000;
+  const pxPerMm = upscale / (factor * pixMm);
+  const what = o.label === "Depth" ? "Ablation depth" : "Coagulation depth (ablation + thermal layer)";
+  const cbar: ColorbarSpec = { lut, max: maxUm, label: `${o.label}, µm`, unit: "µm", clipped };
+  const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
+  const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
+  const textW = imageW - 2 * MARGIN_PX;
+  const shown =
+    factor > 1
+      ? ` · shown ${factor}×${factor} pixels per dot (${o.reduce})`
+      : upscale > 1
+        ? ` · enlarged ${upscale}×`
+        : "";
+  const subtitle =
+    `${what} · ${formatValue(W * pixMm)} × ${formatValue(H * pixMm)} mm at ${formatValue(raster.pixelUm)} µm/pixel${shown}` +
+    ` · max ${formatValue(map.rasterMax)} µm`;
+  const title = layoutTitle(measure, opts.title ?? `${o.label} map`, subtitle, textW);
+  const barH = Math.max(120, mapH - colorbarHeadPx());
+  const bodyH = Math.max(mapH, colorbarHeadPx() + barH);
+  const scale = scaleBarFor(pxPerMm, mapW);
+  const items: LegendItem[] = [];
+  const background: Rgb = [lut[0], lut[1], lut[2]];
+  const palette = contrastColors(
+    o.colormap,
+    contours.map((l) => l.depthUm / maxUm),
+  );
+  for (let k = 0; k < contours.length; k++) {
+    // The sample shows the line over the colour it crosses on the map.
+    const e = Math.min(LUT_SIZE - 1, Math.round((contours[k].depthUm / maxUm) * (LUT_SIZE - 1))) * 4;
+    const under: Rgb = [lut[e], lut[e + 1], lut[e + 2]];
+    items.push({
+      label: `${formatValue(contours[k].depthUm)} µm`,
+      color: rgb(palette[k]),
+      kind: "line",
+      background: under,
+    });
+  }
+  if (opts.outline && opts.outline.length > 0)
+    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background });
+  const legend = layoutLegend(measure, scale, items, textW);
+  const mapY = MARGIN_PX + titleHeight(title);
+  const legendY = mapY + bodyH + 16;
+  const imageH = legendY + legend.heightPx + MARGIN_PX - 6;
+
+  const c = createCanvas(imageW, imageH);
+  drawTitle(c, title, MARGIN_PX, MARGIN_PX);
+  const place: MapPlacement = {
+    x: MARGIN_PX,
+    y: mapY,
+    widthPx: mapW,
+    heightPx: mapH,
+    pxPerMm,
+    leftMm: raster.originMm[0],
+    topMm: raster.originMm[1] + H * pixMm,
+  };
+  paintMap(c, map, lut, maxUm, place.x, place.y, upscale);
+  for (let k = 0; k < contours.length; k++) {
+    const color = rgb(palette[k]);
+    for (const ring of contours[k].rings)
+      strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
+  }
+  if (opts.outline) {
+    const closed = opts.outlineClosed ?? true;
+    for (const line of opts.outline)
+      strokePolyline(c, toPixels(place, line), closed, OUTLINE_COLOR, OUTLINE_WIDTH_PX);
+  }
+  strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
+  drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
+  const rowMid = (row: number) => legendY + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
+  drawScaleBar(c, scale, MARGIN_PX, rowMid(0));
+  for (let k = 0; k < items.length; k++) {
+    const pos = legend.positions[k];
+    drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
+  }
+  return encodePng(c);
+}
