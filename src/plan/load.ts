@@ -4,8 +4,9 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { PlanError } from "../errors.js";
+import { oneOf, PlanError } from "../errors.js";
 import { laserPreset, planNames, planPresetPath } from "./presets.js";
+import { isRegionName, regionNames } from "./regions.js";
 import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
 
 /** Keys that set the pattern density: giving one removes the others (SPEC §4.1). */
@@ -99,6 +100,8 @@ export function resolvePlan(
   if (copy && typeof copy === "object" && !Array.isArray(copy))
     applyOverrides(copy as Record<string, unknown>, overrides);
   const plan = parsePlan(copy);
+  if (plan.region !== undefined && !isRegionName(plan.region))
+    throw new PlanError("region", plan.region, oneOf(plan.region, regionNames()));
   const area = plan.area;
   if (
     (area.shape === "geojson" || area.shape === "mask") &&

@@ -98,3 +98,11 @@ describe("plan schema (SPEC §4.1)", () => {
     expect(plan.sequence.order).toBe("shortest");
   });
 });
+
+describe("skin regions", () => {
+  it("an unknown region is a PlanError listing the regions", () => {
+    const err = errorOf(() => resolvePlan(rawPlan({ region: "cheeks" }), "."));
+    expect(err.field).toBe("region");
+    expect(err.message).toMatch(/did you mean "cheek"/);
+  });
+});
