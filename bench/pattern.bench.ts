@@ -8,8 +8,8 @@ import { resolvePlan } from "../src/plan/load.js";
 import { type BenchCase, type Suite, standalone } from "./common.js";
 
 /** The reference workload's area: a 12-gon inscribed in an A × A mm square (shared/reference). */
-export function twelveGon(sizeMm: number): number[][] {
-  return Array.from({ length: 12 }, (_, i) => [
+export function twelveGon(sizeMm: number): [number, number][] {
+  return Array.from({ length: 12 }, (_, i): [number, number] => [
     sizeMm / 2 + (sizeMm / 2) * Math.cos((Math.PI * i) / 6),
     sizeMm / 2 + (sizeMm / 2) * Math.sin((Math.PI * i) / 6),
   ]);
@@ -74,7 +74,7 @@ export const suite: Suite = {
     // Inside tests: a polygon with a hole and a PNG mask, 1M points each.
     const holey = createArea({
       shape: "polygon",
-      rings: [twelveGon(100), twelveGon(40).map(([x, y]) => [x + 30, y + 30])],
+      rings: [twelveGon(100), twelveGon(40).map(([x, y]): [number, number] => [x + 30, y + 30])],
       originMm: [0, 0],
     });
     cases.push(insideCase("inside: 12-gon with hole, 1M points", holey));
