@@ -6,6 +6,7 @@
 import { Command } from "commander";
 import { register as registerPresets } from "./commands/presets.js";
 import { register as registerScan } from "./commands/scan.js";
+import { register as registerSimulate } from "./commands/simulate.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerPresets(program);
   registerScan(program);
+  registerSimulate(program);
   registerValidate(program);
   return program;
 }

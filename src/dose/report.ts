@@ -1,0 +1,140 @@
+/**
+ * The simulation report (SPEC §5): key names are the contract. Also the short human table the
+ * CLI prints.
+ */
+import { isRegionName, REGIONS } from "../plan/regions.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import type { DoseModel } from "./ablation.js";
+import { discAreaCm2 } from "./beam.js";
+import type { DoseStats } from "./stats.js";
+
+const MM2_PER_CM2 = 100;
+/** Depth from which a pixel counts as ablated, µm (SPEC §5 `ablatedFraction`). */
+export const ABLATED_MIN_UM = 1;
+
+/** Scan-level figures (from the sequence, or a scan file); null when not computed. */
+export interface ScanSummary {
+  heat: { max: number; p95: number; mean: number };
+  pathLengthMm: number;
+  treatmentMs: number;
+  stamps: number;
+  warnings: readonly string[];
+}
+
+/** SPEC §5 report. */
+export interface Report {
+  spots: number;
+  areaMm2: number;
+  densityPerCm2: number;
+  coverage: number;
+  depth: { meanUm: number; maxUm: number; p95Um: number };
+  ablatedFraction: number;
+  contours: { depthUm: number; fraction: number }[];
+  coagulation: { meanUm: number; maxUm: number };
+  heat: { max: number; p95: number; mean: number } | null;
+  pathLengthMm: number | null;
+  treatmentMs: number | null;
+  stamps: number | null;
+  warnings: string[];
+}
+
+/** What {@link buildReport} needs. */
+export interface ReportInput {
+  plan: ResolvedPlan;
+  model: DoseModel;
+  spots: number;
+  areaMm2: number;
+  /** Stats of the splatted map: depth (ablative) or coagulation (non-ablative). */
+  stats: DoseStats;
+  /** Contour levels, µm (their fractions are stats.levelFractions[1 ..]). */
+  contours: readonly number[];
+  scan?: ScanSummary;
+}
+
+/**
+ * Assemble the report. Ablative: coagulation = depth + the residual layer where depth > 0, so
+ * its mean is (Σdepth + c·ablated pixels)/pixels. Non-ablative: depth is zero and the contours
+ * are iso-lines of the coagulation map.
+ */
+export function buildReport(r: ReportInput): Report {
+  const { stats, model } = r;
+  const c = model.coagulationUm;
+  const ablative = model.kind === "ablative";
+  const depth = ablative
+    ? { meanUm: stats.meanUm, maxUm: stats.maxUm, p95Um: stats.p95Um }
+    : { meanUm: 0, maxUm: 0, p95Um: 0 };
+  const coagulation = ablative
+    ? {
+        meanUm: stats.insidePixels > 0 ? (stats.sumUm + c * stats.nonzeroPixels) / stats.insidePixels : 0,
+        maxUm: stats.nonzeroPixels > 0 ? stats.maxUm + c : 0,
+      }
+    : { meanUm: stats.meanUm, maxUm: stats.maxUm };
+  const warnings = [...model.warnings, ...(r.scan?.warnings ?? [])];
+  const region = r.plan.region;
+  if (region !== undefined && isRegionName(region)) {
+    const skin = REGIONS[region];
+    const limitUm = skin.epidermisUm + skin.dermisUm;
+    if (depth.maxUm > limitUm)
+      warnings.push(
+        `peak depth ${depth.maxUm.toFixed(1)} µm is beyond the ${region} dermis (epidermis + dermis ${limitUm.toFixed(0)} µm)`,
+      );
+    else if (coagulation.maxUm > limitUm)
+      warnings.push(
+        `coagulation reaches ${coagulation.maxUm.toFixed(1)} µm, beyond the ${region} dermis (epidermis + dermis ${limitUm.toFixed(0)} µm)`,
+      );
+  }
+  const spotCm2 = discAreaCm2(model.beam.radiusUm);
+  const areaCm2 = r.areaMm2 / MM2_PER_CM2;
+  return {
+    spots: r.spots,
+    areaMm2: r.areaMm2,
+    densityPerCm2: areaCm2 > 0 ? r.spots / areaCm2 : 0,
+    coverage: areaCm2 > 0 ? (r.spots * spotCm2) / areaCm2 : 0,
+    depth,
+    ablatedFraction: ablative ? stats.levelFractions[0] : 0,
+    contours: r.contours.map((depthUm, i) => ({ depthUm, fraction: stats.levelFractions[i + 1] })),
+    coagulation,
+    heat: r.scan?.heat ?? null,
+    pathLengthMm: r.scan?.pathLengthMm ?? null,
+    treatmentMs: r.scan?.treatmentMs ?? null,
+    stamps: r.scan?.stamps ?? null,
+    warnings,
+  };
+}
+
+function num(v: number | null | undefined, digits = 1): string {
+  if (v === null || v === undefined) return "–";
+  return v.toFixed(digits);
+}
+
+/** The short human table of a report. */
+export function formatReport(rep: Report, title = ""): string {
+  const rows: [string, string][] = [
+    ["spots", String(rep.spots)],
+    ["area", `${num(rep.areaMm2, 2)} mm²`],
+    ["density", `${num(rep.densityPerCm2, 1)} /cm²`],
+    ["coverage", `${num(rep.coverage * 100, 2)} %`],
+    [
+      "depth mean / p95 / max",
+      `${num(rep.depth.meanUm, 2)} / ${num(rep.depth.p95Um, 1)} / ${num(rep.depth.maxUm, 1)} µm`,
+    ],
+    ["ablated (≥ 1 µm)", `${num(rep.ablatedFraction * 100, 2)} % of area`],
+    ...rep.contours.map((c): [string, string] => [
+      `≥ ${c.depthUm} µm`,
+      `${num(c.fraction * 100, 2)} % of area`,
+    ]),
+    ["coagulation mean / max", `${num(rep.coagulation.meanUm, 2)} / ${num(rep.coagulation.maxUm, 1)} µm`],
+    [
+      "heat index max / p95 / mean",
+      rep.heat ? `${num(rep.heat.max, 3)} / ${num(rep.heat.p95, 3)} / ${num(rep.heat.mean, 3)}` : "–",
+    ],
+    ["path length", rep.pathLengthMm === null ? "–" : `${num(rep.pathLengthMm, 1)} mm`],
+    ["treatment time", rep.treatmentMs === null ? "–" : `${num(rep.treatmentMs / 1000, 2)} s`],
+    ["stamps", rep.stamps === null ? "–" : String(rep.stamps)],
+  ];
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const lines = rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
+  if (title) lines.unshift(title);
+  for (const warning of rep.warnings) lines.push(`warning: ${warning}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,386 @@
+/**
+ * Splatting spots into a depth (or coagulation) raster over the area's bounding box, with the
+ * area's stats gathered band by band (SPEC §3.2, §3.3, §5). Big rasters use every core: worker
+ * threads claim row bands of one SharedArrayBuffer; each band is splatted by one thread in spot
+ * order, so results are bit-identical whatever the thread count.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { Area } from "../area/types.js";
+import { PlanError } from "../errors.js";
+import type { DoseModel } from "./ablation.js";
+import {
+  type BandJob,
+  type BandResult,
+  HIST_BINS,
+  KERNEL_FUNCTIONS,
+  MODE_DISC_ADD,
+  MODE_DISC_MAX,
+  MODE_GAUSS_LINEAR,
+  MODE_GAUSS_LOG,
+  runBands,
+} from "./kernel.js";
+import type { Raster } from "./raster.js";
+import { type DoseStats, finishStats } from "./stats.js";
+
+/** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
+const BAND_PIXELS = 1 << 18;
+/** Rasters smaller than this many pixels run on one thread (a worker costs ~30 ms to start). */
+const SMALL_RASTER_PIXELS = 1 << 22;
+/** Default memory limit for rasters, MB (SPEC §7). */
+export const DEFAULT_MAX_MEMORY_MB = 4096;
+const BYTES_PER_MB = 1 << 20;
+const MM_PER_UM = 1e-3;
+
+/** Spot centres (mm) and pulses per spot (a number: the same for all). */
+export interface SpotInput {
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly count: number;
+}
+
+/** Options of {@link splatDose}. */
+export interface SplatOptions {
+  /** Worker threads including the main one; default: all cores for big rasters, 1 for small. */
+  threads?: number;
+  /** Keep (and return) the whole raster; false gathers stats band by band in small buffers. */
+  keep?: boolean;
+  /** Levels, µm, to count pixels at or above (ablated fraction, contours). */
+  levels?: readonly number[];
+  /** Refuse runs whose rasters need more than this, MB (2^20 bytes). */
+  maxMemoryMb?: number;
+  /** Extra bytes the caller will allocate (e.g. a derived coagulation raster), for the guard. */
+  extraBytes?: number;
+  /**
+   * Work for the main thread while the workers splat (e.g. the firing order and heat index);
+   * the main thread joins the splat when it returns.
+   */
+  whileSplatting?: () => void;
+}
+
+/** A raster's size over an area at a pixel size. */
+export function rasterSize(area: Area, pixelUm: number): { width: number; height: number; pixMm: number } {
+  const pixMm = pixelUm * MM_PER_UM;
+  // 1e-9 keeps 100 mm / 0.01 mm at 10000 pixels despite rounding.
+  const width = Math.max(1, Math.ceil((area.maxX - area.minX) / pixMm - 1e-9));
+  const height = Math.max(1, Math.ceil((area.maxY - area.minY) / pixMm - 1e-9));
+  return { width, height, pixMm };
+}
+
+/** Rows per band for a raster width (never depends on the thread count). */
+export function bandRowsFor(width: number): number {
+  return Math.max(4, Math.ceil(BAND_PIXELS / width));
+}
+
+/**
+ * Bytes the rasters of a run will need: the whole raster when kept, else one band buffer per
+ * thread, plus `extraBytes`.
+ */
+export function rasterBytes(
+  width: number,
+  height: number,
+  keep: boolean,
+  threads: number,
+  extraBytes = 0,
+): number {
+  const band = Math.min(height, bandRowsFor(width)) * width * 4;
+  return (keep ? width * height * 4 : threads * band) + threads * HIST_BINS * 4 + extraBytes;
+}
+
+/** Refuse a run that needs more than `maxMemoryMb` for its rasters (SPEC §7). */
+export function checkMemory(bytes: number, maxMemoryMb: number, width: number, height: number): void {
+  if (bytes > maxMemoryMb * BYTES_PER_MB) {
+    const needMb = Math.ceil(bytes / BYTES_PER_MB);
+    throw new PlanError(
+      "--max-memory-mb",
+      maxMemoryMb,
+      `the rasters (${width} × ${height} pixels) need ${needMb} MB; allowed: at least ${needMb}, or a larger raster.pixelUm (--pixel-um)`,
+    );
+  }
+}
+
+/** The inside pixel runs [a, b) of every row (pixel centres inside the area, SPEC §4.2). */
+export function insideRuns(
+  area: Area,
+  width: number,
+  height: number,
+  pixMm: number,
+): { spanStart: Int32Array; spanPix: Int32Array; insidePixels: number } {
+  const spanStart = new Int32Array(new SharedArrayBuffer((height + 1) * 4));
+  let spanPix = new Int32Array(Math.max(16, height * 2));
+  const tmp = new Float64Array(Math.max(2, area.maxSpanValues));
+  let n = 0;
+  let inside = 0;
+  for (let j = 0; j < height; j++) {
+    spanStart[j] = n;
+    const m = area.spans(area.minY + (j + 0.5) * pixMm, tmp);
+    for (let s = 0; s + 1 < m; s += 2) {
+      let a = Math.ceil((tmp[s] - area.minX) / pixMm - 0.5);
+      let b = Math.ceil((tmp[s + 1] - area.minX) / pixMm - 0.5);
+      if (a < 0) a = 0;
+      if (b > width) b = width;
+      if (b <= a) continue;
+      if (n + 2 > spanPix.length) {
+        const grown = new Int32Array(spanPix.length * 2);
+        grown.set(spanPix);
+        spanPix = grown;
+      }
+      spanPix[n++] = a;
+      spanPix[n++] = b;
+      inside += b - a;
+    }
+  }
+  spanStart[height] = n;
+  const shared = new Int32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
+  shared.set(spanPix.subarray(0, n));
+  return { spanStart, spanPix: shared, insidePixels: inside };
+}
+
+/** Kernel mode and parameters for a dose model. */
+function kernelParams(model: DoseModel): {
+  mode: number;
+  k2: number;
+  f0: number;
+  scale: number;
+  radiusMm: number;
+} {
+  const wMm = model.beam.radiusUm * MM_PER_UM;
+  if (model.kind === "nonablative")
+    return {
+      mode: MODE_DISC_MAX,
+      k2: 0,
+      f0: 0,
+      scale: model.columnDepthUm,
+      radiusMm: model.columnRadiusUm * MM_PER_UM,
+    };
+  if (model.beam.profile === "tophat")
+    return { mode: MODE_DISC_ADD, k2: 0, f0: 0, scale: model.peakDepthUm, radiusMm: wMm };
+  const k2 = 2 / (wMm * wMm);
+  const radiusMm = model.craterRadiusUm * MM_PER_UM;
+  if (model.law === "log")
+    return {
+      mode: MODE_GAUSS_LOG,
+      k2,
+      f0: Math.log(model.beam.peakFluenceJcm2 / model.thresholdJcm2),
+      scale: model.scaleUm,
+      radiusMm,
+    };
+  return { mode: MODE_GAUSS_LINEAR, k2, f0: model.beam.peakFluenceJcm2, scale: model.scaleUm, radiusMm };
+}
+
+// ---- worker pool -------------------------------------------------------------------------
+
+// A dynamic import works whether Node runs the eval'd worker as CommonJS or as a module.
+const WORKER_SOURCE = `"use strict";
+${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
+import("node:worker_threads").then(({ parentPort }) => {
+  parentPort.on("message", (job) => {
+    const out = { max: 0, nonzero: 0, levelCounts: new Float64Array(job.levels.length), hist: new Uint32Array(${HIST_BINS}) };
+    runBands(job, out);
+    parentPort.postMessage(out, [out.levelCounts.buffer, out.hist.buffer]);
+  });
+});
+`;
+
+const pool: Worker[] = [];
+
+/** Start worker threads ahead of need (e.g. while the plan is parsed); they idle unreferenced. */
+export function prestartWorkers(count: number): void {
+  while (pool.length < count) {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    pool.push(w);
+  }
+}
+
+/** Terminate the worker threads (the CLI calls this so the process exits at once). */
+export async function closeWorkers(): Promise<void> {
+  const all = pool.splice(0, pool.length);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+function runOnWorker(w: Worker, job: BandJob): Promise<BandResult> {
+  return new Promise((resolve, reject) => {
+    w.ref();
+    const onMessage = (out: BandResult): void => {
+      cleanup();
+      resolve(out);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = (): void => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.unref();
+    };
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.postMessage(job);
+  });
+}
+
+/** Threads to use for a raster of `pixels`: `requested` if given, else cores for big rasters. */
+export function threadsFor(pixels: number, requested?: number): number {
+  if (requested !== undefined) return Math.max(1, Math.floor(requested));
+  return pixels < SMALL_RASTER_PIXELS ? 1 : availableParallelism();
+}
+
+/** A splat's raster (when kept) and the area's stats of it. */
+export interface SplatResult {
+  raster?: Raster;
+  stats: DoseStats;
+  width: number;
+  height: number;
+}
+
+/**
+ * Splat `spots` (each with `pulses` pulses: one number for all, or one per spot) of a dose
+ * model into a raster of `pixelUm` over `area`'s bounding box and gather its stats over the
+ * area: depth for an ablative laser (pulses add, SPEC §3.2), the coagulated column map for a
+ * non-ablative one (max of overlapping columns, SPEC §3.3).
+ */
+export async function splatDose(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  model: DoseModel,
+  area: Area,
+  pixelUm: number,
+  opts: SplatOptions = {},
+): Promise<SplatResult> {
+  const { width, height, pixMm } = rasterSize(area, pixelUm);
+  const keep = opts.keep ?? true;
+  const threads = threadsFor(width * height, opts.threads);
+  checkMemory(
+    rasterBytes(width, height, keep, threads, opts.extraBytes),
+    opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+    width,
+    height,
+  );
+  const { job, insidePixels } = prepareJob(
+    spots,
+    pulses,
+    model,
+    area,
+    width,
+    height,
+    pixMm,
+    keep,
+    opts.levels ?? [],
+  );
+  const results: Promise<BandResult>[] = [];
+  if (threads > 1) {
+    prestartWorkers(threads - 1);
+    for (let t = 0; t < threads - 1; t++) results.push(runOnWorker(pool[t], job));
+  }
+  opts.whileSplatting?.();
+  const mine: BandResult = {
+    max: 0,
+    nonzero: 0,
+    levelCounts: new Float64Array(job.levels.length),
+    hist: new Uint32Array(HIST_BINS),
+  };
+  runBands(job, mine);
+  const all = [mine, ...(await Promise.all(results))];
+  const stats = finishStats(all, job.bandSum, insidePixels, job.levels);
+  const raster: Raster | undefined = job.raster
+    ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
+    : undefined;
+  return { raster, stats, width, height };
+}
+
+/** Splat and return the raster only (see {@link splatDose}). */
+export async function splatDepth(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  model: DoseModel,
+  area: Area,
+  pixelUm: number,
+  opts: SplatOptions = {},
+): Promise<Raster> {
+  const r = await splatDose(spots, pulses, model, area, pixelUm, { ...opts, keep: true });
+  return r.raster as Raster;
+}
+
+function prepareJob(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  model: DoseModel,
+  area: Area,
+  width: number,
+  height: number,
+  pixMm: number,
+  keep: boolean,
+  levels: readonly number[],
+): { job: BandJob; insidePixels: number } {
+  const p = kernelParams(model);
+  const n = spots.count;
+  const active = p.scale > 0 && p.radiusMm > 0;
+  const spotX = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
+  const spotY = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
+  const spotPulses = new Float32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
+  const bandRows = bandRowsFor(width);
+  const nBands = Math.ceil(height / bandRows);
+  const bandStart = new Int32Array(new SharedArrayBuffer((nBands + 1) * 4));
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const R = p.radiusMm;
+  const x0 = area.minX;
+  const y0 = area.minY;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const x = spots.x[k] - x0;
+    const y = spots.y[k] - y0;
+    spotX[k] = x;
+    spotY[k] = y;
+    spotPulses[k] = typeof pulses === "number" ? pulses : pulses[k];
+    let j0 = Math.floor((y - R) / pixMm);
+    let j1 = Math.floor((y + R) / pixMm);
+    if (j0 < 0) j0 = 0;
+    if (j1 >= height) j1 = height - 1;
+    const i0 = Math.floor((x - R) / pixMm);
+    const i1 = Math.floor((x + R) / pixMm);
+    if (!active || j0 > j1 || i1 < 0 || i0 >= width) {
+      first[k] = 1;
+      last[k] = 0;
+      continue;
+    }
+    const b0 = (j0 / bandRows) | 0;
+    const b1 = (j1 / bandRows) | 0;
+    first[k] = b0;
+    last[k] = b1;
+    for (let b = b0; b <= b1; b++) bandStart[b + 1]++;
+    total += b1 - b0 + 1;
+  }
+  for (let b = 0; b < nBands; b++) bandStart[b + 1] += bandStart[b];
+  const bandSpots = new Uint32Array(new SharedArrayBuffer(Math.max(4, total * 4)));
+  const fill = Int32Array.from(bandStart.subarray(0, nBands));
+  for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+  const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
+  const job: BandJob = {
+    mode: p.mode,
+    width,
+    height,
+    bandRows,
+    nBands,
+    pixMm,
+    k2: p.k2,
+    f0: p.f0,
+    fth: model.thresholdJcm2,
+    scale: p.scale,
+    radiusMm: R,
+    spotX,
+    spotY,
+    spotPulses,
+    bandStart,
+    bandSpots,
+    spanStart,
+    spanPix,
+    levels: Float64Array.from(levels),
+    raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
+    counter: new Int32Array(new SharedArrayBuffer(4)),
+    bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
+  };
+  return { job, insidePixels };
+}
