@@ -13,6 +13,8 @@ const CANDIDATES = 8;
 const EPSILON = 1e-7;
 /** Hex packing bounds points per area: 2/(√3 r²) < 1.155/r². */
 const PACKING_BOUND = 1.16;
+/** Active points the next parent is drawn from (the newest ones). */
+const RECENT = 16;
 /** Coordinate of an empty grid cell: so far away that no distance test passes. */
 const EMPTY = 1e150;
 
@@ -79,7 +81,9 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   gridY[g0] = sy;
   active[nActive++] = n++;
   while (nActive > 0 && n < cap) {
-    const slot = (rand() * nActive) | 0;
+    // A random one of the newest active points: random enough for blue noise, and its
+    // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
+    const slot = nActive > RECENT ? nActive - 1 - ((rand() * RECENT) | 0) : (rand() * nActive) | 0;
     const p = active[slot];
     const theta = 2 * Math.PI * rand();
     const ct = Math.cos(theta);
