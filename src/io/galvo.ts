@@ -75,13 +75,17 @@ export function galvoListChunks(plan: ResolvedPlan, scan: Scan, bitsPerMm?: numb
     lines = [];
   };
   const msPerMm = 1000 / sc.jumpSpeedMmS;
+  const periodMs = periodUs / 1000;
   const n = scan.xMm.length;
   let current = -1;
   let cx = 0;
   let cy = 0;
-  let px = 0;
-  let py = 0;
+  // The controller's view: beam offset from the field centre as printed (rounded), mm, and its
+  // clock. Waits are computed against it, so a replay of the list lands on `tMs` without drift.
+  let bx = 0;
+  let by = 0;
   let end = 0;
+  let lastPulse = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const s = scan.stamp[i];
     if (s !== current) {
@@ -92,25 +96,33 @@ export function galvoListChunks(plan: ResolvedPlan, scan: Scan, bitsPerMm?: numb
       current = s;
       [cx, cy] = scan.stamps[s].centreMm;
       lines.push(`stamp ${s} ${fixed(cx, 4)} ${fixed(cy, 4)}`);
-      px = cx;
-      py = cy;
+      bx = 0;
+      by = 0;
     }
-    const x = scan.xMm[i];
-    const y = scan.yMm[i];
-    const dx = x - px;
-    const dy = y - py;
-    const arrive = end + Math.sqrt(dx * dx + dy * dy) * msPerMm + sc.jumpDelayUs / 1000;
-    if (bitsPerMm === undefined) lines.push(`jump ${fixed(x - cx, 4)} ${fixed(y - cy, 4)}`);
-    else
-      lines.push(
-        `jump ${CENTRE_BITS + Math.round((x - cx) * bitsPerMm)} ${CENTRE_BITS + Math.round((y - cy) * bitsPerMm)}`,
-      );
-    const waitUs = (scan.tMs[i] - arrive) * 1000;
-    if (waitUs >= 0.0005) lines.push(`wait ${fixed(waitUs, 3)}`);
+    let nx: number;
+    let ny: number;
+    if (bitsPerMm === undefined) {
+      const sx = fixed(scan.xMm[i] - cx, 4);
+      const sy = fixed(scan.yMm[i] - cy, 4);
+      lines.push(`jump ${sx} ${sy}`);
+      nx = Number(sx);
+      ny = Number(sy);
+    } else {
+      const ux = Math.round((scan.xMm[i] - cx) * bitsPerMm);
+      const uy = Math.round((scan.yMm[i] - cy) * bitsPerMm);
+      lines.push(`jump ${CENTRE_BITS + ux} ${CENTRE_BITS + uy}`);
+      nx = ux / bitsPerMm;
+      ny = uy / bitsPerMm;
+    }
+    const arrive = end + Math.sqrt((nx - bx) ** 2 + (ny - by) ** 2) * msPerMm + sc.jumpDelayUs / 1000;
+    const waitUs = Math.round((scan.tMs[i] - arrive) * 1e6) / 1000; // whole ns
+    if (waitUs > 0) lines.push(`wait ${fixed(waitUs, 3)}`);
+    const fire = Math.max(arrive + Math.max(0, waitUs) / 1000, lastPulse + periodMs);
     lines.push(`fire ${scan.pulses[i]} ${sc.pulseUs}`);
-    end = scan.tMs[i] + ((scan.pulses[i] - 1) * periodUs + sc.pulseUs) / 1000;
-    px = x;
-    py = y;
+    lastPulse = fire + (scan.pulses[i] - 1) * periodMs;
+    end = lastPulse + sc.pulseUs / 1000;
+    bx = nx;
+    by = ny;
     if (lines.length >= LINES_PER_CHUNK) flush();
   }
   if (lines.length > 0) flush();
