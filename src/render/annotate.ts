@@ -163,7 +163,7 @@ export function colorbarTicks(max: number): { value: number; text: string }[] {
 export function colorbarWidth(c: Canvas, spec: ColorbarSpec): number {
   let labels = 0;
   for (const t of colorbarTicks(spec.max)) labels = Math.max(labels, textWidth(c, t.text, LABEL_PX));
-  if (spec.clipped) labels = Math.max(labels, textWidth(c, clippedText(spec), LABEL_PX));
+  labels = Math.max(labels, textWidth(c, spec.clipped ? clippedText(spec) : formatValue(spec.max), LABEL_PX));
   const bar = COLORBAR_WIDTH_PX + TICK_PX + TICK_GAP_PX + Math.ceil(labels);
   return Math.max(bar, Math.ceil(textWidth(c, spec.label, LABEL_PX, true)));
 }
@@ -213,6 +213,13 @@ export function drawColorbar(
     // The top label yields to the clip mark when a tick sits at the very top.
     if (spec.clipped && t.value >= spec.max * (1 - 1e-9)) continue;
     drawText(c, t.text, tx + TICK_PX + TICK_GAP_PX, ty, { sizePx: LABEL_PX, baseline: "middle" });
+  }
+  const last = ticks[ticks.length - 1].value;
+  const lastY = barY + Math.round((1 - last / spec.max) * (h - 1));
+  if (!spec.clipped && last < spec.max * (1 - 1e-9) && lastY - barY >= LABEL_PX * 1.4) {
+    // The top of the scale is the map's own max: label it when it does not crowd a tick.
+    fillRect(c, tx, barY, TICK_PX, 1, INK);
+    drawText(c, formatValue(spec.max), tx + TICK_PX + TICK_GAP_PX, barY, { sizePx: LABEL_PX, baseline: "middle" });
   }
   if (spec.clipped) {
     const cx = x + COLORBAR_WIDTH_PX / 2;

@@ -227,6 +227,23 @@ function resolveOptions(opts: HeatmapOptions) {
   return { colormap, widthPx, reduce, contoursUm, label: opts.label ?? "Depth" };
 }
 
+/** Where things went in a rendered heatmap (for tests and callers that annotate further). */
+export interface HeatmapLayout {
+  width: number;
+  height: number;
+  map: MapPlacement;
+  /** Display pixels per raster pixel (> 1 when enlarged) and raster pixels per display pixel. */
+  upscale: number;
+  factor: number;
+  /** The colour bar's pixel rectangle (top = `maxUm`). */
+  colorbar: { x: number; y: number; w: number; h: number };
+  /** Top of the colour scale, µm, and whether deeper values were clipped. */
+  maxUm: number;
+  clipped: boolean;
+  /** Colour of each contour level, "#rrggbb". */
+  contourColors: string[];
+}
+
 /**
  * Render a depth (or coagulation) raster as a framed heatmap PNG (SPEC §5). The picture shows
  * the highest y at the top; one picture pixel per raster pixel up to `widthPx` on the longest
@@ -234,6 +251,14 @@ function resolveOptions(opts: HeatmapOptions) {
  * whole factor). Same raster and options → same bytes.
  */
 export function renderHeatmap(raster: Raster, opts: HeatmapOptions = {}): Buffer {
+  return renderHeatmapWithLayout(raster, opts).png;
+}
+
+/** {@link renderHeatmap}, also returning where the map, colorbar and contours went. */
+export function renderHeatmapWithLayout(
+  raster: Raster,
+  opts: HeatmapOptions = {},
+): { png: Buffer; layout: HeatmapLayout } {
   const o = resolveOptions(opts);
   const progress = opts.onProgress;
   const { width: W, height: H } = raster;
@@ -322,12 +347,23 @@ export function renderHeatmap(raster: Raster, opts: HeatmapOptions = {}): Buffer
       strokePolyline(c, toPixels(place, line), closed, OUTLINE_COLOR, OUTLINE_WIDTH_PX);
   }
   strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
-  drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
+  const bar = drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
   const rowMid = (row: number) => legendY + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
   drawScaleBar(c, scale, MARGIN_PX, rowMid(0));
   for (let k = 0; k < items.length; k++) {
     const pos = legend.positions[k];
     drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
   }
-  return encodePng(c);
+  const layout: HeatmapLayout = {
+    width: imageW,
+    height: imageH,
+    map: place,
+    upscale,
+    factor,
+    colorbar: bar,
+    maxUm,
+    clipped,
+    contourColors: palette,
+  };
+  return { png: encodePng(c), layout };
 }
