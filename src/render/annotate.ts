@@ -219,7 +219,10 @@ export function drawColorbar(
   if (!spec.clipped && last < spec.max * (1 - 1e-9) && lastY - barY >= LABEL_PX * 1.4) {
     // The top of the scale is the map's own max: label it when it does not crowd a tick.
     fillRect(c, tx, barY, TICK_PX, 1, INK);
-    drawText(c, formatValue(spec.max), tx + TICK_PX + TICK_GAP_PX, barY, { sizePx: LABEL_PX, baseline: "middle" });
+    drawText(c, formatValue(spec.max), tx + TICK_PX + TICK_GAP_PX, barY, {
+      sizePx: LABEL_PX,
+      baseline: "middle",
+    });
   }
   if (spec.clipped) {
     const cx = x + COLORBAR_WIDTH_PX / 2;

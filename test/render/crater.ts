@@ -19,7 +19,7 @@ export function gaussianCrater(opts: {
       const dx = (originMm[0] + (i + 0.5) * (pixelUm / 1000) - centreMm[0]) * 1000;
       const dy = (originMm[1] + (j + 0.5) * (pixelUm / 1000) - centreMm[1]) * 1000;
       const d = eta * (f0 * Math.exp((-2 * (dx * dx + dy * dy)) / (wUm * wUm)) - fth);
-      data[j * size + i] = d > 0 ? d : 0;
+      data[j * size + i] = Math.max(d, 0);
     }
   return { data, width: size, height: size, pixelUm, originMm };
 }
