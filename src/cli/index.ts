@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { register as registerPresets } from "./commands/presets.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerSimulate } from "./commands/simulate.js";
+import { register as registerSolve } from "./commands/solve.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPresets(program);
   registerScan(program);
   registerSimulate(program);
+  registerSolve(program);
   registerValidate(program);
   return program;
 }

@@ -85,9 +85,12 @@ export function encodeDepthPng(r: Raster, umPerCount?: number): { bytes: Uint8Ar
       let c = Math.round(data[src + i] * inv);
       if (!(c > 0)) c = 0;
       else if (c > MAX_COUNT) c = MAX_COUNT;
-      const d = jOut === 0 ? c : (c - prev[i]) & 0xffff;
-      raw[o + 1 + 2 * i] = d >> 8;
-      raw[o + 2 + 2 * i] = d & 0xff;
+      // PNG filters work on bytes: Up subtracts each byte from the byte above, modulo 256.
+      const hi = c >> 8;
+      const lo = c & 0xff;
+      const p = prev[i];
+      raw[o + 1 + 2 * i] = jOut === 0 ? hi : (hi - (p >> 8)) & 0xff;
+      raw[o + 2 + 2 * i] = jOut === 0 ? lo : (lo - (p & 0xff)) & 0xff;
       prev[i] = c;
     }
   }
