@@ -2,7 +2,8 @@
  * `laserscan simulate <plan|preset|scan.json>` (SPEC §6): depth and coagulation maps, the
  * report (SPEC §5) as a table or JSON, and the map files (.npy / 16-bit .png).
  */
-import { extname } from "node:path";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
 import type { Area } from "../../area/types.js";
@@ -20,11 +21,13 @@ import { PlanError } from "../../errors.js";
 import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
 import { writeNpy } from "../../io/npy.js";
 import { writeDepthPng } from "../../io/png16.js";
+import { readScanFile } from "../../io/scanfile.js";
 import { generatePattern } from "../../pattern/index.js";
-import { loadPlan } from "../../plan/load.js";
+import { loadPlan, resolvePlan } from "../../plan/load.js";
 import type { ResolvedPlan } from "../../plan/schema.js";
 import { buildScan } from "../../sequence/index.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
+import { addSimulateHeatmapOptions, writeSimulationHeatmaps } from "./render.js";
 
 /** Options of `simulate` as commander parses them. */
 export interface SimulateCliOptions {
@@ -73,6 +76,28 @@ export function writeMap(path: string, r: Raster): void {
   else writeNpy(path, r);
 }
 
+/** Plan keys a scan file's simulation may override: dose settings only (its spots are fixed). */
+const SCAN_OVERRIDABLE = [
+  "pulse.energyMj",
+  "pulse.fluenceJcm2",
+  "spot.diameterUm",
+  "spot.profile",
+  "raster.pixelUm",
+];
+
+/** Is `path` a scan file (SPEC §5 `format: "laserscan-scan"`)? Peeks at its first bytes. */
+export function isScanFile(path: string): boolean {
+  if (!existsSync(path) || statSync(path).isDirectory()) return false;
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(4096);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return /"format"\s*:\s*"laserscan-scan"/.test(head.toString("utf8", 0, n));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Load the input (a plan or a scan file), simulate it and return the rasters asked for. */
 export async function runSimulate(input: string, opts: SimulateCliOptions): Promise<SimulateRun> {
   const contours = parseContours(opts.contours);
@@ -89,22 +114,44 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   if (opts.report !== undefined) checkWritable(opts.report, "--report");
 
   const overrides = overridesFromOptions(opts as Record<string, unknown>);
+  const keep = {
+    threads: 1,
+    keepDepth: opts.depth !== undefined || opts.heatmap !== undefined,
+    keepCoag: opts.coag !== undefined || opts.coagHeatmap !== undefined,
+    contours,
+    maxMemoryMb,
+  };
+  if (isScanFile(input)) {
+    // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
+    for (const key of Object.keys(overrides))
+      if (!SCAN_OVERRIDABLE.includes(key))
+        throw new PlanError(
+          key,
+          overrides[key],
+          `a scan file's spots are fixed; allowed overrides: ${SCAN_OVERRIDABLE.join(", ")}`,
+        );
+    const file = readScanFile(input);
+    const plan = Object.keys(overrides).length
+      ? resolvePlan(file.plan, dirname(resolve(input)), overrides)
+      : file.plan;
+    const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
+    keep.threads = threadsFor(width * height, threads);
+    const sim = await simulateSpots(
+      { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+      keep,
+    );
+    return { sim, plan, area: file.area };
+  }
   const { plan, baseDir } = loadPlan(input, overrides);
   const area = createArea(plan.area, baseDir);
   // Start the workers now: they boot while the pattern and the firing order are computed.
   const { width, height } = rasterSize(area, plan.raster.pixelUm);
-  const nThreads = threadsFor(width * height, threads);
-  if (nThreads > 1) prestartWorkers(nThreads - 1);
+  keep.threads = threadsFor(width * height, threads);
+  if (keep.threads > 1) prestartWorkers(keep.threads - 1);
   const spots = generatePattern(plan, area);
   const sim = await simulateSpots(
     { plan, area, spots, pulses: plan.pulse.stack, scan: () => scanSummary(buildScan(plan, area, spots)) },
-    {
-      threads: nThreads,
-      keepDepth: opts.depth !== undefined || opts.heatmap !== undefined,
-      keepCoag: opts.coag !== undefined,
-      contours,
-      maxMemoryMb,
-    },
+    keep,
   );
   return { sim, plan, area };
 }
@@ -129,12 +176,13 @@ export function register(program: Command): void {
     )
     .option("--threads <n>", "threads (default: all cores for big rasters)");
   addPlanOptions(cmd);
+  addSimulateHeatmapOptions(cmd);
   cmd.action(async (input: string, opts: SimulateCliOptions) => {
     try {
-      const { sim, plan } = await runSimulate(input, opts);
+      const { sim, plan, area } = await runSimulate(input, opts);
       if (opts.depth !== undefined && sim.depth) writeMap(opts.depth, sim.depth);
       if (opts.coag !== undefined && sim.coag) writeMap(opts.coag, sim.coag);
-      // (render's --heatmap writes sim.depth here.)
+      writeSimulationHeatmaps({ sim, plan, area }, opts);
       const json = `${JSON.stringify(sim.report, null, 2)}\n`;
       if (opts.report !== undefined) writeFileAtomic(opts.report, json);
       if (opts.json) process.stdout.write(json);
