@@ -5,6 +5,7 @@
  */
 import { Command } from "commander";
 import { register as registerPresets } from "./commands/presets.js";
+import { register as registerRender } from "./commands/render.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerSimulate } from "./commands/simulate.js";
 import { register as registerSolve } from "./commands/solve.js";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerPresets(program);
   registerScan(program);
   registerSimulate(program);
+  registerRender(program);
   registerSolve(program);
   registerValidate(program);
   return program;

@@ -6,6 +6,7 @@
 import {
   type Canvas,
   drawText,
+  fillDisc,
   fillRect,
   fillTriangle,
   INK,
@@ -216,7 +217,7 @@ export function drawColorbar(
   }
   const last = ticks[ticks.length - 1].value;
   const lastY = barY + Math.round((1 - last / spec.max) * (h - 1));
-  if (!spec.clipped && last < spec.max * (1 - 1e-9) && lastY - barY >= LABEL_PX * 1.4) {
+  if (!spec.clipped && last < spec.max * (1 - 1e-9) && lastY - barY >= LABEL_PX * 2.5) {
     // The top of the scale is the map's own max: label it when it does not crowd a tick.
     fillRect(c, tx, barY, TICK_PX, 1, INK);
     drawText(c, formatValue(spec.max), tx + TICK_PX + TICK_GAP_PX, barY, {
@@ -279,7 +280,9 @@ export function drawScaleBar(c: Canvas, s: ScaleBar, x: number, yMid: number): v
 export interface LegendItem {
   label: string;
   color: Rgb;
-  kind: "line" | "swatch" | "path" | "none";
+  kind: "line" | "swatch" | "path" | "disc" | "none";
+  /** Disc radius for kind "disc", px (capped to the sample height). */
+  radiusPx?: number;
   /** Sample background (the colormap's start, so a white contour shows as on the map). */
   background?: Rgb;
 }
@@ -296,13 +299,16 @@ export function drawLegendItem(c: Canvas, item: LegendItem, x: number, yMid: num
   if (item.kind !== "none") {
     const sy = Math.round(yMid - SAMPLE_H_PX / 2);
     if (item.background) fillRect(c, x, sy, SAMPLE_W_PX, SAMPLE_H_PX, item.background);
-    if (item.kind === "swatch") fillRect(c, x, sy, SAMPLE_W_PX, SAMPLE_H_PX, item.color);
+    if (item.kind === "disc") {
+      const r = Math.min(Math.max(item.radiusPx ?? 5, 1.5), SAMPLE_H_PX / 2);
+      fillDisc(c, x + SAMPLE_W_PX / 2, yMid, r, item.color);
+    } else if (item.kind === "swatch") fillRect(c, x, sy, SAMPLE_W_PX, SAMPLE_H_PX, item.color);
     else if (item.kind === "line") strokeSegment(c, x + 3, yMid, x + SAMPLE_W_PX - 3, yMid, item.color, 2);
     else {
       strokeSegment(c, x + 3, yMid + 3, x + SAMPLE_W_PX / 2, yMid - 3, item.color, 1.25);
       strokeSegment(c, x + SAMPLE_W_PX / 2, yMid - 3, x + SAMPLE_W_PX - 3, yMid + 3, item.color, 1.25);
     }
-    strokeRect(c, x, sy, SAMPLE_W_PX, SAMPLE_H_PX, INK_MUTED);
+    if (item.kind !== "disc") strokeRect(c, x, sy, SAMPLE_W_PX, SAMPLE_H_PX, INK_MUTED);
     tx += SAMPLE_W_PX + 6;
   }
   drawText(c, item.label, tx, yMid, { sizePx: LABEL_PX, baseline: "middle" });

@@ -22,6 +22,8 @@ export interface Canvas {
   readonly height: number;
   readonly data: Uint8Array;
   readonly ctx: Context;
+  /** Lines and discs draw only inside this pixel box [x0, x1) × [y0, y1) when set. */
+  clip?: { x0: number; y0: number; x1: number; y1: number };
 }
 
 /** "#rrggbb" → [r, g, b]. */
@@ -58,6 +60,8 @@ export function encodePng(c: Canvas): Buffer {
 /** Blend `color` over pixel (x, y) with coverage `a` (0..1); off-canvas pixels are ignored. */
 export function blendPixel(c: Canvas, x: number, y: number, color: Rgb, a: number): void {
   if (x < 0 || y < 0 || x >= c.width || y >= c.height || a <= 0) return;
+  const clip = c.clip;
+  if (clip && (x < clip.x0 || y < clip.y0 || x >= clip.x1 || y >= clip.y1)) return;
   const d = c.data;
   const i = (y * c.width + x) * 4;
   if (a >= 1) {
@@ -109,6 +113,7 @@ export function strokeSegment(
   by: number,
   color: Rgb,
   widthPx: number,
+  opacity = 1,
 ): void {
   const hw = widthPx / 2;
   const dx = bx - ax;
@@ -138,7 +143,7 @@ export function strokeSegment(
       const ey = py - (ay + s * dy);
       const dist = Math.sqrt(ex * ex + ey * ey);
       const a = hw + 0.5 - dist;
-      if (a > 0) blendPixel(c, steep ? v : u, steep ? u : v, color, Math.min(a, 1));
+      if (a > 0) blendPixel(c, steep ? v : u, steep ? u : v, color, Math.min(a, 1) * opacity);
     }
   }
 }
@@ -157,6 +162,7 @@ export function strokePolyline(
   closed: boolean,
   color: Rgb,
   widthPx: number,
+  opacity = 1,
 ): void {
   const n = pts.length >> 1;
   if (n < 2) return;
@@ -168,11 +174,12 @@ export function strokePolyline(
     const ex = x - px;
     const ey = y - py;
     if (ex * ex + ey * ey < MIN_STEP_PX * MIN_STEP_PX && (k < n - 1 || closed)) continue;
-    strokeSegment(c, px, py, x, y, color, widthPx);
+    strokeSegment(c, px, py, x, y, color, widthPx, opacity);
     px = x;
     py = y;
   }
-  if (closed && (px !== pts[0] || py !== pts[1])) strokeSegment(c, px, py, pts[0], pts[1], color, widthPx);
+  if (closed && (px !== pts[0] || py !== pts[1]))
+    strokeSegment(c, px, py, pts[0], pts[1], color, widthPx, opacity);
 }
 
 /** An anti-aliased filled disc centred at (cx, cy) px with radius `rPx`. */

@@ -16,6 +16,7 @@ import {
   drawScaleBar,
   drawTitle,
   formatValue,
+  LABEL_PX,
   LEGEND_ROW_PX,
   type LegendItem,
   layoutLegend,
@@ -27,7 +28,9 @@ import {
 import {
   type Canvas,
   createCanvas,
+  drawText,
   encodePng,
+  INK,
   INK_MUTED,
   type Rgb,
   rgb,
@@ -59,6 +62,14 @@ export type Reduce = (typeof REDUCES)[number];
 /** Which map a heatmap shows (colorbar title and subtitle). */
 export type MapLabel = "Depth" | "Coagulation";
 
+/** Detail inset: side in px, display px per raster px (shown when the map is reduced). */
+export const DETAIL_PX = 320;
+export const DETAIL_ZOOM = 2;
+const DETAIL_GAP_PX = 26;
+/** Contour rings narrower than this on the (reduced) map are drawn only in the detail, px. */
+const MIN_RING_PX = 12;
+const DETAIL_MARK: Rgb = [255, 255, 255];
+
 /** Colours of the area outline and the map frame. */
 const OUTLINE_COLOR: Rgb = [255, 255, 255];
 const OUTLINE_WIDTH_PX = 1.5;
@@ -84,6 +95,8 @@ export interface HeatmapOptions {
   outlineClosed?: boolean;
   /** Which map this is (default "Depth"). */
   label?: MapLabel;
+  /** Show a full-resolution detail of the centre when the map is reduced (default true). */
+  detail?: boolean;
   /** Called with the fraction done (0..1) as the work proceeds (for a progress bar). */
   onProgress?: (fraction: number) => void;
 }
@@ -242,6 +255,51 @@ export interface HeatmapLayout {
   clipped: boolean;
   /** Colour of each contour level, "#rrggbb". */
   contourColors: string[];
+  /** The detail inset (full resolution × DETAIL_ZOOM), when drawn. */
+  detail?: MapPlacement;
+}
+
+/** A window of the raster at full resolution: raster columns i0.., rows j0.. (row 0 = lowest y). */
+export function rasterWindow(raster: Raster, i0: number, j0: number, w: number, h: number): DisplayMap {
+  const values = new Float32Array(w * h);
+  for (let r = 0; r < h; r++) {
+    const src = (j0 + h - 1 - r) * raster.width + i0;
+    for (let i = 0; i < w; i++) {
+      const v = raster.data[src + i];
+      values[r * w + i] = v > 0 ? v : 0;
+    }
+  }
+  return { values, width: w, height: h, factor: 1, rasterMax: 0 };
+}
+
+/** Bounding-box size of a flat polyline, in the larger of its two directions (same units). */
+function ringSpan(pts: Float64Array): number {
+  let x0 = Number.POSITIVE_INFINITY;
+  let x1 = Number.NEGATIVE_INFINITY;
+  let y0 = Number.POSITIVE_INFINITY;
+  let y1 = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < pts.length; k += 2) {
+    x0 = Math.min(x0, pts[k]);
+    x1 = Math.max(x1, pts[k]);
+    y0 = Math.min(y0, pts[k + 1]);
+    y1 = Math.max(y1, pts[k + 1]);
+  }
+  return Math.max(x1 - x0, y1 - y0);
+}
+
+/** Does a flat mm polyline's box meet the box [x0, x1] × [y0, y1]? */
+function ringMeets(pts: Float64Array, x0: number, y0: number, x1: number, y1: number): boolean {
+  let a = Number.POSITIVE_INFINITY;
+  let b = Number.NEGATIVE_INFINITY;
+  let c = Number.POSITIVE_INFINITY;
+  let d = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < pts.length; k += 2) {
+    a = Math.min(a, pts[k]);
+    b = Math.max(b, pts[k]);
+    c = Math.min(c, pts[k + 1]);
+    d = Math.max(d, pts[k + 1]);
+  }
+  return b >= x0 && a <= x1 && d >= y0 && c <= y1;
 }
 
 /**
@@ -276,20 +334,27 @@ export function renderHeatmapWithLayout(
   const contours = o.contoursUm.length > 0 ? isoContours(raster, o.contoursUm) : [];
   progress?.(1);
 
-  // Layout: title on top, map on the left, colorbar on its right, scale bar + legend below.
+  // Layout: title on top, map on the left; on its right the colorbar and (for a reduced map)
+  // a full-resolution detail of the centre; scale bar + legend below.
   const measure = createCanvas(1, 1);
   const mapW = map.width * upscale;
   const mapH = map.height * upscale;
   const pixMm = raster.pixelUm / 1000;
   const pxPerMm = upscale / (factor * pixMm);
+  const detailSide = Math.floor(DETAIL_PX / DETAIL_ZOOM);
+  const withDetail = (opts.detail ?? true) && factor > 1 && W >= detailSide && H >= detailSide;
+  const detailMm = detailSide * pixMm;
+  const detailScale = scaleBarFor(DETAIL_ZOOM / pixMm, DETAIL_PX);
+  const detailHead = colorbarHeadPx() - 16;
+  const detailBlockH = withDetail ? detailHead + DETAIL_PX + LEGEND_ROW_PX + 6 : 0;
   const what = o.label === "Depth" ? "Ablation depth" : "Coagulation depth (ablation + thermal layer)";
   const cbar: ColorbarSpec = { lut, max: maxUm, label: `${o.label}, µm`, unit: "µm", clipped };
-  const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
-  const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
+  const columnW = Math.max(colorbarWidth(measure, cbar), withDetail ? DETAIL_PX : 0);
+  const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + COLORBAR_GAP_PX + columnW + 2 * MARGIN_PX);
   const textW = imageW - 2 * MARGIN_PX;
   const shown =
     factor > 1
-      ? ` · shown ${factor}×${factor} pixels per dot (${o.reduce})`
+      ? ` · each dot = ${factor}×${factor} pixels (${o.reduce})`
       : upscale > 1
         ? ` · enlarged ${upscale}×`
         : "";
@@ -297,26 +362,30 @@ export function renderHeatmapWithLayout(
     `${what} · ${formatValue(W * pixMm)} × ${formatValue(H * pixMm)} mm at ${formatValue(raster.pixelUm)} µm/pixel${shown}` +
     ` · max ${formatValue(map.rasterMax)} µm`;
   const title = layoutTitle(measure, opts.title ?? `${o.label} map`, subtitle, textW);
-  const barH = Math.max(120, mapH - colorbarHeadPx());
-  const bodyH = Math.max(mapH, colorbarHeadPx() + barH);
+  const minBarH = 120;
+  const bodyH = Math.max(mapH, colorbarHeadPx() + minBarH + (withDetail ? DETAIL_GAP_PX + detailBlockH : 0));
+  const barH = bodyH - colorbarHeadPx() - (withDetail ? DETAIL_GAP_PX + detailBlockH : 0);
   const scale = scaleBarFor(pxPerMm, mapW);
-  const items: LegendItem[] = [];
-  const background: Rgb = [lut[0], lut[1], lut[2]];
   const palette = contrastColors(
     o.colormap,
     contours.map((l) => l.depthUm / maxUm),
   );
+  // Rings too small to read on the reduced map would only hide the craters: detail only.
+  const ringMinMm = MIN_RING_PX / pxPerMm;
+  const items: LegendItem[] = [];
   for (let k = 0; k < contours.length; k++) {
     // The sample shows the line over the colour it crosses on the map.
     const e = Math.min(LUT_SIZE - 1, Math.round((contours[k].depthUm / maxUm) * (LUT_SIZE - 1))) * 4;
     const under: Rgb = [lut[e], lut[e + 1], lut[e + 2]];
+    const hidden = withDetail && contours[k].rings.some((r) => ringSpan(r) < ringMinMm);
     items.push({
-      label: `${formatValue(contours[k].depthUm)} µm`,
+      label: `${formatValue(contours[k].depthUm)} µm${hidden ? " (small rings: detail only)" : ""}`,
       color: rgb(palette[k]),
       kind: "line",
       background: under,
     });
   }
+  const background: Rgb = [lut[0], lut[1], lut[2]];
   if (opts.outline && opts.outline.length > 0)
     items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background });
   const legend = layoutLegend(measure, scale, items, textW);
@@ -336,18 +405,72 @@ export function renderHeatmapWithLayout(
     topMm: raster.originMm[1] + H * pixMm,
   };
   paintMap(c, map, lut, maxUm, place.x, place.y, upscale);
+  c.clip = { x0: place.x, y0: place.y, x1: place.x + mapW, y1: place.y + mapH };
   for (let k = 0; k < contours.length; k++) {
     const color = rgb(palette[k]);
     for (const ring of contours[k].rings)
-      strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
+      if (!withDetail || ringSpan(ring) >= ringMinMm)
+        strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
   }
-  if (opts.outline) {
-    const closed = opts.outlineClosed ?? true;
+  const closed = opts.outlineClosed ?? true;
+  if (opts.outline)
     for (const line of opts.outline)
       strokePolyline(c, toPixels(place, line), closed, OUTLINE_COLOR, OUTLINE_WIDTH_PX);
+  c.clip = undefined;
+
+  const colX = place.x + mapW + COLORBAR_GAP_PX;
+  const bar = drawColorbar(c, cbar, colX, mapY, barH);
+  let detail: MapPlacement | undefined;
+  if (withDetail) {
+    // The centre of the raster at full resolution, marked on the map.
+    const i0 = Math.floor((W - detailSide) / 2);
+    const j0 = Math.floor((H - detailSide) / 2);
+    const dy = mapY + bodyH - detailBlockH;
+    drawText(c, `Detail ${formatValue(detailMm)} × ${formatValue(detailMm)} mm, full resolution`, colX, dy, {
+      sizePx: LABEL_PX,
+      bold: true,
+      baseline: "top",
+    });
+    detail = {
+      x: colX,
+      y: dy + detailHead,
+      widthPx: DETAIL_PX,
+      heightPx: DETAIL_PX,
+      pxPerMm: DETAIL_ZOOM / pixMm,
+      leftMm: raster.originMm[0] + i0 * pixMm,
+      topMm: raster.originMm[1] + (j0 + detailSide) * pixMm,
+    };
+    paintMap(
+      c,
+      rasterWindow(raster, i0, j0, detailSide, detailSide),
+      lut,
+      maxUm,
+      detail.x,
+      detail.y,
+      DETAIL_ZOOM,
+    );
+    c.clip = { x0: detail.x, y0: detail.y, x1: detail.x + DETAIL_PX, y1: detail.y + DETAIL_PX };
+    const x0 = detail.leftMm;
+    const y1 = detail.topMm;
+    for (let k = 0; k < contours.length; k++) {
+      const color = rgb(palette[k]);
+      for (const ring of contours[k].rings)
+        if (ringMeets(ring, x0, y1 - detailMm, x0 + detailMm, y1))
+          strokePolyline(c, toPixels(detail, ring), true, color, CONTOUR_WIDTH_PX + 0.5);
+    }
+    if (opts.outline)
+      for (const line of opts.outline) strokePolyline(c, toPixels(detail, line), closed, OUTLINE_COLOR, 2);
+    c.clip = undefined;
+    strokeRect(c, detail.x - 1, detail.y - 1, DETAIL_PX + 2, DETAIL_PX + 2, INK_MUTED);
+    drawScaleBar(c, detailScale, detail.x, detail.y + DETAIL_PX + 6 + LEGEND_ROW_PX / 2);
+    // Where the detail is on the map.
+    const mx = Math.round(place.x + (i0 / factor) * upscale);
+    const my = Math.round(place.y + ((H - j0 - detailSide) / factor) * upscale);
+    const ms = Math.max(3, Math.round((detailSide / factor) * upscale));
+    strokeRect(c, mx - 1, my - 1, ms + 2, ms + 2, INK);
+    strokeRect(c, mx, my, ms, ms, DETAIL_MARK);
   }
   strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
-  const bar = drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
   const rowMid = (row: number) => legendY + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
   drawScaleBar(c, scale, MARGIN_PX, rowMid(0));
   for (let k = 0; k < items.length; k++) {
@@ -364,6 +487,7 @@ export function renderHeatmapWithLayout(
     maxUm,
     clipped,
     contourColors: palette,
+    detail,
   };
   return { png: encodePng(c), layout };
 }

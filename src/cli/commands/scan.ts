@@ -13,6 +13,7 @@ import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
 import { buildScan } from "../../sequence/index.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
+import { addPreviewOptions, writeScanPreview } from "./render.js";
 
 /** The short human table of a scan's stats. */
 export function statsTable(name: string, order: string, stats: ScanStats): string {
@@ -35,8 +36,7 @@ export function statsTable(name: string, order: string, stats: ScanStats): strin
 
 export function register(program: Command): void {
   addPlanOptions(
-    program
-      .command("scan <plan>")
+    addPreviewOptions(program.command("scan <plan>"))
       .description("generate the spot pattern, firing order and timing of a plan (file or named plan)")
       .option("-o, --output <scan.json>", "write the canonical scan file (SPEC §5)")
       .option("--csv <file.csv>", "write one CSV row per spot: index,xMm,yMm,tMs,stamp,pulses,energyMj")
@@ -65,6 +65,7 @@ export function register(program: Command): void {
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
+    writeScanPreview(plan, area, scan, opts);
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else process.stdout.write(statsTable(plan.name, plan.sequence.order, stats));
   });

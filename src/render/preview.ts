@@ -1,0 +1,226 @@
+/**
+ * Scan preview (issue 5, `laserscan scan --preview f.png`): every spot as a disc of its true
+ * size coloured by its first-pulse time, so the firing order reads at a glance; the stamp
+ * fields, the path of the first jumps, a title, a colorbar in ms and a scale bar.
+ */
+import { PlanError } from "../errors.js";
+import {
+  COLORBAR_GAP_PX,
+  type ColorbarSpec,
+  colorbarHeadPx,
+  colorbarWidth,
+  drawColorbar,
+  drawLegendItem,
+  drawScaleBar,
+  drawTitle,
+  formatValue,
+  LEGEND_ROW_PX,
+  type LegendItem,
+  layoutLegend,
+  layoutTitle,
+  MARGIN_PX,
+  scaleBarFor,
+  titleHeight,
+} from "./annotate.js";
+import {
+  createCanvas,
+  drawText,
+  encodePng,
+  fillDisc,
+  fillRect,
+  INK_MUTED,
+  type Rgb,
+  strokePolyline,
+  strokeRect,
+} from "./canvas.js";
+import { type ColormapName, checkColormap, colormapLut, LUT_SIZE } from "./colormap.js";
+import {
+  DEFAULT_WIDTH_PX,
+  MAX_WIDTH_PX,
+  type MapPlacement,
+  MIN_IMAGE_WIDTH_PX,
+  MIN_WIDTH_PX,
+  toPixels,
+} from "./heatmap.js";
+
+/** Jumps of the path drawn by default (issue 5). */
+export const DEFAULT_PREVIEW_JUMPS = 200;
+/** Default colormap of the firing time: many distinct hues make the order easy to follow. */
+export const DEFAULT_PREVIEW_COLORMAP: ColormapName = "turbo";
+/** Stamps are numbered when there are at most this many. */
+const MAX_LABELLED_STAMPS = 64;
+const MAP_BACKGROUND: Rgb = [246, 246, 246];
+const STAMP_COLOR: Rgb = [120, 120, 120];
+const PATH_COLOR: Rgb = [20, 20, 20];
+const OUTLINE_COLOR: Rgb = [60, 60, 60];
+const PATH_WIDTH_PX = 1;
+/** The path is drawn see-through so the discs under it keep their colour. */
+const PATH_OPACITY = 0.6;
+
+/** What a preview draws: a scan's per-spot arrays in firing order and its stamps. */
+export interface PreviewScan {
+  xMm: ArrayLike<number>;
+  yMm: ArrayLike<number>;
+  /** First-pulse time, ms. */
+  tMs: ArrayLike<number>;
+  /** Stamp index per spot (for the path's moves between stamps). */
+  stamp?: ArrayLike<number>;
+  stamps: readonly { centreMm: readonly [number, number]; originMm: readonly [number, number] }[];
+}
+
+/** Options of {@link renderPreview}. */
+export interface PreviewOptions {
+  /** Spot diameter (1/e²), µm: discs are drawn at this size. */
+  spotUm: number;
+  /** Scanner field, mm (the stamp rectangles). */
+  fieldMm: readonly [number, number];
+  /** Treatment area's bounding box, mm. */
+  boundsMm: { minX: number; minY: number; maxX: number; maxY: number };
+  /** Area outline polylines (mm) and whether they are closed. */
+  outline?: readonly Float64Array[];
+  outlineClosed?: boolean;
+  title?: string;
+  /** Longest side of the map, px (default 1200). */
+  widthPx?: number;
+  /** Jumps of the firing path drawn (default 200; 0 = none). */
+  jumps?: number;
+  colormap?: ColormapName;
+}
+
+/**
+ * Render a scan preview PNG (same inputs → same bytes). The map covers the area's bounding box
+ * and every stamp field, highest y at the top.
+ */
+export function renderPreview(scan: PreviewScan, opts: PreviewOptions): Buffer {
+  const n = scan.xMm.length;
+  const widthPx = opts.widthPx ?? DEFAULT_WIDTH_PX;
+  if (!Number.isInteger(widthPx) || widthPx < MIN_WIDTH_PX || widthPx > MAX_WIDTH_PX)
+    throw new PlanError(
+      "widthPx",
+      widthPx,
+      `allowed: a whole number of px, ${MIN_WIDTH_PX}..${MAX_WIDTH_PX}`,
+    );
+  const jumps = opts.jumps ?? DEFAULT_PREVIEW_JUMPS;
+  if (!Number.isInteger(jumps) || jumps < 0)
+    throw new PlanError("jumps", jumps, "allowed: a whole number ≥ 0");
+  const colormap = checkColormap(opts.colormap ?? DEFAULT_PREVIEW_COLORMAP, "colormap");
+  const lut = colormapLut(colormap);
+  const [fw, fh] = opts.fieldMm;
+
+  // Extent: the area's box and every stamp field.
+  let { minX, minY, maxX, maxY } = opts.boundsMm;
+  for (const s of scan.stamps) {
+    minX = Math.min(minX, s.originMm[0]);
+    minY = Math.min(minY, s.originMm[1]);
+    maxX = Math.max(maxX, s.originMm[0] + fw);
+    maxY = Math.max(maxY, s.originMm[1] + fh);
+  }
+  const spanMm = Math.max(maxX - minX, maxY - minY, 1e-6);
+  const pxPerMm = widthPx / spanMm;
+  const mapW = Math.max(1, Math.round((maxX - minX) * pxPerMm));
+  const mapH = Math.max(1, Math.round((maxY - minY) * pxPerMm));
+  let tMax = 0;
+  for (let k = 0; k < n; k++) tMax = Math.max(tMax, scan.tMs[k]);
+  const tTop = tMax > 0 ? tMax : 1;
+
+  const measure = createCanvas(1, 1);
+  const cbar: ColorbarSpec = { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
+  const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
+  const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
+  const textW = imageW - 2 * MARGIN_PX;
+  const shownJumps = Math.min(jumps, Math.max(0, n));
+  const subtitle =
+    `Scan preview · ${n} spots in ${scan.stamps.length} stamp${scan.stamps.length === 1 ? "" : "s"}` +
+    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by firing time` +
+    (shownJumps > 0 ? ` · path of the first ${shownJumps} jumps` : "");
+  const title = layoutTitle(measure, opts.title ?? "Scan preview", subtitle, textW);
+  const barH = Math.max(120, mapH - colorbarHeadPx());
+  const bodyH = Math.max(mapH, colorbarHeadPx() + barH);
+  const scale = scaleBarFor(pxPerMm, mapW);
+  const rPx = (opts.spotUm / 2000) * pxPerMm;
+  const items: LegendItem[] = [
+    {
+      label: `spot Ø ${formatValue(opts.spotUm)} µm`,
+      color: [lut[128 * 4], lut[128 * 4 + 1], lut[128 * 4 + 2]],
+      kind: "disc",
+      radiusPx: rPx,
+    },
+    { label: `stamp field ${formatValue(fw)} × ${formatValue(fh)} mm`, color: STAMP_COLOR, kind: "line" },
+  ];
+  if (shownJumps > 0) items.push({ label: "jump path (● start)", color: PATH_COLOR, kind: "path" });
+  if (opts.outline && opts.outline.length > 0)
+    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: MAP_BACKGROUND });
+  const legend = layoutLegend(measure, scale, items, textW);
+  const mapY = MARGIN_PX + titleHeight(title);
+  const legendY = mapY + bodyH + 16;
+  const imageH = legendY + legend.heightPx + MARGIN_PX - 6;
+
+  const c = createCanvas(imageW, imageH);
+  drawTitle(c, title, MARGIN_PX, MARGIN_PX);
+  const place: MapPlacement = {
+    x: MARGIN_PX,
+    y: mapY,
+    widthPx: mapW,
+    heightPx: mapH,
+    pxPerMm,
+    leftMm: minX,
+    topMm: maxY,
+  };
+  fillRect(c, place.x, place.y, mapW, mapH, MAP_BACKGROUND);
+  const px = (xMm: number) => place.x + (xMm - minX) * pxPerMm;
+  const py = (yMm: number) => place.y + (maxY - yMm) * pxPerMm;
+
+  // Stamp fields under everything, numbered in visiting order.
+  const labelStamps = scan.stamps.length > 1 && scan.stamps.length <= MAX_LABELLED_STAMPS;
+  for (let s = 0; s < scan.stamps.length; s++) {
+    const o = scan.stamps[s].originMm;
+    const x0 = Math.round(px(o[0]));
+    const y0 = Math.round(py(o[1] + fh));
+    strokeRect(c, x0, y0, Math.round(fw * pxPerMm), Math.round(fh * pxPerMm), STAMP_COLOR);
+    if (labelStamps)
+      drawText(c, String(s + 1), x0 + 5, y0 + 4, { sizePx: 12, color: STAMP_COLOR, baseline: "top" });
+  }
+  if (opts.outline) {
+    for (const line of opts.outline)
+      strokePolyline(c, toPixels(place, line), opts.outlineClosed ?? true, OUTLINE_COLOR, 1.5);
+  }
+  // Discs in firing order, so a later spot covers an earlier one where they overlap.
+  const k255 = (LUT_SIZE - 1) / tTop;
+  for (let k = 0; k < n; k++) {
+    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
+    fillDisc(c, px(scan.xMm[k]), py(scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
+  }
+  // The path: from the first stamp's centre, spot to spot, through each new stamp's centre.
+  if (shownJumps > 0 && scan.stamps.length > 0) {
+    const pts: number[] = [];
+    const first = scan.stamp ? scan.stamp[0] : 0;
+    pts.push(px(scan.stamps[first].centreMm[0]), py(scan.stamps[first].centreMm[1]));
+    let prevStamp = first;
+    for (let k = 0; k < shownJumps; k++) {
+      const s = scan.stamp ? scan.stamp[k] : 0;
+      if (s !== prevStamp) {
+        pts.push(px(scan.stamps[s].centreMm[0]), py(scan.stamps[s].centreMm[1]));
+        prevStamp = s;
+      }
+      pts.push(px(scan.xMm[k]), py(scan.yMm[k]));
+    }
+    strokePolyline(c, pts, false, PATH_COLOR, PATH_WIDTH_PX, PATH_OPACITY);
+    // Start: a ring round the first spot.
+    const sx = px(scan.xMm[0]);
+    const sy = py(scan.yMm[0]);
+    const ring = Math.max(rPx + 3, 5);
+    const circle: number[] = [];
+    for (let a = 0; a < 32; a++)
+      circle.push(sx + ring * Math.cos((a / 32) * 2 * Math.PI), sy + ring * Math.sin((a / 32) * 2 * Math.PI));
+    strokePolyline(c, circle, true, PATH_COLOR, 2);
+  }
+  strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
+  drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
+  const rowMid = (row: number) => legendY + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
+  drawScaleBar(c, scale, MARGIN_PX, rowMid(0));
+  for (let k = 0; k < items.length; k++) {
+    const pos = legend.positions[k];
+    drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
+  }
+  return encodePng(c);
+}
