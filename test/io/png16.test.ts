@@ -49,7 +49,7 @@ describe("16-bit depth PNG (SPEC §5)", () => {
     for (let j = 0; j < 3; j++) {
       const f = raw[j * stride];
       expect([0, 2]).toContain(f); // None or Up: undo byte-wise
-      const line = [];
+      const line: number[] = [];
       for (let k = 0; k < 8; k++)
         line.push(f === 2 ? (raw[j * stride + 1 + k] + prev[k]) & 0xff : raw[j * stride + 1 + k]);
       rows.push([0, 1, 2, 3].map((i) => (line[2 * i] << 8) | line[2 * i + 1]));
