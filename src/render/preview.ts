@@ -92,6 +92,14 @@ export interface PreviewOptions {
  * and every stamp field, highest y at the top.
  */
 export function renderPreview(scan: PreviewScan, opts: PreviewOptions): Buffer {
+  return renderPreviewWithLayout(scan, opts).png;
+}
+
+/** {@link renderPreview}, also returning where the map went (mm → px). */
+export function renderPreviewWithLayout(
+  scan: PreviewScan,
+  opts: PreviewOptions,
+): { png: Buffer; layout: { width: number; height: number; map: MapPlacement } } {
   const n = scan.xMm.length;
   const widthPx = opts.widthPx ?? DEFAULT_WIDTH_PX;
   if (!Number.isInteger(widthPx) || widthPx < MIN_WIDTH_PX || widthPx > MAX_WIDTH_PX)
@@ -222,5 +230,5 @@ export function renderPreview(scan: PreviewScan, opts: PreviewOptions): Buffer {
     const pos = legend.positions[k];
     drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
   }
-  return encodePng(c);
+  return { png: encodePng(c), layout: { width: imageW, height: imageH, map: place } };
 }

@@ -268,13 +268,13 @@ export function register(program: Command): void {
       );
       plan = loaded.plan;
       area = createArea(plan.area, loaded.baseDir);
-    } else if (opts.pixelUm === undefined && !opts.json) {
-      process.stderr.write(
-        `laserscan: note: a depth file carries no pixel size; assuming ${DEFAULT_PIXEL_UM} µm (give --pixel-um or --plan)\n`,
-      );
     }
     const pixelUm = plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM;
     const raster = readMap(input, pixelUm, area ? [area.minX, area.minY] : [0, 0]);
+    if (!plan && opts.pixelUm === undefined && !opts.json)
+      process.stderr.write(
+        `laserscan: note: a depth file carries no pixel size; assuming ${DEFAULT_PIXEL_UM} µm (give --pixel-um or --plan)\n`,
+      );
     if (area) {
       const want = rasterSize(area, pixelUm);
       if (want.width !== raster.width || want.height !== raster.height)
