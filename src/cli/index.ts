@@ -9,6 +9,7 @@ import { register as registerRender } from "./commands/render.js";
 import { register as registerScan } from "./commands/scan.js";
 import { register as registerSimulate } from "./commands/simulate.js";
 import { register as registerSolve } from "./commands/solve.js";
+import { register as registerSweep } from "./commands/sweep.js";
 import { register as registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerRender(program);
   registerSolve(program);
+  registerSweep(program);
   registerValidate(program);
   return program;
 }

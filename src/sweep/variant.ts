@@ -1,0 +1,34 @@
+/**
+ * One sweep variant simulated for its report only (SPEC §5): area, pattern, firing order,
+ * heat and the dose stats, no raster kept. Shared by the main thread and the sweep workers
+ * (src/sweep/worker.ts), so a variant gives the same bytes wherever it runs.
+ */
+import { createArea } from "../area/index.js";
+import type { Report } from "../dose/report.js";
+import { scanSummary, simulateSpots } from "../dose/simulate.js";
+import { generatePattern } from "../pattern/index.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import { buildScan } from "../sequence/index.js";
+
+/** Options of {@link simulateVariant}. */
+export interface VariantOptions {
+  /** Threads for the dose splat (default: the engine's choice, all cores for big rasters). */
+  threads?: number;
+  /** Refuse runs whose rasters need more, MB (SPEC §7). */
+  maxMemoryMb?: number;
+}
+
+/** Simulate a resolved plan (stats only) and return its report. */
+export async function simulateVariant(
+  plan: ResolvedPlan,
+  baseDir: string,
+  opts: VariantOptions = {},
+): Promise<Report> {
+  const area = createArea(plan.area, baseDir);
+  const spots = generatePattern(plan, area);
+  const sim = await simulateSpots(
+    { plan, area, spots, pulses: plan.pulse.stack, scan: () => scanSummary(buildScan(plan, area, spots)) },
+    { threads: opts.threads, keepDepth: false, keepCoag: false, maxMemoryMb: opts.maxMemoryMb },
+  );
+  return sim.report;
+}
