@@ -372,6 +372,11 @@ function workerSource(): { code: string } | undefined {
   }
 }
 
+/** Can this process start sweep workers (built worker.js, or worker.ts with tsx)? */
+export function sweepWorkersAvailable(): boolean {
+  return workerSource() !== undefined;
+}
+
 function errorFromWorker(answer: Extract<WorkerAnswer, { error: unknown }>): Error {
   const p = answer.error.plan;
   if (p) return new PlanError(p.field, p.value, p.allowed);
