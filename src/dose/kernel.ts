@@ -5,6 +5,11 @@
  * from src/ under vitest and from dist/ without a separate worker file to find. Small
  * functions called per band (not one big loop) let V8 optimize them early: a CLI runs the
  * kernel once, so on-stack replacement of one giant loop would leave most of it unoptimized.
+ *
+ * A band is splatted into a small per-thread buffer (stays in cache), then each spot's
+ * footprint is read back once: every nonzero pixel goes into the stats (when inside the area)
+ * and into the kept raster (when there is one), and is cleared for the next band. Only touched
+ * pixels are visited; nothing is allocated per band, spot or pixel.
  */
 
 /** Footprint modes. */
@@ -48,12 +53,14 @@ export interface BandJob {
   /** Spots of band b: bandSpots[bandStart[b] .. bandStart[b + 1]). */
   bandStart: Int32Array;
   bandSpots: Uint32Array;
-  /** Inside pixel runs of row j: spanPix[spanStart[j] .. spanStart[j + 1]) as [a, b) pairs. */
+  /** Inside pixel runs of row j: spanPix[spanStart[j] .. spanStart[j + 1]) as [a, b) pairs, sorted. */
   spanStart: Int32Array;
   spanPix: Int32Array;
-  /** Count pixels ≥ each level (µm). */
+  /** Levels (µm) whose exact counts are wanted; see {@link BandResult.levelExact}. */
   levels: Float64Array;
-  /** The whole raster (kept for output), or null: each thread then splats into a band buffer. */
+  /** 1 for the histogram bins next to a level (their pixels are compared with the levels exactly). */
+  levelMark: Uint8Array;
+  /** The whole raster (kept for output), or null (stats only). */
   raster: Float32Array | null;
   /** Next band to claim. */
   counter: Int32Array;
@@ -61,72 +68,67 @@ export interface BandJob {
   bandSum: Float64Array;
 }
 
-/** What one thread accumulated (integer counts and a max: order independent). */
+/**
+ * What one thread accumulated: integer counts and a max, order independent. The counts at or
+ * above each level come from the histogram, except for pixels in the bins marked in
+ * `job.levelMark`, which are compared with every level exactly and counted in `levelExact`.
+ */
 export interface BandResult {
-  max: number;
-  nonzero: number;
-  levelCounts: Float64Array;
+  /** [max value]: a typed array, so the field never changes representation. */
+  acc: Float64Array;
+  /** Per level: pixels in marked bins at or above it. */
+  levelExact: Float64Array;
+  /** Nonzero inside pixels per bin of float32 bits >>> HIST_SHIFT. */
   hist: Uint32Array;
 }
 
-/** Per-thread scratch: band buffer, footprint factors and touched-chunk flags. */
+/** Per-thread scratch: band buffer (and its bits) and footprint factors. */
 export interface BandScratch {
   buf: Float32Array;
   bits: Uint32Array;
-  own: boolean;
   gx: Float64Array;
   gy: Float64Array;
-  /** Touched 8-pixel chunks per band row (the stats and the clean-up skip the rest). */
-  flags: Uint8Array;
-  rowLo: Int32Array;
-  rowHi: Int32Array;
 }
 
 /**
- * Claim bands until none is left; splat every spot of a band into it (sums in spot order, so
- * each pixel's value does not depend on who did the band), then gather the stats of the band's
- * pixels that lie inside the area.
+ * Claim bands until none is left; splat every spot of a band into the band buffer (sums in spot
+ * order, so each pixel's value does not depend on who did the band), then gather the band.
  */
 export function runBands(job: BandJob, out: BandResult): void {
-  const W = job.width;
-  const B = job.bandRows;
   const K = Math.ceil((2 * job.radiusMm) / job.pixMm) + 3;
-  const CW = (W + 7) >> 3;
-  const own = job.raster === null;
-  const buf: Float32Array = own ? new Float32Array(B * W) : (job.raster as Float32Array);
+  const buf = new Float32Array(job.bandRows * job.width);
   const sc: BandScratch = {
     buf,
-    bits: new Uint32Array(buf.buffer, buf.byteOffset, buf.length),
-    own,
+    bits: new Uint32Array(buf.buffer, 0, buf.length),
     gx: new Float64Array(K),
     gy: new Float64Array(K),
-    flags: new Uint8Array(B * CW),
-    rowLo: new Int32Array(B).fill(CW),
-    rowHi: new Int32Array(B).fill(-1),
   };
+  const mode = job.mode;
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
-    splatBand(job, b, sc);
-    job.bandSum[b] = statsBand(job, b, sc, out);
-    clearBand(job, b, sc);
+    if (mode === 0) splatGaussLinear(job, b, sc);
+    else if (mode === 1) splatGaussLog(job, b, sc);
+    else splatDisc(job, b, sc);
+    job.bandSum[b] = gatherBand(job, b, sc, out);
   }
 }
 
-/** Splat the spots of band `b` into its rows. */
-export function splatBand(job: BandJob, b: number, sc: BandScratch): void {
+/**
+ * Gaussian, steady-state: F = F0·exp(−k2·dx²)·exp(−k2·dy²), one row and one column of factors
+ * per spot, by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)) (two `exp` per axis).
+ */
+export function splatGaussLinear(job: BandJob, b: number, sc: BandScratch): void {
   const W = job.width;
   const r0 = b * job.bandRows;
   const r1 = Math.min(job.height, r0 + job.bandRows);
-  const base = sc.own ? r0 * W : 0;
   const pix = job.pixMm;
-  const mode = job.mode;
   const k2 = job.k2;
   const f0 = job.f0;
   const fth = job.fth;
   const scale = job.scale;
   const R = job.radiusMm;
-  const R2 = R * R;
+  const c = Math.exp(-2 * k2 * pix * pix);
   const sx = job.spotX;
   const sy = job.spotY;
   const sp = job.spotPulses;
@@ -134,15 +136,10 @@ export function splatBand(job: BandJob, b: number, sc: BandScratch): void {
   const buf = sc.buf;
   const gx = sc.gx;
   const gy = sc.gy;
-  const flags = sc.flags;
-  const rowLo = sc.rowLo;
-  const rowHi = sc.rowHi;
-  const CW = (W + 7) >> 3;
   for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
     const k = bandSpots[q];
     const x = sx[k];
     const y = sy[k];
-    const n = sp[k];
     let i0 = Math.floor((x - R) / pix);
     let i1 = Math.floor((x + R) / pix);
     let j0 = Math.floor((y - R) / pix);
@@ -154,156 +151,227 @@ export function splatBand(job: BandJob, b: number, sc: BandScratch): void {
     if (i0 > i1 || j0 > j1) continue;
     const ni = i1 - i0;
     const nj = j1 - j0;
-    const c0 = i0 >> 3;
-    const c1 = i1 >> 3;
-    for (let r = j0 - r0; r <= j1 - r0; r++) {
-      const fo = r * CW;
-      for (let c = c0; c <= c1; c++) flags[fo + c] = 1;
-      if (c0 < rowLo[r]) rowLo[r] = c0;
-      if (c1 > rowHi[r]) rowHi[r] = c1;
+    const dx = (i0 + 0.5) * pix - x;
+    let g = f0 * Math.exp(-k2 * dx * dx);
+    let r = Math.exp(-k2 * pix * (2 * dx + pix));
+    for (let i = 0; i <= ni; i++) {
+      gx[i] = g;
+      g *= r;
+      r *= c;
     }
-    if (mode === 0) {
-      // F = F0·exp(−k2·dx²)·exp(−k2·dy²): one row and one column of factors per spot.
+    const dy = (j0 + 0.5) * pix - y;
+    g = Math.exp(-k2 * dy * dy);
+    r = Math.exp(-k2 * pix * (2 * dy + pix));
+    for (let j = 0; j <= nj; j++) {
+      gy[j] = g;
+      g *= r;
+      r *= c;
+    }
+    const sn = scale * sp[k];
+    for (let j = 0; j <= nj; j++) {
+      const fy = gy[j];
+      const off = (j + j0 - r0) * W + i0;
       for (let i = 0; i <= ni; i++) {
-        const dx = (i + i0 + 0.5) * pix - x;
-        gx[i] = f0 * Math.exp(-k2 * dx * dx);
-      }
-      for (let j = 0; j <= nj; j++) {
-        const dy = (j + j0 + 0.5) * pix - y;
-        gy[j] = Math.exp(-k2 * dy * dy);
-      }
-      const sn = scale * n;
-      for (let j = 0; j <= nj; j++) {
-        const fy = gy[j];
-        const off = (j + j0) * W + i0 - base;
-        for (let i = 0; i <= ni; i++) {
-          const f = gx[i] * fy;
-          if (f > fth) buf[off + i] += Math.fround(sn * (f - fth));
-        }
-      }
-    } else if (mode === 1) {
-      // ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy²: additive, no log per pixel.
-      for (let i = 0; i <= ni; i++) {
-        const dx = (i + i0 + 0.5) * pix - x;
-        gx[i] = f0 - k2 * dx * dx;
-      }
-      for (let j = 0; j <= nj; j++) {
-        const dy = (j + j0 + 0.5) * pix - y;
-        gy[j] = k2 * dy * dy;
-      }
-      const sn = scale * n;
-      for (let j = 0; j <= nj; j++) {
-        const ly = gy[j];
-        const off = (j + j0) * W + i0 - base;
-        for (let i = 0; i <= ni; i++) {
-          const v = gx[i] - ly;
-          if (v > 0) buf[off + i] += Math.fround(sn * v);
-        }
-      }
-    } else {
-      for (let i = 0; i <= ni; i++) {
-        const dx = (i + i0 + 0.5) * pix - x;
-        gx[i] = dx * dx;
-      }
-      for (let j = 0; j <= nj; j++) {
-        const dy = (j + j0 + 0.5) * pix - y;
-        gy[j] = dy * dy;
-      }
-      const v = mode === 2 ? Math.fround(scale * n) : Math.fround(scale);
-      for (let j = 0; j <= nj; j++) {
-        const lim = R2 - gy[j];
-        const off = (j + j0) * W + i0 - base;
-        if (mode === 2) {
-          for (let i = 0; i <= ni; i++) if (gx[i] <= lim) buf[off + i] += v;
-        } else {
-          for (let i = 0; i <= ni; i++) if (gx[i] <= lim && buf[off + i] < v) buf[off + i] = v;
-        }
+        const f = gx[i] * fy;
+        if (f > fth) buf[off + i] += Math.fround(sn * (f - fth));
       }
     }
   }
 }
 
-/** Stats of band `b` over the inside runs of its rows, touched chunks only; returns the band's sum. */
-export function statsBand(job: BandJob, b: number, sc: BandScratch, out: BandResult): number {
+/** Gaussian, blow-off: ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive, no log per pixel. */
+export function splatGaussLog(job: BandJob, b: number, sc: BandScratch): void {
   const W = job.width;
   const r0 = b * job.bandRows;
   const r1 = Math.min(job.height, r0 + job.bandRows);
-  const base = sc.own ? r0 * W : 0;
-  const CW = (W + 7) >> 3;
+  const pix = job.pixMm;
+  const k2 = job.k2;
+  const f0 = job.f0;
+  const scale = job.scale;
+  const R = job.radiusMm;
+  const sx = job.spotX;
+  const sy = job.spotY;
+  const sp = job.spotPulses;
+  const bandSpots = job.bandSpots;
+  const buf = sc.buf;
+  const gx = sc.gx;
+  const gy = sc.gy;
+  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
+    const k = bandSpots[q];
+    const x = sx[k];
+    const y = sy[k];
+    let i0 = Math.floor((x - R) / pix);
+    let i1 = Math.floor((x + R) / pix);
+    let j0 = Math.floor((y - R) / pix);
+    let j1 = Math.floor((y + R) / pix);
+    if (i0 < 0) i0 = 0;
+    if (i1 >= W) i1 = W - 1;
+    if (j0 < r0) j0 = r0;
+    if (j1 >= r1) j1 = r1 - 1;
+    if (i0 > i1 || j0 > j1) continue;
+    const ni = i1 - i0;
+    const nj = j1 - j0;
+    for (let i = 0; i <= ni; i++) {
+      const dx = (i + i0 + 0.5) * pix - x;
+      gx[i] = f0 - k2 * dx * dx;
+    }
+    for (let j = 0; j <= nj; j++) {
+      const dy = (j + j0 + 0.5) * pix - y;
+      gy[j] = k2 * dy * dy;
+    }
+    const sn = scale * sp[k];
+    for (let j = 0; j <= nj; j++) {
+      const ly = gy[j];
+      const off = (j + j0 - r0) * W + i0;
+      for (let i = 0; i <= ni; i++) {
+        const v = gx[i] - ly;
+        if (v > 0) buf[off + i] += Math.fround(sn * v);
+      }
+    }
+  }
+}
+
+/** Discs: top-hat craters add (mode 2), non-ablative columns take the max (mode 3). */
+export function splatDisc(job: BandJob, b: number, sc: BandScratch): void {
+  const W = job.width;
+  const r0 = b * job.bandRows;
+  const r1 = Math.min(job.height, r0 + job.bandRows);
+  const pix = job.pixMm;
+  const add = job.mode === 2;
+  const scale = job.scale;
+  const R = job.radiusMm;
+  const R2 = R * R;
+  const sx = job.spotX;
+  const sy = job.spotY;
+  const sp = job.spotPulses;
+  const bandSpots = job.bandSpots;
+  const buf = sc.buf;
+  const gx = sc.gx;
+  const gy = sc.gy;
+  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
+    const k = bandSpots[q];
+    const x = sx[k];
+    const y = sy[k];
+    let i0 = Math.floor((x - R) / pix);
+    let i1 = Math.floor((x + R) / pix);
+    let j0 = Math.floor((y - R) / pix);
+    let j1 = Math.floor((y + R) / pix);
+    if (i0 < 0) i0 = 0;
+    if (i1 >= W) i1 = W - 1;
+    if (j0 < r0) j0 = r0;
+    if (j1 >= r1) j1 = r1 - 1;
+    if (i0 > i1 || j0 > j1) continue;
+    const ni = i1 - i0;
+    const nj = j1 - j0;
+    for (let i = 0; i <= ni; i++) {
+      const dx = (i + i0 + 0.5) * pix - x;
+      gx[i] = dx * dx;
+    }
+    for (let j = 0; j <= nj; j++) {
+      const dy = (j + j0 + 0.5) * pix - y;
+      gy[j] = dy * dy;
+    }
+    const v = add ? Math.fround(scale * sp[k]) : Math.fround(scale);
+    for (let j = 0; j <= nj; j++) {
+      const lim = R2 - gy[j];
+      const off = (j + j0 - r0) * W + i0;
+      if (add) {
+        for (let i = 0; i <= ni; i++) if (gx[i] <= lim) buf[off + i] += v;
+      } else {
+        for (let i = 0; i <= ni; i++) if (gx[i] <= lim && buf[off + i] < v) buf[off + i] = v;
+      }
+    }
+  }
+}
+
+/**
+ * Read back band `b`'s footprints (the rectangles the splat wrote): each nonzero pixel is copied
+ * to the kept raster, counted in the stats when inside the area, and cleared. A pixel under
+ * several footprints is met once (then it is zero). Returns the band's inside sum.
+ */
+export function gatherBand(job: BandJob, b: number, sc: BandScratch, out: BandResult): number {
+  const W = job.width;
+  const r0 = b * job.bandRows;
+  const r1 = Math.min(job.height, r0 + job.bandRows);
+  const pix = job.pixMm;
+  const R = job.radiusMm;
+  const sx = job.spotX;
+  const sy = job.spotY;
+  const bandSpots = job.bandSpots;
   const spanStart = job.spanStart;
   const spanPix = job.spanPix;
   const levels = job.levels;
   const nl = levels.length;
-  const lc = out.levelCounts;
+  const mark = job.levelMark;
+  const raster = job.raster;
+  const keep = raster !== null;
+  const exact = out.levelExact;
   const hist = out.hist;
   const buf = sc.buf;
   const bits = sc.bits;
-  const flags = sc.flags;
-  const rowLo = sc.rowLo;
-  const rowHi = sc.rowHi;
-  let max = out.max;
-  let nonzero = out.nonzero;
+  let max = out.acc[0];
   let sum = 0;
-  for (let j = r0; j < r1; j++) {
-    const r = j - r0;
-    const lo = rowLo[r] << 3;
-    const hi = (rowHi[r] + 1) << 3;
-    if (hi <= lo) continue;
-    const off = j * W - base;
-    const fo = r * CW;
-    for (let s = spanStart[j], se = spanStart[j + 1]; s < se; s += 2) {
-      const a = Math.max(spanPix[s], lo);
-      const e = Math.min(spanPix[s + 1], hi);
-      if (e <= a) continue;
-      for (let c = a >> 3, ce = (e - 1) >> 3; c <= ce; c++) {
-        if (flags[fo + c] === 0) continue;
-        const pa = Math.max(c << 3, a) + off;
-        const pe = Math.min((c + 1) << 3, e) + off;
-        for (let p = pa; p < pe; p++) {
+  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
+    const k = bandSpots[q];
+    const x = sx[k];
+    const y = sy[k];
+    let i0 = Math.floor((x - R) / pix);
+    let i1 = Math.floor((x + R) / pix);
+    let j0 = Math.floor((y - R) / pix);
+    let j1 = Math.floor((y + R) / pix);
+    if (i0 < 0) i0 = 0;
+    if (i1 >= W) i1 = W - 1;
+    if (j0 < r0) j0 = r0;
+    if (j1 >= r1) j1 = r1 - 1;
+    if (i0 > i1 || j0 > j1) continue;
+    const ie = i1 + 1;
+    for (let j = j0; j <= j1; j++) {
+      const off = (j - r0) * W;
+      const roff = j * W;
+      let i = i0;
+      for (let s = spanStart[j], se = spanStart[j + 1]; s < se && i < ie; s += 2) {
+        let a = spanPix[s];
+        let e = spanPix[s + 1];
+        if (e <= i) continue;
+        if (a > ie) a = ie;
+        if (a < i) a = i;
+        if (e > ie) e = ie;
+        // [i, a): outside the area.
+        for (let p = off + i, pe = off + a; p < pe; p++) {
           const v = buf[p];
           if (v !== 0) {
-            sum += v;
-            nonzero++;
-            if (v > max) max = v;
-            hist[bits[p] >>> 13]++; // HIST_SHIFT
-            for (let l = 0; l < nl; l++) if (v >= levels[l]) lc[l]++;
+            if (keep) (raster as Float32Array)[p - off + roff] = v;
+            buf[p] = 0;
           }
+        }
+        // [a, e): inside.
+        for (let p = off + a, pe = off + e; p < pe; p++) {
+          const v = buf[p];
+          if (v !== 0) {
+            const h = bits[p] >>> 13; // HIST_SHIFT
+            if (keep) (raster as Float32Array)[p - off + roff] = v;
+            buf[p] = 0;
+            sum += v;
+            if (v > max) max = v;
+            hist[h]++;
+            if (mark[h] !== 0) for (let l = 0; l < nl; l++) if (v >= levels[l]) exact[l]++;
+          }
+        }
+        i = e;
+      }
+      // [i, ie): outside the area.
+      for (let p = off + i, pe = off + ie; p < pe; p++) {
+        const v = buf[p];
+        if (v !== 0) {
+          if (keep) (raster as Float32Array)[p - off + roff] = v;
+          buf[p] = 0;
         }
       }
     }
   }
-  out.max = max;
-  out.nonzero = nonzero;
+  out.acc[0] = max;
   return sum;
 }
 
-/** Clear the touched chunks of band `b` (and, for a band buffer, its pixels in them). */
-export function clearBand(job: BandJob, b: number, sc: BandScratch): void {
-  const W = job.width;
-  const r0 = b * job.bandRows;
-  const r1 = Math.min(job.height, r0 + job.bandRows);
-  const CW = (W + 7) >> 3;
-  const buf = sc.buf;
-  const flags = sc.flags;
-  const rowLo = sc.rowLo;
-  const rowHi = sc.rowHi;
-  for (let r = 0; r < r1 - r0; r++) {
-    const ce = rowHi[r];
-    if (ce < 0) continue;
-    const fo = r * CW;
-    const off = r * W;
-    for (let c = rowLo[r]; c <= ce; c++) {
-      if (flags[fo + c] === 0) continue;
-      flags[fo + c] = 0;
-      if (sc.own) {
-        const pe = Math.min((c + 1) << 3, W);
-        for (let p = c << 3; p < pe; p++) buf[off + p] = 0;
-      }
-    }
-    rowLo[r] = CW;
-    rowHi[r] = -1;
-  }
-}
-
 /** The kernel's functions, for the worker source (each is declared there under its name). */
-export const KERNEL_FUNCTIONS = [runBands, splatBand, statsBand, clearBand];
+export const KERNEL_FUNCTIONS = [runBands, splatGaussLinear, splatGaussLog, splatDisc, gatherBand];

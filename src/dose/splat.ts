@@ -21,7 +21,7 @@ import {
   runBands,
 } from "./kernel.js";
 import type { Raster } from "./raster.js";
-import { type DoseStats, finishStats } from "./stats.js";
+import { type DoseStats, finishStats, levelMarks } from "./stats.js";
 
 /** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
 const BAND_PIXELS = 1 << 18;
@@ -43,7 +43,7 @@ export interface SpotInput {
 export interface SplatOptions {
   /** Worker threads including the main one; default: all cores for big rasters, 1 for small. */
   threads?: number;
-  /** Keep (and return) the whole raster; false gathers stats band by band in small buffers. */
+  /** Keep (and return) the whole raster; false gathers the stats only. */
   keep?: boolean;
   /** Levels, µm, to count pixels at or above (ablated fraction, contours). */
   levels?: readonly number[];
@@ -73,8 +73,8 @@ export function bandRowsFor(width: number): number {
 }
 
 /**
- * Bytes the rasters of a run will need: the whole raster when kept, else one band buffer per
- * thread, plus `extraBytes`.
+ * Bytes the rasters of a run will need: the whole raster when kept, one band buffer and one
+ * histogram per thread, plus `extraBytes`.
  */
 export function rasterBytes(
   width: number,
@@ -84,7 +84,7 @@ export function rasterBytes(
   extraBytes = 0,
 ): number {
   const band = Math.min(height, bandRowsFor(width)) * width * 4;
-  return (keep ? width * height * 4 : threads * band) + threads * HIST_BINS * 4 + extraBytes;
+  return (keep ? width * height * 4 : 0) + threads * (band + HIST_BINS * 4) + extraBytes;
 }
 
 /** Refuse a run that needs more than `maxMemoryMb` for its rasters (SPEC §7). */
@@ -175,9 +175,9 @@ const WORKER_SOURCE = `"use strict";
 ${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
 import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (job) => {
-    const out = { max: 0, nonzero: 0, levelCounts: new Float64Array(job.levels.length), hist: new Uint32Array(${HIST_BINS}) };
+    const out = { acc: new Float64Array(1), levelExact: new Float64Array(job.levels.length), hist: new Uint32Array(${HIST_BINS}) };
     runBands(job, out);
-    parentPort.postMessage(out, [out.levelCounts.buffer, out.hist.buffer]);
+    parentPort.postMessage(out, [out.acc.buffer, out.levelExact.buffer, out.hist.buffer]);
   });
 });
 `;
@@ -276,14 +276,13 @@ export async function splatDose(
   }
   opts.whileSplatting?.();
   const mine: BandResult = {
-    max: 0,
-    nonzero: 0,
-    levelCounts: new Float64Array(job.levels.length),
+    acc: new Float64Array(1),
+    levelExact: new Float64Array(job.levels.length),
     hist: new Uint32Array(HIST_BINS),
   };
   runBands(job, mine);
   const all = [mine, ...(await Promise.all(results))];
-  const stats = finishStats(all, job.bandSum, insidePixels, job.levels);
+  const stats = finishStats(all, job.bandSum, insidePixels, job.levels, job.levelMark);
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
@@ -378,6 +377,7 @@ function prepareJob(
     spanStart,
     spanPix,
     levels: Float64Array.from(levels),
+    levelMark: levelMarks(levels, new Uint8Array(new SharedArrayBuffer(HIST_BINS))),
     raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
     counter: new Int32Array(new SharedArrayBuffer(4)),
     bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),

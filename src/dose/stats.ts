@@ -51,25 +51,57 @@ export function quantileFromHistogram(hist: Uint32Array, zeros: number, total: n
   return 0;
 }
 
+/** The histogram bin of a positive level (that of its nearest float32), or -1 for a level ≤ 0. */
+export function levelBin(level: number): number {
+  if (!(level > 0)) return -1;
+  f32[0] = level;
+  return Math.min(HIST_BINS - 1, u32[0] >>> HIST_SHIFT);
+}
+
+/**
+ * The bins whose pixels the kernel compares with the levels exactly: each level's bin and its
+ * neighbours. A value in any other bin is above a level when its bin is above the level's bin.
+ */
+export function levelMarks(
+  levels: ArrayLike<number>,
+  mark: Uint8Array = new Uint8Array(HIST_BINS),
+): Uint8Array {
+  for (let l = 0; l < levels.length; l++) {
+    const b = levelBin(levels[l]);
+    if (b < 0) continue;
+    for (let m = Math.max(0, b - 1); m <= Math.min(HIST_BINS - 1, b + 1); m++) mark[m] = 1;
+  }
+  return mark;
+}
+
 /** Merge per-thread results; band sums add in band order (independent of the thread count). */
 export function finishStats(
   results: readonly BandResult[],
   bandSum: Float64Array,
   insidePixels: number,
   levels: Float64Array,
+  mark: Uint8Array,
 ): DoseStats {
   let sum = 0;
   for (let b = 0; b < bandSum.length; b++) sum += bandSum[b];
   let max = 0;
-  let nonzero = 0;
   const hist = new Uint32Array(HIST_BINS);
   const counts = new Float64Array(levels.length);
   for (const r of results) {
-    if (r.max > max) max = r.max;
-    nonzero += r.nonzero;
-    for (let l = 0; l < counts.length; l++) counts[l] += r.levelCounts[l];
+    if (r.acc[0] > max) max = r.acc[0];
+    for (let l = 0; l < counts.length; l++) counts[l] += r.levelExact[l];
     const h = r.hist;
     for (let b = 0; b < HIST_BINS; b++) if (h[b] !== 0) hist[b] += h[b];
+  }
+  // Unmarked bins: above a level exactly when above its bin.
+  let nonzero = 0;
+  const bins = Array.from(levels, levelBin);
+  for (let b = 0; b < HIST_BINS; b++) {
+    const n = hist[b];
+    if (n === 0) continue;
+    nonzero += n;
+    if (mark[b] !== 0) continue;
+    for (let l = 0; l < counts.length; l++) if (b > bins[l]) counts[l] += n;
   }
   return {
     insidePixels,
