@@ -81,7 +81,35 @@ export function formatValue(v: number): string {
   return String(Number(v.toFixed(decimals)));
 }
 
-/** Split `text` into lines no wider than `maxWidthPx`, breaking at spaces. */
+/** Separator of the parts of a title line; lines break between parts first. */
+export const TITLE_SEPARATOR = " · ";
+
+/** Greedy line filling: join `pieces` with `joiner` while the line fits `maxWidthPx`. */
+function fill(
+  c: Canvas,
+  pieces: string[],
+  joiner: string,
+  sizePx: number,
+  bold: boolean,
+  maxWidthPx: number,
+) {
+  const lines: string[] = [];
+  let line = "";
+  for (const p of pieces) {
+    const next = line === "" ? p : `${line}${joiner}${p}`;
+    if (line !== "" && textWidth(c, next, sizePx, bold) > maxWidthPx) {
+      lines.push(line);
+      line = p;
+    } else line = next;
+  }
+  lines.push(line);
+  return lines;
+}
+
+/**
+ * Split `text` into lines no wider than `maxWidthPx`: between " · " parts where possible,
+ * else at spaces.
+ */
 export function wrapText(
   c: Canvas,
   text: string,
@@ -91,16 +119,10 @@ export function wrapText(
 ): string[] {
   const lines: string[] = [];
   for (const para of text.split("\n")) {
-    const words = para.split(" ");
-    let line = "";
-    for (const w of words) {
-      const next = line === "" ? w : `${line} ${w}`;
-      if (line !== "" && textWidth(c, next, sizePx, bold) > maxWidthPx) {
-        lines.push(line);
-        line = w;
-      } else line = next;
+    for (const line of fill(c, para.split(TITLE_SEPARATOR), TITLE_SEPARATOR, sizePx, bold, maxWidthPx)) {
+      if (textWidth(c, line, sizePx, bold) <= maxWidthPx) lines.push(line);
+      else lines.push(...fill(c, line.split(" "), " ", sizePx, bold, maxWidthPx));
     }
-    lines.push(line);
   }
   return lines;
 }

@@ -30,6 +30,7 @@ import {
   createCanvas,
   drawText,
   encodePng,
+  fillRect,
   INK,
   INK_MUTED,
   type Rgb,
@@ -70,8 +71,11 @@ const DETAIL_GAP_PX = 26;
 const MIN_RING_PX = 12;
 const DETAIL_MARK: Rgb = [255, 255, 255];
 
+/** Pixels outside the treatment area (closed outlines only) are painted this neutral grey. */
+const OUTSIDE_COLOR: Rgb = [226, 226, 226];
+
 /** Colours of the area outline and the map frame. */
-const OUTLINE_COLOR: Rgb = [255, 255, 255];
+const OUTLINE_COLOR: Rgb = [40, 40, 40];
 const OUTLINE_WIDTH_PX = 1.5;
 const CONTOUR_WIDTH_PX = 1.5;
 
@@ -259,6 +263,53 @@ export interface HeatmapLayout {
   detail?: MapPlacement;
 }
 
+/**
+ * Paint the pixels of a placed map whose centres lie outside the closed rings `ringsMm`
+ * (even-odd rule, as Area.contains) with `color`; returns how many (with `c` null: only counts).
+ */
+export function shadeOutside(
+  c: Canvas | null,
+  p: MapPlacement,
+  ringsMm: readonly Float64Array[],
+  color: Rgb,
+): number {
+  const xs: number[] = [];
+  let painted = 0;
+  for (let r = 0; r < p.heightPx; r++) {
+    const yMm = p.topMm - (r + 0.5) / p.pxPerMm;
+    xs.length = 0;
+    for (const ring of ringsMm) {
+      const n = ring.length >> 1;
+      for (let k = 0, m = n - 1; k < n; m = k++) {
+        const y0 = ring[2 * m + 1];
+        const y1 = ring[2 * k + 1];
+        // Half-open in y so a vertex on the scan line counts once.
+        if (y0 <= yMm !== y1 <= yMm) {
+          const x0 = ring[2 * m];
+          const x1 = ring[2 * k];
+          xs.push(x0 + ((yMm - y0) / (y1 - y0)) * (x1 - x0));
+        }
+      }
+    }
+    xs.sort((a, b) => a - b);
+    // Walk the row: outside before the first crossing, between odd/even pairs, after the last.
+    let k = 0;
+    let inside = false;
+    for (let col = 0; col < p.widthPx; col++) {
+      const xMm = p.leftMm + (col + 0.5) / p.pxPerMm;
+      while (k < xs.length && xs[k] <= xMm) {
+        inside = !inside;
+        k++;
+      }
+      if (!inside) {
+        if (c) fillRect(c, p.x + col, p.y + r, 1, 1, color);
+        painted++;
+      }
+    }
+  }
+  return painted;
+}
+
 /** A window of the raster at full resolution: raster columns i0.., rows j0.. (row 0 = lowest y). */
 export function rasterWindow(raster: Raster, i0: number, j0: number, w: number, h: number): DisplayMap {
   const values = new Float32Array(w * h);
@@ -266,7 +317,7 @@ export function rasterWindow(raster: Raster, i0: number, j0: number, w: number, 
     const src = (j0 + h - 1 - r) * raster.width + i0;
     for (let i = 0; i < w; i++) {
       const v = raster.data[src + i];
-      values[r * w + i] = v > 0 ? v : 0;
+      values[r * w + i] = Math.max(v, 0);
     }
   }
   return { values, width: w, height: h, factor: 1, rasterMax: 0 };
@@ -387,14 +438,8 @@ export function renderHeatmapWithLayout(
   }
   const background: Rgb = [lut[0], lut[1], lut[2]];
   if (opts.outline && opts.outline.length > 0)
-    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background });
-  const legend = layoutLegend(measure, scale, items, textW);
+    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: OUTSIDE_COLOR });
   const mapY = MARGIN_PX + titleHeight(title);
-  const legendY = mapY + bodyH + 16;
-  const imageH = legendY + legend.heightPx + MARGIN_PX - 6;
-
-  const c = createCanvas(imageW, imageH);
-  drawTitle(c, title, MARGIN_PX, MARGIN_PX);
   const place: MapPlacement = {
     x: MARGIN_PX,
     y: mapY,
@@ -404,7 +449,21 @@ export function renderHeatmapWithLayout(
     leftMm: raster.originMm[0],
     topMm: raster.originMm[1] + H * pixMm,
   };
+  const closed = opts.outlineClosed ?? true;
+  const shade =
+    closed &&
+    opts.outline !== undefined &&
+    opts.outline.length > 0 &&
+    shadeOutside(null, place, opts.outline, OUTSIDE_COLOR) > 0;
+  if (shade) items.push({ label: "outside the area", color: OUTSIDE_COLOR, kind: "swatch" });
+  const legend = layoutLegend(measure, scale, items, textW);
+  const legendY = mapY + bodyH + 16;
+  const imageH = legendY + legend.heightPx + MARGIN_PX - 6;
+
+  const c = createCanvas(imageW, imageH);
+  drawTitle(c, title, MARGIN_PX, MARGIN_PX);
   paintMap(c, map, lut, maxUm, place.x, place.y, upscale);
+  if (shade) shadeOutside(c, place, opts.outline ?? [], OUTSIDE_COLOR);
   c.clip = { x0: place.x, y0: place.y, x1: place.x + mapW, y1: place.y + mapH };
   for (let k = 0; k < contours.length; k++) {
     const color = rgb(palette[k]);
@@ -412,7 +471,6 @@ export function renderHeatmapWithLayout(
       if (!withDetail || ringSpan(ring) >= ringMinMm)
         strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
   }
-  const closed = opts.outlineClosed ?? true;
   if (opts.outline)
     for (const line of opts.outline)
       strokePolyline(c, toPixels(place, line), closed, OUTLINE_COLOR, OUTLINE_WIDTH_PX);

@@ -155,7 +155,7 @@ export function renderPreviewWithLayout(
     },
     { label: `stamp field ${formatValue(fw)} × ${formatValue(fh)} mm`, color: STAMP_COLOR, kind: "line" },
   ];
-  if (shownJumps > 0) items.push({ label: "jump path (● start)", color: PATH_COLOR, kind: "path" });
+  if (shownJumps > 0) items.push({ label: "jump path (○ first spot)", color: PATH_COLOR, kind: "path" });
   if (opts.outline && opts.outline.length > 0)
     items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: MAP_BACKGROUND });
   const legend = layoutLegend(measure, scale, items, textW);
