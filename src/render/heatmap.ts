@@ -110,16 +110,17 @@ export interface DisplayMap {
   values: Float32Array;
   width: number;
   height: number;
-  /** Raster pixels per display pixel along each axis (≥ 1). */
+  /** Raster pixels per display pixel along each axis (≥ 1, not necessarily whole). */
   factor: number;
   /** Largest raster value (NaN counted as 0). */
   rasterMax: number;
 }
 
 /**
- * Block-reduce a raster (max or mean of each `factor × factor` block, blocks anchored at the
- * top-left = lowest x, highest y) and flip it so row 0 is the highest y. Edge blocks that
- * hang over the raster average only the pixels they hold.
+ * Box-reduce a raster by `factor` (≥ 1, need not be whole): display column c takes the raster
+ * columns whose index i has ⌊i / factor⌋ = c (likewise rows, counted from the top = highest y),
+ * reduced by max or mean, and the result is flipped so row 0 is the highest y. Cells at the
+ * far edge may hold fewer pixels; the mean divides by what each holds.
  */
 export function reduceRaster(
   raster: Raster,
@@ -128,22 +129,32 @@ export function reduceRaster(
   onRow?: (rowsDone: number) => void,
 ): DisplayMap {
   const { width: W, height: H, data } = raster;
-  const f = Math.max(1, Math.floor(factor));
-  const w = Math.ceil(W / f);
-  const h = Math.ceil(H / f);
+  const f = Math.max(1, factor);
+  // 1e-9: a factor of exactly W / n must give n cells, not n + 1.
+  const w = Math.max(1, Math.ceil(W / f - 1e-9));
+  const h = Math.max(1, Math.ceil(H / f - 1e-9));
+  const colOf = new Int32Array(W);
+  const colCount = new Float64Array(w);
+  for (let i = 0; i < W; i++) {
+    const c = Math.min(w - 1, Math.floor(i / f));
+    colOf[i] = c;
+    colCount[c]++;
+  }
+  const rowCount = new Float64Array(h);
   const out = new Float32Array(w * h);
   const isMax = reduce === "max";
   let rasterMax = 0;
   for (let r = 0; r < H; r++) {
-    // Raster row r (y up) lies in display row (H − 1 − r) / f (top down).
-    const dRow = ((H - 1 - r) / f) | 0;
+    // Raster row r (y up) is row H − 1 − r from the top.
+    const dRow = Math.min(h - 1, Math.floor((H - 1 - r) / f));
+    rowCount[dRow]++;
     const o = dRow * w;
     const base = r * W;
     for (let i = 0; i < W; i++) {
       let v = data[base + i];
       if (!(v > 0)) v = 0; // NaN and negatives draw as untouched tissue
       if (v > rasterMax) rasterMax = v;
-      const k = o + ((i / f) | 0);
+      const k = o + colOf[i];
       if (isMax) {
         if (v > out[k]) out[k] = v;
       } else out[k] += v;
@@ -151,14 +162,8 @@ export function reduceRaster(
     if (onRow && (r & 255) === 255) onRow(r + 1);
   }
   if (!isMax && f > 1) {
-    for (let dr = 0; dr < h; dr++) {
-      // Top display row holds raster rows H−1 … H−f; the last one may hold fewer.
-      const rowsIn = Math.min(f, H - dr * f);
-      for (let dc = 0; dc < w; dc++) {
-        const colsIn = Math.min(f, W - dc * f);
-        out[dr * w + dc] /= rowsIn * colsIn;
-      }
-    }
+    for (let dr = 0; dr < h; dr++)
+      for (let dc = 0; dc < w; dc++) out[dr * w + dc] /= rowCount[dr] * colCount[dc];
   }
   return { values: out, width: w, height: h, factor: f, rasterMax };
 }
@@ -356,7 +361,7 @@ function ringMeets(pts: Float64Array, x0: number, y0: number, x1: number, y1: nu
 /**
  * Render a depth (or coagulation) raster as a framed heatmap PNG (SPEC §5). The picture shows
  * the highest y at the top; one picture pixel per raster pixel up to `widthPx` on the longest
- * side (then `factor × factor` blocks reduced by max or mean; small rasters are enlarged by a
+ * side (larger rasters are box-reduced by max or mean to fit; small rasters are enlarged by a
  * whole factor). Same raster and options → same bytes.
  */
 export function renderHeatmap(raster: Raster, opts: HeatmapOptions = {}): Buffer {
@@ -372,7 +377,8 @@ export function renderHeatmapWithLayout(
   const progress = opts.onProgress;
   const { width: W, height: H } = raster;
   const longest = Math.max(W, H);
-  const factor = Math.max(1, Math.ceil(longest / o.widthPx));
+  // Raster pixels per display pixel: the longest side fills `widthPx` exactly when reduced.
+  const factor = Math.max(1, longest / o.widthPx);
   const upscale =
     factor === 1
       ? Math.max(1, Math.min(Math.floor(MIN_MAP_PX / longest), Math.floor(o.widthPx / longest)))
@@ -405,7 +411,7 @@ export function renderHeatmapWithLayout(
   const textW = imageW - 2 * MARGIN_PX;
   const shown =
     factor > 1
-      ? ` · each dot = ${factor}×${factor} pixels (${o.reduce})`
+      ? ` · each screen pixel = ${formatValue(factor)} × ${formatValue(factor)} pixels (${o.reduce})`
       : upscale > 1
         ? ` · enlarged ${upscale}×`
         : "";
@@ -430,13 +436,14 @@ export function renderHeatmapWithLayout(
     const under: Rgb = [lut[e], lut[e + 1], lut[e + 2]];
     const hidden = withDetail && contours[k].rings.some((r) => ringSpan(r) < ringMinMm);
     items.push({
-      label: `${formatValue(contours[k].depthUm)} µm${hidden ? " (small rings: detail only)" : ""}`,
+      label: `${formatValue(contours[k].depthUm)} µm${
+        contours[k].rings.length === 0 ? " (not reached)" : hidden ? " (small rings: detail only)" : ""
+      }`,
       color: rgb(palette[k]),
       kind: "line",
       background: under,
     });
   }
-  const background: Rgb = [lut[0], lut[1], lut[2]];
   if (opts.outline && opts.outline.length > 0)
     items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: OUTSIDE_COLOR });
   const mapY = MARGIN_PX + titleHeight(title);

@@ -34,6 +34,13 @@ describe("reduceRaster", () => {
     expect(Array.from(reduceRaster(r, 2, "max").values)).toEqual([31, 33, 11, 13]);
     expect(Array.from(reduceRaster(r, 2, "mean").values)).toEqual([25.5, 27.5, 5.5, 7.5]);
   });
+  it("reduces by a factor that is not whole (columns 0–2 | 3–4 for 2.5)", () => {
+    const row = raster(5, 1, (i) => i + 1);
+    const max = reduceRaster(row, 2.5, "max");
+    expect(max.width).toBe(2);
+    expect(Array.from(max.values)).toEqual([3, 5]);
+    expect(Array.from(reduceRaster(row, 2.5, "mean").values)).toEqual([2, 4.5]);
+  });
   it("edge blocks average only the pixels they hold", () => {
     const m = reduceRaster(
       raster(3, 3, () => 6),
