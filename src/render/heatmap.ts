@@ -404,7 +404,8 @@ export function renderHeatmapWithLayout(
   const detailScale = scaleBarFor(DETAIL_ZOOM / pixMm, DETAIL_PX);
   const detailHead = colorbarHeadPx() - 16;
   const detailBlockH = withDetail ? detailHead + DETAIL_PX + LEGEND_ROW_PX + 6 : 0;
-  const what = o.label === "Depth" ? "Ablation depth" : "Coagulation depth (ablation + thermal layer)";
+  const what =
+    o.label === "Depth" ? "Ablation depth" : "Coagulation depth (to the bottom of the thermal zone)";
   const cbar: ColorbarSpec = { lut, max: maxUm, label: `${o.label}, µm`, unit: "µm", clipped };
   const columnW = Math.max(colorbarWidth(measure, cbar), withDetail ? DETAIL_PX : 0);
   const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + COLORBAR_GAP_PX + columnW + 2 * MARGIN_PX);
@@ -427,14 +428,20 @@ export function renderHeatmapWithLayout(
     o.colormap,
     contours.map((l) => l.depthUm / maxUm),
   );
-  // Rings too small to read on the reduced map would only hide the craters: detail only.
+  // A level whose typical ring is too small to read on the reduced map would only hide the
+  // craters: it is drawn in the detail only (all or none of a level, so the map stays honest).
   const ringMinMm = MIN_RING_PX / pxPerMm;
+  const detailOnly = contours.map((l) => {
+    if (!withDetail || l.rings.length === 0) return false;
+    const spans = l.rings.map(ringSpan).sort((a, b) => a - b);
+    return spans[spans.length >> 1] < ringMinMm;
+  });
   const items: LegendItem[] = [];
   for (let k = 0; k < contours.length; k++) {
     // The sample shows the line over the colour it crosses on the map.
     const e = Math.min(LUT_SIZE - 1, Math.round((contours[k].depthUm / maxUm) * (LUT_SIZE - 1))) * 4;
     const under: Rgb = [lut[e], lut[e + 1], lut[e + 2]];
-    const hidden = withDetail && contours[k].rings.some((r) => ringSpan(r) < ringMinMm);
+    const hidden = detailOnly[k];
     items.push({
       label: `${formatValue(contours[k].depthUm)} µm${
         contours[k].rings.length === 0 ? " (not reached)" : hidden ? " (small rings: detail only)" : ""
@@ -474,9 +481,9 @@ export function renderHeatmapWithLayout(
   c.clip = { x0: place.x, y0: place.y, x1: place.x + mapW, y1: place.y + mapH };
   for (let k = 0; k < contours.length; k++) {
     const color = rgb(palette[k]);
+    if (detailOnly[k]) continue;
     for (const ring of contours[k].rings)
-      if (!withDetail || ringSpan(ring) >= ringMinMm)
-        strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
+      strokePolyline(c, toPixels(place, ring), true, color, CONTOUR_WIDTH_PX);
   }
   if (opts.outline)
     for (const line of opts.outline)
