@@ -5,8 +5,8 @@
  * columns are the varied keys and the SPEC §5 report values under dotted names.
  *
  * Parallelism: a variant whose raster is big enough for the dose engine to split it across
- * threads runs alone on the main thread; small ones run side by side, one per worker thread,
- * each single-threaded. Results are put back in variant order, so the output is the same
+ * threads runs alone on the main thread; small ones run side by side, single-threaded, one on
+ * the main thread and one on each extra worker thread (cores − 1 of them). Results are put back in variant order, so the output is the same
  * whatever the concurrency.
  */
 import { existsSync } from "node:fs";
@@ -348,8 +348,12 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Below this many raster pixels in total, workers cost more to start than they save. */
-const POOL_MIN_PIXELS = 1 << 21;
+/**
+ * Below this many raster pixels in a batch (about 0.8 s of one-thread work at ~50 ms per
+ * megapixel), two workers cost more to start (~0.2-0.4 s each: module load and a cold JIT)
+ * than they save.
+ */
+const POOL_MIN_PIXELS = 1 << 24;
 
 /** How to start a sweep worker from here: the built worker.js, or worker.ts through tsx. */
 function workerSource(): { code: string } | undefined {
@@ -385,41 +389,57 @@ function errorFromWorker(answer: Extract<WorkerAnswer, { error: unknown }>): Err
   return e;
 }
 
-/** Run `jobs` on `count` worker threads; each result goes to `done(index, report)`. */
+/** Jobs queued on a worker at once, so it never waits while the main thread is busy. */
+const WORKER_QUEUE = 2;
+
+/**
+ * Run `jobs` on the calling thread plus `workers` worker threads; each takes the next job in
+ * variant order as it frees up, and each result goes to `done(job, report)`.
+ */
 async function runOnPool(
-  count: number,
+  workers: number,
   code: string,
   jobs: WorkerJob[],
   done: (job: WorkerJob, report: Report) => void,
 ): Promise<void> {
-  const workers: Worker[] = [];
+  const started: Worker[] = [];
   let next = 0;
-  let failed: Error | undefined;
-  const loop = (w: Worker): Promise<void> =>
+  let failed = false;
+  const fail = (err: unknown, index?: number): never => {
+    failed = true;
+    throw Object.assign(err as object, { variantIndex: index });
+  };
+  const onWorker = (w: Worker): Promise<void> =>
     new Promise((resolve, reject) => {
-      let current: WorkerJob | undefined;
-      const send = (): void => {
-        if (failed || next >= jobs.length) {
+      const inFlight = new Map<number, WorkerJob>();
+      const fill = (): void => {
+        while (!failed && next < jobs.length && inFlight.size < WORKER_QUEUE) {
+          const job = jobs[next++];
+          inFlight.set(job.index, job);
+          w.postMessage(job);
+        }
+        if (inFlight.size === 0) {
           cleanup();
           resolve();
-          return;
         }
-        current = jobs[next++];
-        w.postMessage(current);
       };
       const onMessage = (answer: WorkerAnswer): void => {
+        const job = inFlight.get(answer.index) as WorkerJob;
+        inFlight.delete(answer.index);
         if ("error" in answer) {
-          const err = errorFromWorker(answer);
-          failed ??= err;
           cleanup();
-          reject(Object.assign(err, { variantIndex: current?.index }));
+          try {
+            fail(errorFromWorker(answer), answer.index);
+          } catch (e) {
+            reject(e);
+          }
           return;
         }
-        done(current as WorkerJob, answer.report);
-        send();
+        done(job, answer.report);
+        fill();
       };
       const onError = (err: Error): void => {
-        failed ??= err;
+        failed = true;
         cleanup();
         reject(err);
       };
@@ -429,15 +449,32 @@ async function runOnPool(
       };
       w.on("message", onMessage);
       w.on("error", onError);
-      send();
+      fill();
     });
+  const onMain = async (): Promise<void> => {
+    // Let the workers get their first jobs before this thread takes one.
+    await new Promise((r) => setImmediate(r));
+    while (!failed && next < jobs.length) {
+      const job = jobs[next++];
+      let report: Report;
+      try {
+        report = await simulateVariant(job.plan, job.baseDir, { threads: 1, maxMemoryMb: job.maxMemoryMb });
+      } catch (e) {
+        fail(e, job.index);
+        return;
+      }
+      done(job, report);
+      // Yield so the workers' answers are taken and they get new jobs.
+      await new Promise((r) => setImmediate(r));
+    }
+  };
   try {
-    for (let t = 0; t < Math.min(count, jobs.length); t++) workers.push(new Worker(code, { eval: true }));
-    const results = await Promise.allSettled(workers.map(loop));
+    for (let t = 0; t < workers; t++) started.push(new Worker(code, { eval: true }));
+    const results = await Promise.allSettled([...started.map(onWorker), onMain()]);
     const rejected = results.find((r) => r.status === "rejected");
     if (rejected) throw (rejected as PromiseRejectedResult).reason;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await Promise.all(started.map((w) => w.terminate()));
   }
 }
 
@@ -474,7 +511,7 @@ export async function runSweep(sweep: SweepPlan, opts: RunOptions = {}): Promise
       for (let k = i; k < j; k++)
         jobs.push({ index: k, plan: vs[k].plan, baseDir: sweep.baseDir, maxMemoryMb: sweep.maxMemoryMb });
       try {
-        await runOnPool(Math.min(cores, j - i), code as string, jobs, (job, report) => {
+        await runOnPool(Math.min(cores, j - i) - 1, code as string, jobs, (job, report) => {
           reports[job.index] = report;
           progress();
         });
@@ -487,7 +524,7 @@ export async function runSweep(sweep: SweepPlan, opts: RunOptions = {}): Promise
       for (let k = i; k < j; k++) {
         try {
           reports[k] = await simulateVariant(vs[k].plan, sweep.baseDir, {
-            threads: big ? undefined : 1,
+            threads: big ? opts.concurrency : 1,
             maxMemoryMb: sweep.maxMemoryMb,
           });
         } catch (e) {

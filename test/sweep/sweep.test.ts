@@ -156,6 +156,20 @@ describe("validation before anything runs", () => {
   });
 });
 
+describe("errors while running", () => {
+  it("a variant with no spot in the area fails naming the variant, on one thread and on the pool", async () => {
+    const sweep = prepareSweep(BASE, ".", [parseVary("pattern.coverage=0.02,1e-7,0.03,0.04")]);
+    for (const concurrency of [1, 2]) {
+      const err = await runSweep(sweep, { concurrency }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(PlanError);
+      expect((err as PlanError).message).toMatch(/^variant pattern\.coverage=1e-7: area: /);
+    }
+  });
+});
+
 describe("a sweep of coverage × order on 5 × 5 mm (SPEC §3.2 closed form)", async () => {
   const coverages = [0.02, 0.04];
   const sweep = prepareSweep(BASE, ".", [

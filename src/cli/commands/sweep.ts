@@ -35,6 +35,7 @@ interface SweepCliOptions {
   merge?: string[];
   json?: boolean;
   maxMemoryMb?: string;
+  threads?: string;
   [override: string]: unknown;
 }
 
@@ -140,7 +141,8 @@ export function register(program: Command): void {
     )
     .option("--merge <files...>", "join shard CSVs back into one sweep (with --csv all.csv)")
     .option("--json", "print the rows as JSON on stdout")
-    .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB");
+    .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB")
+    .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)");
   addPlanOptions(cmd);
   cmd.action(async (input: string | undefined, opts: SweepCliOptions) => {
     if (opts.merge !== undefined) return runMerge(input, opts);
@@ -154,6 +156,9 @@ export function register(program: Command): void {
       opts.maxMemoryMb === undefined ? undefined : parseNumberFlag("max-memory-mb", opts.maxMemoryMb);
     if (maxMemoryMb !== undefined && !(maxMemoryMb > 0))
       throw new PlanError("--max-memory-mb", maxMemoryMb, "allowed: a number > 0");
+    const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
+    if (threads !== undefined && threads < 1)
+      throw new PlanError("--threads", threads, "allowed: a whole number ≥ 1");
     if (opts.csv !== undefined) checkWritable(opts.csv, "--csv");
     checkChartPath(opts.chart);
     const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>));
@@ -161,7 +166,10 @@ export function register(program: Command): void {
     const progress = createProgress(`sweep ${sweep.variants.length} variants`, { json: opts.json === true });
     let rows: Awaited<ReturnType<typeof runSweep>>;
     try {
-      rows = await runSweep(sweep, { onProgress: (done, total) => progress.update(done / total) });
+      rows = await runSweep(sweep, {
+        concurrency: threads,
+        onProgress: (done, total) => progress.update(done / total),
+      });
     } finally {
       progress.stop();
       await closeWorkers();
