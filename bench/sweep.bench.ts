@@ -63,7 +63,7 @@ export const suite: Suite = {
         pixels,
       },
       {
-        name: `${n} variants ${sideMm}×${sideMm} mm, 2 workers (${from})`,
+        name: `${n} variants ${sideMm}×${sideMm} mm, concurrency 2: main + 1 worker (${from})`,
         fn: () => lib.runSweep(sweep, { concurrency: 2 }),
         spots,
         pixels,
