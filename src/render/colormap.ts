@@ -8,13 +8,10 @@ import {
   interpolateTurbo,
   interpolateViridis,
 } from "d3-scale-chromatic";
-import { oneOf, PlanError } from "../errors.js";
+import type { ColormapName } from "./options.js";
 
-/** Colormap names accepted by `--colormap` (viridis is the default). */
-export const COLORMAPS = ["viridis", "inferno", "magma", "turbo", "gray"] as const;
-export type ColormapName = (typeof COLORMAPS)[number];
-/** Default colormap: perceptually uniform and readable in grayscale print. */
-export const DEFAULT_COLORMAP: ColormapName = "viridis";
+export { COLORMAPS, type ColormapName, checkColormap, DEFAULT_COLORMAP } from "./options.js";
+
 /** Entries in a lookup table. */
 export const LUT_SIZE = 256;
 
@@ -37,12 +34,6 @@ export function parseCssColor(css: string): [number, number, number] {
   const m = /^rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(css);
   if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
   throw new Error(`unexpected colour string ${css}`);
-}
-
-/** Check a colormap name from a flag or option (PlanError naming `field` otherwise). */
-export function checkColormap(name: string, field = "--colormap"): ColormapName {
-  if ((COLORMAPS as readonly string[]).includes(name)) return name as ColormapName;
-  throw new PlanError(field, name, oneOf(name, COLORMAPS));
 }
 
 const cache = new Map<ColormapName, Uint8Array>();

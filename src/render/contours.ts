@@ -5,35 +5,13 @@
  */
 import { contours as d3Contours } from "d3-contour";
 import type { Raster } from "../dose/raster.js";
-import { PlanError } from "../errors.js";
 
-/** Most contour levels a picture lists (more would not be readable). */
-export const MAX_CONTOUR_LEVELS = 4;
+export { MAX_CONTOUR_LEVELS, parseContourLevels } from "./options.js";
 
 /** The rings of one contour level, each ring a flat closed polyline `[x0, y0, x1, y1, ...]` in mm. */
 export interface ContourLevel {
   depthUm: number;
   rings: Float64Array[];
-}
-
-/**
- * Parse a `--contours` value ("30,150") into sorted, distinct, positive depths in µm.
- * Throws a PlanError naming `field` on anything else.
- */
-export function parseContourLevels(text: string, field = "--contours"): number[] {
-  const parts = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s !== "");
-  const allowed = `allowed: up to ${MAX_CONTOUR_LEVELS} depths in µm > 0, comma-separated (e.g. 30,150)`;
-  if (parts.length === 0 || parts.length > MAX_CONTOUR_LEVELS) throw new PlanError(field, text, allowed);
-  const out: number[] = [];
-  for (const p of parts) {
-    const v = Number(p);
-    if (!Number.isFinite(v) || v <= 0) throw new PlanError(field, text, allowed);
-    if (!out.includes(v)) out.push(v);
-  }
-  return out.sort((a, b) => a - b);
 }
 
 /**

@@ -46,20 +46,22 @@ import {
   DEFAULT_COLORMAP,
   LUT_SIZE,
 } from "./colormap.js";
-import { isoContours, MAX_CONTOUR_LEVELS } from "./contours.js";
+import { isoContours } from "./contours.js";
+import {
+  DEFAULT_WIDTH_PX,
+  MAX_CONTOUR_LEVELS,
+  MAX_WIDTH_PX,
+  MIN_WIDTH_PX,
+  REDUCES,
+  type Reduce,
+} from "./options.js";
 
-/** Default longest side of the map, px (SPEC issue 5: `--width`, default 1200). */
-export const DEFAULT_WIDTH_PX = 1200;
-/** Limits on `widthPx`, px. */
-export const MIN_WIDTH_PX = 64;
-export const MAX_WIDTH_PX = 16384;
+export { DEFAULT_WIDTH_PX, MAX_WIDTH_PX, MIN_WIDTH_PX, REDUCES, type Reduce } from "./options.js";
+
 /** Small rasters are enlarged by a whole factor until their longest side reaches this, px. */
 export const MIN_MAP_PX = 480;
 /** Narrowest picture, px (room for the title and legend). */
 export const MIN_IMAGE_WIDTH_PX = 640;
-/** Block-reduce modes: the max keeps single microbeams visible; the mean shows dose per area. */
-export const REDUCES = ["max", "mean"] as const;
-export type Reduce = (typeof REDUCES)[number];
 /** Which map a heatmap shows (colorbar title and subtitle). */
 export type MapLabel = "Depth" | "Coagulation";
 

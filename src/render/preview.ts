@@ -34,6 +34,10 @@ import {
   strokeRect,
 } from "./canvas.js";
 import { type ColormapName, checkColormap, colormapLut, LUT_SIZE } from "./colormap.js";
+import { DEFAULT_PREVIEW_JUMPS } from "./options.js";
+
+export { DEFAULT_PREVIEW_JUMPS } from "./options.js";
+
 import {
   DEFAULT_WIDTH_PX,
   MAX_WIDTH_PX,
@@ -43,8 +47,6 @@ import {
   toPixels,
 } from "./heatmap.js";
 
-/** Jumps of the path drawn by default (issue 5). */
-export const DEFAULT_PREVIEW_JUMPS = 200;
 /** Default colormap of the firing time: many distinct hues make the order easy to follow. */
 export const DEFAULT_PREVIEW_COLORMAP: ColormapName = "turbo";
 /** Stamps are numbered when there are at most this many. */

@@ -6,32 +6,28 @@
  */
 import { extname } from "node:path";
 import { type Command, Option } from "commander";
-import { createArea } from "../../area/index.js";
 import type { Area } from "../../area/types.js";
 import type { Raster } from "../../dose/raster.js";
-import { rasterSize } from "../../dose/splat.js";
 import { PlanError } from "../../errors.js";
 import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
-import { readNpy } from "../../io/npy.js";
-import { readDepthPng } from "../../io/png16.js";
-import { loadPlan } from "../../plan/load.js";
 import { DEFAULT_PIXEL_UM, type ResolvedPlan } from "../../plan/schema.js";
-import { COLORMAPS, checkColormap } from "../../render/colormap.js";
-import { parseContourLevels } from "../../render/contours.js";
+import type { HeatmapLayout, HeatmapOptions, MapLabel } from "../../render/heatmap.js";
 import {
+  COLORMAPS,
+  checkColormap,
+  DEFAULT_PREVIEW_JUMPS,
   DEFAULT_WIDTH_PX,
-  type HeatmapOptions,
   MAX_WIDTH_PX,
-  type MapLabel,
   MIN_WIDTH_PX,
+  parseContourLevels,
   REDUCES,
   type Reduce,
-  renderHeatmapWithLayout,
-} from "../../render/heatmap.js";
-import { DEFAULT_PREVIEW_JUMPS, type PreviewScan, renderPreview } from "../../render/preview.js";
-import { createProgress } from "../../render/progress.js";
-import { planTitle } from "../../render/title.js";
+} from "../../render/options.js";
+import type { PreviewScan } from "../../render/preview.js";
 import { parseNumberFlag } from "../options.js";
+
+// The drawing code (pureimage, fonts, d3) loads only when a picture is drawn: the flags above
+// are checked while parsing, so `scan` and `simulate` start as fast without a picture.
 
 /** Heatmap style options as commander hands them over (already checked by the parsers below). */
 export interface HeatmapCliOptions {
@@ -138,7 +134,14 @@ export function heatmapOptionsFromCli(opts: HeatmapCliOptions, defaultTitle?: st
 }
 
 /** Render one raster to `path` with a progress bar on a TTY (not under --json). */
-export function writeHeatmap(path: string, raster: Raster, options: HeatmapOptions, json: boolean) {
+export async function writeHeatmap(
+  path: string,
+  raster: Raster,
+  options: HeatmapOptions,
+  json: boolean,
+): Promise<HeatmapLayout> {
+  const { renderHeatmapWithLayout } = await import("../../render/heatmap.js");
+  const { createProgress } = await import("../../render/progress.js");
   const progress = createProgress(`heatmap ${path}`, { json });
   try {
     const { png, layout } = renderHeatmapWithLayout(raster, {
@@ -156,13 +159,14 @@ export function writeHeatmap(path: string, raster: Raster, options: HeatmapOptio
  * `simulate --heatmap/--coag-heatmap`: write the heatmaps of a finished simulation (the one
  * call simulate makes). The coagulation map needs `keepCoag`, the depth map `keepDepth`.
  */
-export function writeSimulationHeatmaps(
+export async function writeSimulationHeatmaps(
   run: { sim: { depth?: Raster; coag?: Raster }; plan: ResolvedPlan; area: Area },
   opts: HeatmapCliOptions,
-): void {
+): Promise<void> {
   const depthPath = opts.heatmap as string | undefined;
   const coagPath = opts.coagHeatmap as string | undefined;
   if (depthPath === undefined && coagPath === undefined) return;
+  const { planTitle } = await import("../../render/title.js");
   const base: HeatmapOptions = {
     ...heatmapOptionsFromCli(opts, planTitle(run.plan)),
     outline: run.area.outline(),
@@ -171,11 +175,11 @@ export function writeSimulationHeatmaps(
   const json = opts.json === true;
   if (depthPath !== undefined) {
     if (!run.sim.depth) throw new Error("the depth raster was not kept for --heatmap");
-    writeHeatmap(depthPath, run.sim.depth, { ...base, label: "Depth" }, json);
+    await writeHeatmap(depthPath, run.sim.depth, { ...base, label: "Depth" }, json);
   }
   if (coagPath !== undefined) {
     if (!run.sim.coag) throw new Error("the coagulation raster was not kept for --coag-heatmap");
-    writeHeatmap(coagPath, run.sim.coag, { ...base, label: "Coagulation" }, json);
+    await writeHeatmap(coagPath, run.sim.coag, { ...base, label: "Coagulation" }, json);
   }
 }
 
@@ -201,14 +205,16 @@ export function addPreviewOptions(cmd: Command): Command {
 }
 
 /** `scan --preview`: draw the scan (the one call scan makes; does nothing without --preview). */
-export function writeScanPreview(
+export async function writeScanPreview(
   plan: ResolvedPlan,
   area: Area,
   scan: PreviewScan,
   opts: { preview?: unknown; previewJumps?: unknown; [other: string]: unknown },
-): void {
+): Promise<void> {
   const path = opts.preview as string | undefined;
   if (path === undefined) return;
+  const { renderPreview } = await import("../../render/preview.js");
+  const { planTitle } = await import("../../render/title.js");
   const png = renderPreview(scan, {
     spotUm: plan.spot.diameterUm,
     fieldMm: plan.scanner.fieldMm,
@@ -222,10 +228,14 @@ export function writeScanPreview(
 }
 
 /** Read a depth map file (.npy float32/64 or 16-bit .png with umPerCount). */
-export function readMap(path: string, pixelUm: number, originMm: readonly [number, number]): Raster {
+export async function readMap(
+  path: string,
+  pixelUm: number,
+  originMm: readonly [number, number],
+): Promise<Raster> {
   const ext = extname(path).toLowerCase();
-  if (ext === ".npy") return readNpy(path, pixelUm, originMm);
-  if (ext === ".png") return readDepthPng(path, pixelUm, originMm).raster;
+  if (ext === ".npy") return (await import("../../io/npy.js")).readNpy(path, pixelUm, originMm);
+  if (ext === ".png") return (await import("../../io/png16.js")).readDepthPng(path, pixelUm, originMm).raster;
   throw new PlanError("<depth>", path, "allowed: a .npy or .png depth map (from simulate --depth)");
 }
 
@@ -258,10 +268,12 @@ export function register(program: Command): void {
     .option("--coag", "the map is a coagulation map (labels)")
     .option("--json", "print what was drawn as JSON");
   addHeatmapStyleOptions(cmd);
-  cmd.action((input: string, opts: RenderCliOptions) => {
+  cmd.action(async (input: string, opts: RenderCliOptions) => {
     let plan: ResolvedPlan | undefined;
     let area: Area | undefined;
     if (opts.plan !== undefined) {
+      const { loadPlan } = await import("../../plan/load.js");
+      const { createArea } = await import("../../area/index.js");
       const loaded = loadPlan(
         opts.plan,
         opts.pixelUm === undefined ? {} : { "raster.pixelUm": opts.pixelUm },
@@ -270,12 +282,13 @@ export function register(program: Command): void {
       area = createArea(plan.area, loaded.baseDir);
     }
     const pixelUm = plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM;
-    const raster = readMap(input, pixelUm, area ? [area.minX, area.minY] : [0, 0]);
+    const raster = await readMap(input, pixelUm, area ? [area.minX, area.minY] : [0, 0]);
     if (!plan && opts.pixelUm === undefined && !opts.json)
       process.stderr.write(
         `laserscan: note: a depth file carries no pixel size; assuming ${DEFAULT_PIXEL_UM} µm (give --pixel-um or --plan)\n`,
       );
     if (area) {
+      const { rasterSize } = await import("../../dose/splat.js");
       const want = rasterSize(area, pixelUm);
       if (want.width !== raster.width || want.height !== raster.height)
         throw new PlanError(
@@ -285,13 +298,14 @@ export function register(program: Command): void {
         );
     }
     const label: MapLabel = opts.coag ? "Coagulation" : "Depth";
+    const title = plan ? (await import("../../render/title.js")).planTitle(plan) : undefined;
     const options: HeatmapOptions = {
-      ...heatmapOptionsFromCli(opts, plan ? planTitle(plan) : undefined),
+      ...heatmapOptionsFromCli(opts, title),
       outline: area?.outline(),
       outlineClosed: area?.outlineClosed,
       label,
     };
-    const layout = writeHeatmap(opts.heatmap, raster, options, opts.json === true);
+    const layout = await writeHeatmap(opts.heatmap, raster, options, opts.json === true);
     if (opts.json)
       process.stdout.write(
         `${JSON.stringify(

@@ -44,7 +44,7 @@ export function register(program: Command): void {
       .option("--bits-per-mm <n>", "galvo list positions in 16-bit scanner units (0x8000 = field centre)")
       .option("--heat", "add the per-spot heat index to the scan file")
       .option("--json", "print only the stats as JSON"),
-  ).action((planPath: string, opts: Record<string, unknown>) => {
+  ).action(async (planPath: string, opts: Record<string, unknown>) => {
     const output = opts.output as string | undefined;
     const csv = opts.csv as string | undefined;
     const galvo = opts.galvo as string | undefined;
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
-    writeScanPreview(plan, area, scan, opts);
+    await writeScanPreview(plan, area, scan, opts);
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else process.stdout.write(statsTable(plan.name, plan.sequence.order, stats));
   });
