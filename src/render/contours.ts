@@ -20,7 +20,11 @@ export interface ContourLevel {
  * are interpolated linearly between centres (d3-contour's grid: pixel i spans [i, i + 1]).
  * Craters cut by the raster edge are closed along the edge.
  */
-export function isoContours(raster: Raster, levelsUm: readonly number[]): ContourLevel[] {
+export function isoContours(
+  raster: Raster,
+  levelsUm: readonly number[],
+  onLevel?: (levelsDone: number) => void,
+): ContourLevel[] {
   const { width, height, data } = raster;
   const pixMm = raster.pixelUm / 1000;
   const [ox, oy] = raster.originMm;
@@ -43,6 +47,7 @@ export function isoContours(raster: Raster, levelsUm: readonly number[]): Contou
       }
     }
     out.push({ depthUm, rings });
+    onLevel?.(out.length);
   }
   return out;
 }

@@ -385,13 +385,16 @@ export function renderHeatmapWithLayout(
     factor === 1
       ? Math.max(1, Math.min(Math.floor(MIN_MAP_PX / longest), Math.floor(o.widthPx / longest)))
       : 1;
-  const steps = H + o.contoursUm.length * H;
+  const steps = H + o.contoursUm.length * H + H / 2;
   const map = reduceRaster(raster, factor, o.reduce, progress ? (rows) => progress(rows / steps) : undefined);
   const maxUm = opts.maxUm ?? (map.rasterMax > 0 ? map.rasterMax : 1);
   const clipped = map.rasterMax > maxUm * (1 + 1e-6);
   const lut = colormapLut(o.colormap);
-  const contours = o.contoursUm.length > 0 ? isoContours(raster, o.contoursUm) : [];
-  progress?.(1);
+  // Progress: reduce = H steps, each contour level ≈ H steps, drawing and encoding ≈ H/2.
+  const contours =
+    o.contoursUm.length > 0
+      ? isoContours(raster, o.contoursUm, progress ? (k) => progress((H + k * H) / steps) : undefined)
+      : [];
 
   // Layout: title on top, map on the left; on its right the colorbar and (for a reduced map)
   // a full-resolution detail of the centre; scale bar + legend below.
@@ -563,5 +566,7 @@ export function renderHeatmapWithLayout(
     contourColors: palette,
     detail,
   };
-  return { png: encodePng(c), layout };
+  const png = encodePng(c);
+  progress?.(1);
+  return { png, layout };
 }

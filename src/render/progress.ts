@@ -6,7 +6,7 @@
 import cliProgress from "cli-progress";
 
 /** Work shorter than this never shows a bar, ms. */
-export const PROGRESS_DELAY_MS = 700;
+export const PROGRESS_DELAY_MS = 400;
 
 /** A progress sink: `update(fraction)` with 0..1, `stop()` when done (idempotent). */
 export interface Progress {
