@@ -170,6 +170,24 @@ const CASES: [string, string[], RegExp][] = [
   ["solve: no target", ["solve", good, "--target-depth", "-5"], /--target-depth/],
   ["solve: bad --by", ["solve", good, "--target-depth", "30", "--by", "median"], /--by/],
 ];
+const junkNpy = file("junk.npy", "\x93NUMPY but not really");
+CASES.push(
+  [
+    "render: missing depth map",
+    ["render", join(dir, "none.npy"), "--heatmap", join(dir, "h.png")],
+    /none\.npy/,
+  ],
+  ["render: not a depth map", ["render", junkNpy, "--heatmap", join(dir, "h.png")], /junk\.npy|npy/],
+  [
+    "render: unknown colormap",
+    ["render", junkNpy, "--heatmap", join(dir, "h.png"), "--colormap", "viridian"],
+    /--colormap.*viridis/,
+  ],
+  ["render: negative --max", ["render", junkNpy, "--heatmap", join(dir, "h.png"), "--max", "-3"], /--max/],
+  ["sweep: unknown key", ["sweep", good, "--vary", "pattern.coverag=0.1,0.2"], /pattern\.coverag.*coverage/],
+  ["sweep: bad value", ["sweep", good, "--vary", "pattern.coverage=0.1,-1"], /pattern\.coverage.*> 0/],
+  ["sweep: bad shard", ["sweep", good, "--vary", "pattern.coverage=0.1,0.2", "--shard", "3/2"], /--shard/],
+);
 if (!isRoot)
   CASES.push([
     "scan: output folder not writable",
