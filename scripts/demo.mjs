@@ -85,18 +85,7 @@ for (const p of ["micro-peel-30um", "resurfacing-150um"]) {
 const scale = String(Math.ceil(Math.max(...maxes) / 10) * 10);
 for (const p of ["micro-peel-30um", "resurfacing-150um"]) {
   laserscan(
-    [
-      "render",
-      o(`${p}.npy`),
-      "--plan",
-      p,
-      "--heatmap",
-      o(`compare-${p}.png`),
-      "--max",
-      scale,
-      "--contours",
-      "30,150",
-    ],
+    ["render", o(`${p}.npy`), "--plan", p, "--heatmap", o(`compare-${p}.png`), "--max", scale],
     [o(`compare-${p}.png`)],
   );
 }
