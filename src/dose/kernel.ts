@@ -18,10 +18,16 @@ export const MODE_GAUSS_LOG = 1;
 export const MODE_DISC_ADD = 2;
 export const MODE_DISC_MAX = 3;
 
-/** float32 bit pattern >>> HIST_SHIFT is the histogram bin (positive floats order like their bits). */
+/**
+ * Histogram of positive float32 values by bit pattern (positive floats order like their bits):
+ * bin = (bits >>> HIST_SHIFT) − HIST_BASE, clamped to [0, HIST_BINS): relative bin width 2^-10,
+ * over 2^-40 … 2^24 µm (values outside fall into the end bins). 256 KiB: stays in cache.
+ */
 export const HIST_SHIFT = 13;
-/** Number of histogram bins: every positive float32 maps to one (relative bin width 2^-10). */
-export const HIST_BINS = 1 << (31 - HIST_SHIFT);
+/** First bin: float32 exponent 2^-40 (values below are lumped into bin 0). */
+export const HIST_BASE = (127 - 40) << 10;
+/** Number of bins: 64 binary orders of magnitude × 1024. */
+export const HIST_BINS = 64 << 10;
 
 /**
  * One simulation split into row bands. Arrays may live in SharedArrayBuffers (then worker
@@ -56,10 +62,11 @@ export interface BandJob {
   /** Inside pixel runs of row j: spanPix[spanStart[j] .. spanStart[j + 1]) as [a, b) pairs, sorted. */
   spanStart: Int32Array;
   spanPix: Int32Array;
-  /** Levels (µm) whose exact counts are wanted; see {@link BandResult.levelExact}. */
-  levels: Float64Array;
-  /** 1 for the histogram bins next to a level (their pixels are compared with the levels exactly). */
-  levelMark: Uint8Array;
+  /**
+   * Per level (µm) whose pixel count is wanted: the bits of the least float32 ≥ the level (a
+   * value is at or above the level exactly when its bits are ≥ these).
+   */
+  levelBits: Uint32Array;
   /** The whole raster (kept for output), or null (stats only). */
   raster: Float32Array | null;
   /** Next band to claim. */
@@ -68,16 +75,15 @@ export interface BandJob {
   bandSum: Float64Array;
 }
 
-/**
- * What one thread accumulated: integer counts and a max, order independent. The counts at or
- * above each level come from the histogram, except for pixels in the bins marked in
- * `job.levelMark`, which are compared with every level exactly and counted in `levelExact`.
- */
+/** What one thread accumulated: integer counts and a max, order independent. */
 export interface BandResult {
-  /** [max value]: a typed array, so the field never changes representation. */
+  /**
+   * [max value, start and end of the thread's work (ms since the epoch), bands done]: a typed
+   * array, so the fields never change representation.
+   */
   acc: Float64Array;
-  /** Per level: pixels in marked bins at or above it. */
-  levelExact: Float64Array;
+  /** Per level: inside pixels at or above it. */
+  levelCounts: Float64Array;
   /** Nonzero inside pixels per bin of float32 bits >>> HIST_SHIFT. */
   hist: Uint32Array;
 }
@@ -104,6 +110,7 @@ export function runBands(job: BandJob, out: BandResult): void {
     gy: new Float64Array(K),
   };
   const mode = job.mode;
+  out.acc[1] = performance.timeOrigin + performance.now();
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
@@ -111,7 +118,9 @@ export function runBands(job: BandJob, out: BandResult): void {
     else if (mode === 1) splatGaussLog(job, b, sc);
     else splatDisc(job, b, sc);
     job.bandSum[b] = gatherBand(job, b, sc, out);
+    out.acc[3]++;
   }
+  out.acc[2] = performance.timeOrigin + performance.now();
 }
 
 /**
@@ -140,14 +149,11 @@ export function splatGaussLinear(job: BandJob, b: number, sc: BandScratch): void
     const k = bandSpots[q];
     const x = sx[k];
     const y = sy[k];
-    let i0 = Math.floor((x - R) / pix);
-    let i1 = Math.floor((x + R) / pix);
-    let j0 = Math.floor((y - R) / pix);
-    let j1 = Math.floor((y + R) / pix);
-    if (i0 < 0) i0 = 0;
-    if (i1 >= W) i1 = W - 1;
-    if (j0 < r0) j0 = r0;
-    if (j1 >= r1) j1 = r1 - 1;
+    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
+    const i0 = Math.max(0, Math.floor((x - R) / pix));
+    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
+    const j0 = Math.max(r0, Math.floor((y - R) / pix));
+    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
     if (i0 > i1 || j0 > j1) continue;
     const ni = i1 - i0;
     const nj = j1 - j0;
@@ -200,14 +206,11 @@ export function splatGaussLog(job: BandJob, b: number, sc: BandScratch): void {
     const k = bandSpots[q];
     const x = sx[k];
     const y = sy[k];
-    let i0 = Math.floor((x - R) / pix);
-    let i1 = Math.floor((x + R) / pix);
-    let j0 = Math.floor((y - R) / pix);
-    let j1 = Math.floor((y + R) / pix);
-    if (i0 < 0) i0 = 0;
-    if (i1 >= W) i1 = W - 1;
-    if (j0 < r0) j0 = r0;
-    if (j1 >= r1) j1 = r1 - 1;
+    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
+    const i0 = Math.max(0, Math.floor((x - R) / pix));
+    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
+    const j0 = Math.max(r0, Math.floor((y - R) / pix));
+    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
     if (i0 > i1 || j0 > j1) continue;
     const ni = i1 - i0;
     const nj = j1 - j0;
@@ -252,14 +255,11 @@ export function splatDisc(job: BandJob, b: number, sc: BandScratch): void {
     const k = bandSpots[q];
     const x = sx[k];
     const y = sy[k];
-    let i0 = Math.floor((x - R) / pix);
-    let i1 = Math.floor((x + R) / pix);
-    let j0 = Math.floor((y - R) / pix);
-    let j1 = Math.floor((y + R) / pix);
-    if (i0 < 0) i0 = 0;
-    if (i1 >= W) i1 = W - 1;
-    if (j0 < r0) j0 = r0;
-    if (j1 >= r1) j1 = r1 - 1;
+    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
+    const i0 = Math.max(0, Math.floor((x - R) / pix));
+    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
+    const j0 = Math.max(r0, Math.floor((y - R) / pix));
+    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
     if (i0 > i1 || j0 > j1) continue;
     const ni = i1 - i0;
     const nj = j1 - j0;
@@ -285,9 +285,10 @@ export function splatDisc(job: BandJob, b: number, sc: BandScratch): void {
 }
 
 /**
- * Read back band `b`'s footprints (the rectangles the splat wrote): each nonzero pixel is copied
- * to the kept raster, counted in the stats when inside the area, and cleared. A pixel under
- * several footprints is met once (then it is zero). Returns the band's inside sum.
+ * Read back band `b`'s footprints (the rectangles the splat wrote), row by row in runs that
+ * are all inside or all outside the area (spans are sorted and disjoint): each nonzero pixel is copied to the kept raster,
+ * counted in the stats when inside, and cleared. A pixel under several footprints is met once
+ * (then it is zero). Returns the band's inside sum.
  */
 export function gatherBand(job: BandJob, b: number, sc: BandScratch, out: BandResult): number {
   const W = job.width;
@@ -300,78 +301,85 @@ export function gatherBand(job: BandJob, b: number, sc: BandScratch, out: BandRe
   const bandSpots = job.bandSpots;
   const spanStart = job.spanStart;
   const spanPix = job.spanPix;
-  const levels = job.levels;
-  const nl = levels.length;
-  const mark = job.levelMark;
   const raster = job.raster;
   const keep = raster !== null;
-  const exact = out.levelExact;
-  const hist = out.hist;
-  const buf = sc.buf;
-  const bits = sc.bits;
-  let max = out.acc[0];
   let sum = 0;
   for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
     const k = bandSpots[q];
     const x = sx[k];
     const y = sy[k];
-    let i0 = Math.floor((x - R) / pix);
-    let i1 = Math.floor((x + R) / pix);
-    let j0 = Math.floor((y - R) / pix);
-    let j1 = Math.floor((y + R) / pix);
-    if (i0 < 0) i0 = 0;
-    if (i1 >= W) i1 = W - 1;
-    if (j0 < r0) j0 = r0;
-    if (j1 >= r1) j1 = r1 - 1;
-    if (i0 > i1 || j0 > j1) continue;
-    const ie = i1 + 1;
+    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
+    const i0 = Math.max(0, Math.floor((x - R) / pix));
+    const ie = Math.min(W - 1, Math.floor((x + R) / pix)) + 1;
+    const j0 = Math.max(r0, Math.floor((y - R) / pix));
+    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
+    if (i0 >= ie || j0 > j1) continue;
     for (let j = j0; j <= j1; j++) {
       const off = (j - r0) * W;
-      const roff = j * W;
+      const roff = keep ? j * W - off : 0;
+      // Runs [i, a) outside and [a, e) inside per span, then [i, ie) outside; empty runs cost
+      // a call, and no code path runs only for rare data (V8 would deoptimize on it).
       let i = i0;
-      for (let s = spanStart[j], se = spanStart[j + 1]; s < se && i < ie; s += 2) {
-        let a = spanPix[s];
-        let e = spanPix[s + 1];
-        if (e <= i) continue;
-        if (a > ie) a = ie;
-        if (a < i) a = i;
-        if (e > ie) e = ie;
-        // [i, a): outside the area.
-        for (let p = off + i, pe = off + a; p < pe; p++) {
-          const v = buf[p];
-          if (v !== 0) {
-            if (keep) (raster as Float32Array)[p - off + roff] = v;
-            buf[p] = 0;
-          }
-        }
-        // [a, e): inside.
-        for (let p = off + a, pe = off + e; p < pe; p++) {
-          const v = buf[p];
-          if (v !== 0) {
-            const h = bits[p] >>> 13; // HIST_SHIFT
-            if (keep) (raster as Float32Array)[p - off + roff] = v;
-            buf[p] = 0;
-            sum += v;
-            if (v > max) max = v;
-            hist[h]++;
-            if (mark[h] !== 0) for (let l = 0; l < nl; l++) if (v >= levels[l]) exact[l]++;
-          }
-        }
+      for (let s = spanStart[j], se = spanStart[j + 1]; s < se; s += 2) {
+        const a = Math.min(ie, Math.max(i, spanPix[s]));
+        const e = Math.min(ie, Math.max(a, spanPix[s + 1]));
+        sum += gatherRun(job, sc, out, off + i, off + a, roff, false);
+        sum += gatherRun(job, sc, out, off + a, off + e, roff, true);
         i = e;
       }
-      // [i, ie): outside the area.
-      for (let p = off + i, pe = off + ie; p < pe; p++) {
-        const v = buf[p];
-        if (v !== 0) {
-          if (keep) (raster as Float32Array)[p - off + roff] = v;
-          buf[p] = 0;
-        }
+      sum += gatherRun(job, sc, out, off + i, off + ie, roff, false);
+    }
+  }
+  return sum;
+}
+
+/**
+ * Read and clear buffer pixels [p0, pe): copy nonzero ones to the raster (at p + roff) when
+ * kept; when `inside`, add them to the stats. Returns their sum (0 outside). One loop for both
+ * kinds of run, so every operation has run (and has type feedback) before V8 optimizes it.
+ */
+export function gatherRun(
+  job: BandJob,
+  sc: BandScratch,
+  out: BandResult,
+  p0: number,
+  pe: number,
+  roff: number,
+  inside: boolean,
+): number {
+  const buf = sc.buf;
+  const bits = sc.bits;
+  const raster = job.raster;
+  const keep = raster !== null;
+  const hist = out.hist;
+  const acc = out.acc;
+  const counts = out.levelCounts;
+  const levelBits = job.levelBits;
+  const nl = levelBits.length;
+  const l0 = nl > 0 ? levelBits[0] : 0xffffffff;
+  let max = acc[0];
+  let sum = 0;
+  let c0 = 0;
+  for (let p = p0; p < pe; p++) {
+    const v = buf[p];
+    if (v !== 0) {
+      const u = bits[p];
+      buf[p] = 0;
+      if (keep) (raster as Float32Array)[p + roff] = v;
+      if (inside) {
+        sum += v;
+        max = Math.max(max, v);
+        // HIST_SHIFT, HIST_BASE, HIST_BINS − 1
+        hist[Math.min(65535, Math.max(0, (u >>> 13) - 89088))]++;
+        c0 += u >= l0 ? 1 : 0;
+        for (let l = 1; l < nl; l++) counts[l] += u >= levelBits[l] ? 1 : 0;
       }
     }
   }
-  out.acc[0] = max;
+  acc[0] = max;
+  if (nl > 0) counts[0] += c0;
   return sum;
 }
 
 /** The kernel's functions, for the worker source (each is declared there under its name). */
-export const KERNEL_FUNCTIONS = [runBands, splatGaussLinear, splatGaussLog, splatDisc, gatherBand];
+export const KERNEL_FUNCTIONS = [runBands, splatGaussLinear, splatGaussLog, splatDisc, gatherBand, gatherRun];

@@ -21,7 +21,7 @@ import {
   runBands,
 } from "./kernel.js";
 import type { Raster } from "./raster.js";
-import { type DoseStats, finishStats, levelMarks } from "./stats.js";
+import { type DoseStats, finishStats, levelBits } from "./stats.js";
 
 /** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
 const BAND_PIXELS = 1 << 18;
@@ -136,25 +136,31 @@ export function insideRuns(
   return { spanStart, spanPix: shared, insidePixels: inside };
 }
 
-/** Kernel mode and parameters for a dose model. */
-function kernelParams(model: DoseModel): {
+/** Kernel mode and parameters (see {@link BandJob}). */
+interface KernelParams {
   mode: number;
   k2: number;
   f0: number;
+  fth: number;
   scale: number;
   radiusMm: number;
-} {
+}
+
+/** Kernel mode and parameters for a dose model. */
+function kernelParams(model: DoseModel): KernelParams {
   const wMm = model.beam.radiusUm * MM_PER_UM;
+  const fth = model.thresholdJcm2;
   if (model.kind === "nonablative")
     return {
       mode: MODE_DISC_MAX,
       k2: 0,
       f0: 0,
+      fth,
       scale: model.columnDepthUm,
       radiusMm: model.columnRadiusUm * MM_PER_UM,
     };
   if (model.beam.profile === "tophat")
-    return { mode: MODE_DISC_ADD, k2: 0, f0: 0, scale: model.peakDepthUm, radiusMm: wMm };
+    return { mode: MODE_DISC_ADD, k2: 0, f0: 0, fth, scale: model.peakDepthUm, radiusMm: wMm };
   const k2 = 2 / (wMm * wMm);
   const radiusMm = model.craterRadiusUm * MM_PER_UM;
   if (model.law === "log")
@@ -162,10 +168,11 @@ function kernelParams(model: DoseModel): {
       mode: MODE_GAUSS_LOG,
       k2,
       f0: Math.log(model.beam.peakFluenceJcm2 / model.thresholdJcm2),
+      fth,
       scale: model.scaleUm,
       radiusMm,
     };
-  return { mode: MODE_GAUSS_LINEAR, k2, f0: model.beam.peakFluenceJcm2, scale: model.scaleUm, radiusMm };
+  return { mode: MODE_GAUSS_LINEAR, k2, f0: model.beam.peakFluenceJcm2, fth, scale: model.scaleUm, radiusMm };
 }
 
 // ---- worker pool -------------------------------------------------------------------------
@@ -175,17 +182,28 @@ const WORKER_SOURCE = `"use strict";
 ${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
 import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (job) => {
-    const out = { acc: new Float64Array(1), levelExact: new Float64Array(job.levels.length), hist: new Uint32Array(${HIST_BINS}) };
+    const out = { acc: new Float64Array(4), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
     runBands(job, out);
-    parentPort.postMessage(out, [out.acc.buffer, out.levelExact.buffer, out.hist.buffer]);
+    parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });
 });
 `;
 
 const pool: Worker[] = [];
 
-/** Start worker threads ahead of need (e.g. while the plan is parsed); they idle unreferenced. */
-export function prestartWorkers(count: number): void {
+/** LASERSCAN_TIMING=1 prints phase times (ms since the process started) to stderr. */
+const TIMING = process.env.LASERSCAN_TIMING !== undefined && process.env.LASERSCAN_TIMING !== "0";
+
+/** Print `label` with the time since the process started, when LASERSCAN_TIMING is set. */
+export function timingMark(label: string, atMs = performance.now()): void {
+  if (TIMING) process.stderr.write(`laserscan timing: ${atMs.toFixed(1).padStart(8)} ms  ${label}\n`);
+}
+
+/**
+ * Start worker threads ahead of need (e.g. while the plan is parsed); they idle unreferenced.
+ * Default: one per core besides the main thread.
+ */
+export function prestartWorkers(count = availableParallelism() - 1): void {
   while (pool.length < count) {
     const w = new Worker(WORKER_SOURCE, { eval: true });
     w.unref();
@@ -261,7 +279,7 @@ export async function splatDose(
   const { job, insidePixels } = prepareJob(
     spots,
     pulses,
-    model,
+    kernelParams(model),
     area,
     width,
     height,
@@ -269,6 +287,7 @@ export async function splatDose(
     keep,
     opts.levels ?? [],
   );
+  timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
   if (threads > 1) {
     prestartWorkers(threads - 1);
@@ -276,13 +295,18 @@ export async function splatDose(
   }
   opts.whileSplatting?.();
   const mine: BandResult = {
-    acc: new Float64Array(1),
-    levelExact: new Float64Array(job.levels.length),
+    acc: new Float64Array(4),
+    levelCounts: new Float64Array(job.levelBits.length),
     hist: new Uint32Array(HIST_BINS),
   };
   runBands(job, mine);
   const all = [mine, ...(await Promise.all(results))];
-  const stats = finishStats(all, job.bandSum, insidePixels, job.levels, job.levelMark);
+  all.forEach((r, t) => {
+    const at = (ms: number) => ms - performance.timeOrigin;
+    timingMark(`${t === 0 ? "main" : `worker ${t}`} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
+    timingMark(`${t === 0 ? "main" : `worker ${t}`} splat ends`, at(r.acc[2]));
+  });
+  const stats = finishStats(all, job.bandSum, insidePixels, opts.levels ?? []);
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
@@ -305,7 +329,7 @@ export async function splatDepth(
 function prepareJob(
   spots: SpotInput,
   pulses: number | ArrayLike<number>,
-  model: DoseModel,
+  p: KernelParams,
   area: Area,
   width: number,
   height: number,
@@ -313,7 +337,6 @@ function prepareJob(
   keep: boolean,
   levels: readonly number[],
 ): { job: BandJob; insidePixels: number } {
-  const p = kernelParams(model);
   const n = spots.count;
   const active = p.scale > 0 && p.radiusMm > 0;
   const spotX = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
@@ -366,7 +389,7 @@ function prepareJob(
     pixMm,
     k2: p.k2,
     f0: p.f0,
-    fth: model.thresholdJcm2,
+    fth: p.fth,
     scale: p.scale,
     radiusMm: R,
     spotX,
@@ -376,8 +399,10 @@ function prepareJob(
     bandSpots,
     spanStart,
     spanPix,
-    levels: Float64Array.from(levels),
-    levelMark: levelMarks(levels, new Uint8Array(new SharedArrayBuffer(HIST_BINS))),
+    levelBits: levelBits(
+      levels,
+      new Uint32Array(new SharedArrayBuffer(Math.max(4, levels.length * 4)), 0, levels.length),
+    ),
     raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
     counter: new Int32Array(new SharedArrayBuffer(4)),
     bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),

@@ -3,7 +3,7 @@
  * float32 bit patterns, not a sort), and the fraction at or above given depths.
  */
 import type { Area } from "../area/types.js";
-import { type BandResult, HIST_BINS, HIST_SHIFT } from "./kernel.js";
+import { type BandResult, HIST_BASE, HIST_BINS, HIST_SHIFT } from "./kernel.js";
 import type { Raster } from "./raster.js";
 
 /** Quantile reported as p95. */
@@ -28,10 +28,10 @@ export interface DoseStats {
 const f32 = new Float32Array(2);
 const u32 = new Uint32Array(f32.buffer);
 
-/** The value in the middle of histogram bin `bin` (the bin holds float32s with bits >>> HIST_SHIFT = bin). */
+/** The value in the middle of histogram bin `bin` (float32s with bits >>> HIST_SHIFT = bin + HIST_BASE). */
 function binMid(bin: number): number {
-  u32[0] = bin << HIST_SHIFT;
-  u32[1] = ((bin + 1) << HIST_SHIFT) >>> 0;
+  u32[0] = (bin + HIST_BASE) << HIST_SHIFT;
+  u32[1] = ((bin + HIST_BASE + 1) << HIST_SHIFT) >>> 0;
   return (f32[0] + f32[1]) / 2;
 }
 
@@ -51,27 +51,25 @@ export function quantileFromHistogram(hist: Uint32Array, zeros: number, total: n
   return 0;
 }
 
-/** The histogram bin of a positive level (that of its nearest float32), or -1 for a level ≤ 0. */
-export function levelBin(level: number): number {
-  if (!(level > 0)) return -1;
-  f32[0] = level;
-  return Math.min(HIST_BINS - 1, u32[0] >>> HIST_SHIFT);
-}
-
 /**
- * The bins whose pixels the kernel compares with the levels exactly: each level's bin and its
- * neighbours. A value in any other bin is above a level when its bin is above the level's bin.
+ * Per level, the bits of the least float32 ≥ it: a float32 value v > 0 is ≥ the level exactly
+ * when its bits are ≥ these (positive floats order like their bits). 0 for a level ≤ 0.
  */
-export function levelMarks(
+export function levelBits(
   levels: ArrayLike<number>,
-  mark: Uint8Array = new Uint8Array(HIST_BINS),
-): Uint8Array {
+  out: Uint32Array = new Uint32Array(levels.length),
+): Uint32Array {
   for (let l = 0; l < levels.length; l++) {
-    const b = levelBin(levels[l]);
-    if (b < 0) continue;
-    for (let m = Math.max(0, b - 1); m <= Math.min(HIST_BINS - 1, b + 1); m++) mark[m] = 1;
+    const level = levels[l];
+    if (!(level > 0)) {
+      out[l] = 0;
+      continue;
+    }
+    f32[0] = level;
+    if (f32[0] < level) u32[0]++; // rounded down: the next float32 up (+Infinity past the top)
+    out[l] = u32[0];
   }
-  return mark;
+  return out;
 }
 
 /** Merge per-thread results; band sums add in band order (independent of the thread count). */
@@ -79,30 +77,23 @@ export function finishStats(
   results: readonly BandResult[],
   bandSum: Float64Array,
   insidePixels: number,
-  levels: Float64Array,
-  mark: Uint8Array,
+  levels: ArrayLike<number>,
 ): DoseStats {
   let sum = 0;
   for (let b = 0; b < bandSum.length; b++) sum += bandSum[b];
   let max = 0;
-  const hist = new Uint32Array(HIST_BINS);
+  const hist = results[0].hist;
   const counts = new Float64Array(levels.length);
-  for (const r of results) {
+  for (let t = 0; t < results.length; t++) {
+    const r = results[t];
     if (r.acc[0] > max) max = r.acc[0];
-    for (let l = 0; l < counts.length; l++) counts[l] += r.levelExact[l];
+    for (let l = 0; l < counts.length; l++) counts[l] += r.levelCounts[l];
+    if (t === 0) continue;
     const h = r.hist;
-    for (let b = 0; b < HIST_BINS; b++) if (h[b] !== 0) hist[b] += h[b];
+    for (let b = 0; b < HIST_BINS; b++) hist[b] += h[b];
   }
-  // Unmarked bins: above a level exactly when above its bin.
   let nonzero = 0;
-  const bins = Array.from(levels, levelBin);
-  for (let b = 0; b < HIST_BINS; b++) {
-    const n = hist[b];
-    if (n === 0) continue;
-    nonzero += n;
-    if (mark[b] !== 0) continue;
-    for (let l = 0; l < counts.length; l++) if (b > bins[l]) counts[l] += n;
-  }
+  for (let b = 0; b < HIST_BINS; b++) nonzero += hist[b];
   return {
     insidePixels,
     nonzeroPixels: nonzero,
