@@ -1,23 +1,51 @@
 #!/usr/bin/env node
 /**
  * `laserscan` command line: a thin shell over the library (SPEC §6). Each command lives in
- * commands/<name>.ts and exports `register(program)`.
+ * commands/<name>.ts and exports `register(program)`. Only the command being run is loaded
+ * (all of them for help or an unknown command), so `simulate` never loads the renderer or the
+ * sweep code.
  */
-import { Command } from "commander";
-import { register as registerPresets } from "./commands/presets.js";
-import { register as registerRender } from "./commands/render.js";
-import { register as registerScan } from "./commands/scan.js";
-import { register as registerSimulate } from "./commands/simulate.js";
-import { register as registerSolve } from "./commands/solve.js";
-import { register as registerSweep } from "./commands/sweep.js";
-import { register as registerValidate } from "./commands/validate.js";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
+
+/** A command module: `register(program, full)`; `full` asks for every option (help text). */
+type CommandModule = {
+  register(program: import("commander").Command, full?: boolean): void | Promise<void>;
+};
+
+/** The commands in help order, each loaded on demand. */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  presets: () => import("./commands/presets.js"),
+  scan: () => import("./commands/scan.js"),
+  simulate: () => import("./commands/simulate.js"),
+  render: () => import("./commands/render.js"),
+  solve: () => import("./commands/solve.js"),
+  sweep: () => import("./commands/sweep.js"),
+  validate: () => import("./commands/validate.js"),
+};
 
 const NOT_MEDICAL =
   "laserscan is an engineering and research tool for designing and comparing laser scan patterns.\n" +
   "It is not a medical device and gives no treatment advice.";
 
-export function buildProgram(): Command {
+/** The command named on the command line (the first word that is not a flag), if any. */
+export function commandOf(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((a) => !a.startsWith("-"));
+}
+
+/**
+ * The commander program with the command named in `argv` registered, or every command when
+ * none is named, for help, or for an unknown name (so commander can suggest one).
+ */
+export async function buildProgram(
+  argv: readonly string[] = process.argv,
+): Promise<import("commander").Command> {
+  const name = commandOf(argv);
+  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined;
+  const help = argv.includes("--help") || argv.includes("-h");
+  const [{ Command }, ...modules] = await Promise.all([
+    import("commander"),
+    ...(only ? [COMMANDS[only]()] : Object.values(COMMANDS).map((load) => load())),
+  ]);
   const program = new Command();
   program
     .name("laserscan")
@@ -26,20 +54,14 @@ export function buildProgram(): Command {
     .option("--verbose", "print stack traces for bug reports")
     .showSuggestionAfterError(true)
     .exitOverride();
-  registerPresets(program);
-  registerScan(program);
-  registerSimulate(program);
-  registerRender(program);
-  registerSolve(program);
-  registerSweep(program);
-  registerValidate(program);
+  for (const m of modules) await m.register(program, help || only === undefined);
   return program;
 }
 
 async function main(): Promise<void> {
-  const program = buildProgram();
   const verbose = process.argv.includes("--verbose");
   try {
+    const program = await buildProgram(process.argv);
     await program.parseAsync(process.argv);
   } catch (err) {
     const code = (err as { code?: string }).code;

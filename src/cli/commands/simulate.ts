@@ -5,29 +5,18 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
-import { createArea } from "../../area/index.js";
 import type { Area } from "../../area/types.js";
 import type { Raster } from "../../dose/raster.js";
-import { formatReport } from "../../dose/report.js";
-import { type Simulation, scanSummary, simulateSpots } from "../../dose/simulate.js";
-import {
-  closeWorkers,
-  DEFAULT_MAX_MEMORY_MB,
-  prestartWorkers,
-  rasterSize,
-  threadsFor,
-} from "../../dose/splat.js";
+import type { Simulation } from "../../dose/simulate.js";
+import { closeWorkers, DEFAULT_MAX_MEMORY_MB, prestartWorkers, timingMark } from "../../dose/splat.js";
 import { PlanError } from "../../errors.js";
 import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
-import { writeNpy } from "../../io/npy.js";
-import { writeDepthPng } from "../../io/png16.js";
-import { readScanFile } from "../../io/scanfile.js";
-import { generatePattern } from "../../pattern/index.js";
-import { loadPlan, resolvePlan } from "../../plan/load.js";
 import type { ResolvedPlan } from "../../plan/schema.js";
-import { buildScan } from "../../sequence/index.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
-import { addSimulateHeatmapOptions, writeSimulationHeatmaps } from "./render.js";
+
+// The simulation modules (plan schema, pattern, sequence, dose, IO) are imported when the
+// command runs, the renderer only when a heatmap is asked for: `simulate --help` and the
+// option parsing stay light, and the worker threads (started first) boot meanwhile.
 
 /** Options of `simulate` as commander parses them. */
 export interface SimulateCliOptions {
@@ -71,9 +60,9 @@ function checkMapPath(path: string | undefined, flag: string): void {
 }
 
 /** Write a raster map as .npy or 16-bit .png by the file's extension. */
-export function writeMap(path: string, r: Raster): void {
-  if (extname(path).toLowerCase() === ".png") writeDepthPng(path, r);
-  else writeNpy(path, r);
+export async function writeMap(path: string, r: Raster): Promise<void> {
+  if (extname(path).toLowerCase() === ".png") (await import("../../io/png16.js")).writeDepthPng(path, r);
+  else (await import("../../io/npy.js")).writeNpy(path, r);
 }
 
 /** Plan keys a scan file's simulation may override: dose settings only (its spots are fixed). */
@@ -112,6 +101,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   checkMapPath(opts.depth, "--depth");
   checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report");
+  if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
 
   const overrides = overridesFromOptions(opts as Record<string, unknown>);
   const keep = {
@@ -121,6 +111,12 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     contours,
     maxMemoryMb,
   };
+  const [{ rasterSize, threadsFor }, { scanSummary, simulateSpots }, { loadPlan, resolvePlan }] =
+    await Promise.all([
+      import("../../dose/splat.js"),
+      import("../../dose/simulate.js"),
+      import("../../plan/load.js"),
+    ]);
   if (isScanFile(input)) {
     // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
     for (const key of Object.keys(overrides))
@@ -130,7 +126,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
           overrides[key],
           `a scan file's spots are fixed; allowed overrides: ${SCAN_OVERRIDABLE.join(", ")}`,
         );
-    const file = readScanFile(input);
+    const file = (await import("../../io/scanfile.js")).readScanFile(input);
     const plan = Object.keys(overrides).length
       ? resolvePlan(file.plan, dirname(resolve(input)), overrides)
       : file.plan;
@@ -142,22 +138,51 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     );
     return { sim, plan, area: file.area };
   }
+  const [{ createArea }, { generatePattern }, { buildScan }] = await Promise.all([
+    import("../../area/index.js"),
+    import("../../pattern/index.js"),
+    import("../../sequence/index.js"),
+  ]);
+  timingMark("modules loaded");
   const { plan, baseDir } = loadPlan(input, overrides);
   const area = createArea(plan.area, baseDir);
-  // Start the workers now: they boot while the pattern and the firing order are computed.
   const { width, height } = rasterSize(area, plan.raster.pixelUm);
   keep.threads = threadsFor(width * height, threads);
-  if (keep.threads > 1) prestartWorkers(keep.threads - 1);
   const spots = generatePattern(plan, area);
+  timingMark(`plan, area and ${spots.count} spots`);
   const sim = await simulateSpots(
-    { plan, area, spots, pulses: plan.pulse.stack, scan: () => scanSummary(buildScan(plan, area, spots)) },
+    {
+      plan,
+      area,
+      spots,
+      pulses: plan.pulse.stack,
+      scan: () => {
+        const s = scanSummary(buildScan(plan, area, spots));
+        timingMark("firing order, timing and heat (main thread)");
+        return s;
+      },
+    },
     keep,
   );
   return { sim, plan, area };
 }
 
-/** Register `simulate`. */
-export function register(program: Command): void {
+/** Simulate's own flags (long and short) before the heatmap options are added. */
+function knownFlags(cmd: Command): Set<string> {
+  const known = new Set(["--help", "-h", "--verbose", "--version", "-V"]);
+  for (const o of cmd.options) {
+    if (o.long) known.add(o.long);
+    if (o.short) known.add(o.short);
+  }
+  return known;
+}
+
+/**
+ * Register `simulate`. The heatmap options (owned by `render`) are added when `full` (help) or
+ * when the command line holds a flag simulate itself does not know; otherwise the renderer is
+ * not loaded at all.
+ */
+export async function register(program: Command, full = true): Promise<void> {
   const cmd = program
     .command("simulate")
     .description("simulate ablation depth and coagulation of a plan or scan file; print the report (SPEC §5)")
@@ -176,17 +201,26 @@ export function register(program: Command): void {
     )
     .option("--threads <n>", "threads (default: all cores for big rasters)");
   addPlanOptions(cmd);
-  addSimulateHeatmapOptions(cmd);
+  const known = knownFlags(cmd);
+  const args = process.argv.slice(2);
+  if (full || args.some((a) => a.startsWith("-") && a !== "-" && !known.has(a.split("=")[0])))
+    (await import("./render.js")).addSimulateHeatmapOptions(cmd);
   cmd.action(async (input: string, opts: SimulateCliOptions) => {
     try {
       const { sim, plan, area } = await runSimulate(input, opts);
-      if (opts.depth !== undefined && sim.depth) writeMap(opts.depth, sim.depth);
-      if (opts.coag !== undefined && sim.coag) writeMap(opts.coag, sim.coag);
-      writeSimulationHeatmaps({ sim, plan, area }, opts);
+      timingMark("simulated");
+      if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
+      if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag);
+      if (opts.heatmap !== undefined || opts.coagHeatmap !== undefined)
+        await (await import("./render.js")).writeSimulationHeatmaps({ sim, plan, area }, opts);
       const json = `${JSON.stringify(sim.report, null, 2)}\n`;
       if (opts.report !== undefined) writeFileAtomic(opts.report, json);
       if (opts.json) process.stdout.write(json);
-      else process.stdout.write(formatReport(sim.report, `${plan.name}: ${plan.laser.name}`));
+      else {
+        const { formatReport } = await import("../../dose/report.js");
+        process.stdout.write(formatReport(sim.report, `${plan.name}: ${plan.laser.name}`));
+      }
+      timingMark("written");
     } finally {
       await closeWorkers();
     }
