@@ -276,6 +276,8 @@ export async function splatDose(
     width,
     height,
   );
+  // Workers boot while the job is prepared.
+  if (threads > 1) prestartWorkers(threads - 1);
   const { job, insidePixels } = prepareJob(
     spots,
     pulses,
@@ -289,10 +291,7 @@ export async function splatDose(
   );
   timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
-  if (threads > 1) {
-    prestartWorkers(threads - 1);
-    for (let t = 0; t < threads - 1; t++) results.push(runOnWorker(pool[t], job));
-  }
+  for (let t = 0; t < threads - 1; t++) results.push(runOnWorker(pool[t], job));
   opts.whileSplatting?.();
   const mine: BandResult = {
     acc: new Float64Array(4),
