@@ -94,7 +94,13 @@ function sweep(
   }
   const local = new Uint32Array(m);
   for (let a = 0; a < m; a++) local[a] = a;
-  local.sort((a, b) => group[a] - group[b] || band[a] - band[b] || xs[a] - xs[b] || idx[a] - idx[b]);
+  const cmp = (a: number, b: number): number =>
+    group[a] - group[b] || band[a] - band[b] || xs[a] - xs[b] || idx[a] - idx[b];
+  // Lattices are generated row by row, so the spots often come in order already: a linear
+  // check skips the O(m log m) comparator sort (the key is total: same result either way).
+  let sorted = true;
+  for (let a = 1; a < m && sorted; a++) sorted = cmp(a - 1, a) < 0;
+  if (!sorted) local.sort(cmp);
   // Reverse every other row run within each group (serpentine).
   if (alternate) {
     let runStart = 0;
