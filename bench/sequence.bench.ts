@@ -1,6 +1,7 @@
 /**
  * Firing orders, timing and heat (issue 3): `shortest` and `spread` on 20,000 spots in one
- * stamp, the heat index on 100,000 spots (two layouts), and a whole `buildScan`.
+ * stamp, the heat index on 100,000 spots (serpentine and spread on 20 and 100 mm squares), and a
+ * whole `buildScan`.
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { createArea } from "../src/area/index.js";
@@ -57,21 +58,24 @@ export const suite: Suite = {
         fn: () => orderStamp(order, ctx, idx, 10, 10, xoroshiro128plus(1), out),
         spots: spots.count,
       });
-    // Heat index: 100,000 spots (20,000 in quick mode) from real scans.
-    const n = quick ? 20_000 : 100_000;
-    for (const [order, side] of [
-      ["serpentine", Math.sqrt(n / 10)],
-      ["spread", Math.sqrt(n / 10)],
-    ] as const) {
-      const hp = plan(order, n, side, "hex");
-      const ha = createArea(hp.area);
-      const scan = buildScan(hp, ha, generatePattern(hp, ha));
-      cases.push({
-        name: `heat: ${scan.xMm.length} spots, ${order}, ${side.toFixed(0)} mm square, ${(scan.treatmentMs / 1000).toFixed(0)} s`,
-        fn: () => heatIndex(scan.xMm, scan.yMm, scan.tMs, scan.pulses, 0.06),
-        spots: scan.xMm.length,
-      });
-    }
+    // Heat index: 100,000 spots from real scans (hex lattice), serpentine and spread on a 20 mm
+    // square (one stamp, 283 % coverage) and a 100 mm one (25 stamps, 11 %); default threads,
+    // plus one thread in full mode.
+    const n = 100_000;
+    for (const side of [20, 100])
+      for (const order of ["serpentine", "spread"] as const) {
+        const hp = plan(order, n, side, "hex");
+        const ha = createArea(hp.area);
+        const scan = buildScan(hp, ha, generatePattern(hp, ha));
+        const label = `heat: ${scan.xMm.length} spots, ${order}, ${side} mm square, ${(scan.treatmentMs / 1000).toFixed(0)} s`;
+        for (const threads of quick ? [undefined] : [undefined, 1])
+          cases.push({
+            name: threads ? `${label}, 1 thread` : label,
+            fn: () =>
+              heatIndex(scan.xMm, scan.yMm, scan.tMs, scan.pulses, 0.06, undefined, undefined, { threads }),
+            spots: scan.xMm.length,
+          });
+      }
     cases.push({
       name: `buildScan shortest: ${spots.count} spots`,
       fn: () => buildScan(p, area, spots),

@@ -47,7 +47,7 @@ export interface HeatJob {
   role: 0 | 1 | 2;
   /** Grid part per spot (role 1). */
   grid: Float64Array | null;
-  /** Shared claims (roles 1, 2): [0] next exact-part block, [1 + b] = 1 once block b is written. */
+  /** Shared claims (roles 1, 2): [0] next exact-part block, [1 + b] = the role that wrote block b (0 until then). */
   ctrl: Int32Array | null;
 }
 
@@ -136,25 +136,19 @@ export function runHeatJob(job: HeatJob): void {
   const TRIM = 1e-9; // edge rows/columns of a field below this are dropped
   // Blur taps e^{−k²/2σ²}, |k| ≤ 3, normalised, σ chosen so the variance is exactly 1 node²
   // (one slot: 4κP = 2h², a Gaussian e^{−x²/2h²}).
-  let sgLo = 0.8;
-  let sgHi = 1.5;
-  let g0 = 1;
-  let g1 = 0;
-  let g2 = 0;
-  let g3 = 0;
-  for (let it = 0; it < 60; it++) {
-    const sg = 0.5 * (sgLo + sgHi);
-    const e1 = Math.exp(-1 / (2 * sg * sg));
-    const e2 = Math.exp(-4 / (2 * sg * sg));
-    const e3 = Math.exp(-9 / (2 * sg * sg));
-    const tot = 1 + 2 * (e1 + e2 + e3);
-    g0 = 1 / tot;
-    g1 = e1 / tot;
-    g2 = e2 / tot;
-    g3 = e3 / tot;
-    if (2 * (g1 + 4 * g2 + 9 * g3) < 1) sgLo = sg;
-    else sgHi = sg;
+  const taps = new Float64Array(4);
+  for (let lo = 0.8, hi = 1.5, it = 0; it < 60; it++) {
+    const sg = 0.5 * (lo + hi);
+    const tot =
+      1 + 2 * (Math.exp(-1 / (2 * sg * sg)) + Math.exp(-4 / (2 * sg * sg)) + Math.exp(-9 / (2 * sg * sg)));
+    for (let k = 0; k < 4; k++) taps[k] = Math.exp((-k * k) / (2 * sg * sg)) / tot;
+    if (2 * (taps[1] + 4 * taps[2] + 9 * taps[3]) < 1) lo = sg;
+    else hi = sg;
   }
+  const g0 = taps[0];
+  const g1 = taps[1];
+  const g2 = taps[2];
+  const g3 = taps[3];
   const hL = new Float64Array(levels);
   const pL = new Float64Array(levels);
   const nxL = new Int32Array(levels);
@@ -530,7 +524,7 @@ export function runHeatJob(job: HeatJob): void {
     if (blk >= nBlocks) return false;
     const i0 = blk * blockSize;
     directBlock(i0, Math.min(n, i0 + blockSize), out, null);
-    Atomics.store(ctrl, 1 + blk, 1);
+    Atomics.store(ctrl, 1 + blk, role);
     Atomics.notify(ctrl, 1 + blk);
     return true;
   };

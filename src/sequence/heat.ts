@@ -33,9 +33,10 @@ const BLOCK_SPOTS = 512;
 const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
 /** Spots sampled by the cost model. */
 const COST_SAMPLES = 64;
-/** Relative costs (ns) of an exact-part candidate and of one node of one blur. */
-const NS_PER_CANDIDATE = 12;
+/** Costs (ns, measured on the bench scans) of an exact-part candidate, one node of one blur and reading the grids per spot. */
+const NS_PER_CANDIDATE = 35;
 const NS_PER_BLUR_NODE = 40;
+const NS_PER_GRID_READ = 1500;
 /** How long to wait for the worker's blocks before redoing the run on this thread, ms. */
 const WORKER_TIMEOUT_MS = 30_000;
 
@@ -51,6 +52,8 @@ export interface HeatStats {
 export interface HeatOptions {
   /** Threads including this one (1 or 2); default 2 above 20,000 spots when there are 2 cores. */
   threads?: number;
+  /** Spots per exact-part block handed between the threads (default 512). */
+  blockSpots?: number;
   /** Slot length, ms (see heat-kernel.ts); 0 sums every term (above the cut-off) exactly; default: 0 up to 4,000 spots, else a cost model. */
   slotMs?: number;
 }
@@ -74,20 +77,21 @@ export function heatIndex(
   if (n < 2) return heat;
   const w2 = wMm * wMm;
   const fourK = (4 * kappaMm2S) / 1000; // mm² per ms
-  const slotMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
   const threads =
     opts.threads !== undefined
       ? Math.max(1, Math.min(2, Math.floor(opts.threads)))
       : n > THREADED_MIN_SPOTS && availableParallelism() > 1
         ? 2
         : 1;
+  const slotMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
   const p = Float64Array.from(pulses);
-  const base = { x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize: BLOCK_SPOTS };
+  const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
+  const base = { x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
     runHeatJob({ ...base, out: heat, role: 0, grid: null, ctrl: null });
     return heat;
   }
-  const nBlocks = Math.ceil(n / BLOCK_SPOTS);
+  const nBlocks = Math.ceil(n / blockSize);
   const out = new Float64Array(new SharedArrayBuffer(8 * n));
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
   const grid = new Float64Array(n);
@@ -154,8 +158,10 @@ function chooseSlotMs(
       blurNodes += ((maxX - minX) / h + tailNodes) * ((maxY - minY) / h + tailNodes);
     }
     const directNs = (candidates / COST_SAMPLES) * n * NS_PER_CANDIDATE;
-    const gridNs = (blurNodes / COST_SAMPLES) * 3 * (spanMs / slotMs) * NS_PER_BLUR_NODE;
-    const cost = Math.max(gridNs, (gridNs + directNs) / 2);
+    const gridNs =
+      (blurNodes / COST_SAMPLES) * 3 * (spanMs / slotMs) * NS_PER_BLUR_NODE + n * NS_PER_GRID_READ;
+    // One-thread cost whatever the thread count: the slot (and so every value) must not depend on it.
+    const cost = gridNs + directNs;
     if (cost < bestCost) {
       bestCost = cost;
       best = slotMs;
