@@ -22,9 +22,9 @@ export function ringArea(ring: number[][]): number {
 }
 
 /** A star-shaped ring around (cx, cy): vertex k at angle 2πk/n and radius radii[k]. */
-export function starRing(cx: number, cy: number, radii: number[]): number[][] {
+export function starRing(cx: number, cy: number, radii: number[]): [number, number][] {
   const n = radii.length;
-  return radii.map((r, k) => [
+  return radii.map((r, k): [number, number] => [
     cx + r * Math.cos((2 * Math.PI * k) / n),
     cy + r * Math.sin((2 * Math.PI * k) / n),
   ]);
