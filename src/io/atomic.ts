@@ -85,7 +85,8 @@ export function writeFileAtomic(
       let off = 0;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     }
-    fsyncSync(fd);
+    // No fsync: the rename alone makes the file appear whole or not at all to any process
+    // (an interrupted run); syncing a 400 MB depth map would cost seconds.
     closeSync(fd);
     renameSync(tmp, target);
   } catch (e) {
