@@ -43,8 +43,8 @@ describe("interrupted runs", () => {
       const out = join(dir, `depth-${ms}.npy`);
       writeFileSync(out, "previous");
       const r = await interrupted(ms, out);
-    // The early signals land before the run could finish: it really was interrupted.
-    if (ms <= 400) expect(r.code === 143 || r.signal === "SIGTERM").toBe(true);
+      // The early signals land before the run could finish: it really was interrupted.
+      if (ms <= 400) expect(r.code === 143 || r.signal === "SIGTERM").toBe(true);
       const now = readFileSync(out);
       expect(now.toString() === "previous" || completeNpy(now)).toBe(true);
       expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
