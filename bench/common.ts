@@ -5,6 +5,44 @@
 import { arch, cpus, platform, totalmem } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Bench } from "tinybench";
+import { resolvePlan } from "../src/plan/load.js";
+import type { ResolvedPlan } from "../src/plan/schema.js";
+
+/** The reference workload's laser (shared/reference/plan-reference.json): steady-state CO2. */
+export const REFERENCE_LASER = {
+  name: "reference-co2",
+  wavelengthNm: 10600,
+  kind: "ablative",
+  model: "steady-state",
+  thresholdJcm2: 5,
+  etaUmPerJcm2: 4,
+  coagulationUm: 50,
+};
+
+/** The reference workload's area: a 12-gon inscribed in an A × A mm square (shared/reference). */
+export function twelveGon(sizeMm: number): [number, number][] {
+  return Array.from({ length: 12 }, (_, i): [number, number] => [
+    sizeMm / 2 + (sizeMm / 2) * Math.cos((Math.PI * i) / 6),
+    sizeMm / 2 + (sizeMm / 2) * Math.sin((Math.PI * i) / 6),
+  ]);
+}
+
+/** A bench plan: 120 µm spots of 10 mJ with the reference laser, hex 10 %, blocks replaced by `parts`. */
+export function benchPlan(parts: Record<string, unknown>): ResolvedPlan {
+  return resolvePlan(
+    {
+      version: 1,
+      name: "bench",
+      laser: REFERENCE_LASER,
+      spot: { diameterUm: 120 },
+      pulse: { energyMj: 10 },
+      pattern: { lattice: "hex", coverage: 0.1, seed: 1 },
+      sequence: { order: "raster", seed: 1 },
+      ...parts,
+    },
+    ".",
+  );
+}
 
 /** One timed workload; `spots` and `pixels` say how big it is. */
 export interface BenchCase {

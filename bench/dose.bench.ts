@@ -9,32 +9,16 @@ import { createArea } from "../src/area/index.js";
 import { doseModel } from "../src/dose/ablation.js";
 import { closeWorkers, prestartWorkers, splatDose } from "../src/dose/splat.js";
 import { generatePattern } from "../src/pattern/index.js";
-import { resolvePlan } from "../src/plan/load.js";
-import { type BenchCase, type Suite, standalone } from "./common.js";
-import { twelveGon } from "./pattern.bench.js";
+import { type BenchCase, benchPlan, type Suite, standalone, twelveGon } from "./common.js";
 
 function plan(sizeMm: number, spotUm: number, coverage: number, energyMj: number) {
-  return resolvePlan(
-    {
-      version: 1,
-      laser: {
-        name: "reference-co2",
-        wavelengthNm: 10600,
-        kind: "ablative",
-        model: "steady-state",
-        thresholdJcm2: 5,
-        etaUmPerJcm2: 4,
-        coagulationUm: 50,
-      },
-      spot: { diameterUm: spotUm, profile: "gaussian" },
-      pulse: { energyMj, stack: 1 },
-      pattern: { lattice: "hex", coverage, seed: 1 },
-      area: { shape: "polygon", rings: [twelveGon(sizeMm)] },
-      sequence: { order: "raster" },
-      raster: { pixelUm: 10 },
-    },
-    ".",
-  );
+  return benchPlan({
+    spot: { diameterUm: spotUm, profile: "gaussian" },
+    pulse: { energyMj, stack: 1 },
+    pattern: { lattice: "hex", coverage, seed: 1 },
+    area: { shape: "polygon", rings: [twelveGon(sizeMm)] },
+    raster: { pixelUm: 10 },
+  });
 }
 
 function splatCase(

@@ -4,36 +4,10 @@ import { createArea } from "../src/area/index.js";
 import { MaskArea, maskRunsFromRgba } from "../src/area/mask.js";
 import type { Area } from "../src/area/types.js";
 import { generatePattern } from "../src/pattern/index.js";
-import { resolvePlan } from "../src/plan/load.js";
-import { type BenchCase, type Suite, standalone } from "./common.js";
-
-/** The reference workload's area: a 12-gon inscribed in an A × A mm square (shared/reference). */
-export function twelveGon(sizeMm: number): [number, number][] {
-  return Array.from({ length: 12 }, (_, i): [number, number] => [
-    sizeMm / 2 + (sizeMm / 2) * Math.cos((Math.PI * i) / 6),
-    sizeMm / 2 + (sizeMm / 2) * Math.sin((Math.PI * i) / 6),
-  ]);
-}
+import { type BenchCase, benchPlan, type Suite, standalone, twelveGon } from "./common.js";
 
 function plan(lattice: string, spotUm: number, coverage: number, area: object) {
-  return resolvePlan(
-    {
-      version: 1,
-      laser: {
-        name: "b",
-        wavelengthNm: 10600,
-        kind: "ablative",
-        model: "steady-state",
-        thresholdJcm2: 5,
-        etaUmPerJcm2: 4,
-      },
-      spot: { diameterUm: spotUm },
-      pulse: { energyMj: 10 },
-      pattern: { lattice, coverage },
-      area,
-    },
-    ".",
-  );
+  return benchPlan({ spot: { diameterUm: spotUm }, pattern: { lattice, coverage }, area });
 }
 
 /** Coverage that puts `spots` spots of `spotUm` on the 100 mm 12-gon. */

@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machineInfo } from "./common.js";
-import { twelveGon } from "./pattern.bench.js";
+import { machineInfo, REFERENCE_LASER, twelveGon } from "./common.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, "..", "dist", "cli", "index.js");
@@ -28,14 +27,7 @@ function plan(spots: number, pixels: number): string {
     JSON.stringify({
       version: 1,
       name: `scaling ${spots} spots ${pixels} px`,
-      laser: {
-        name: "ref",
-        wavelengthNm: 10600,
-        kind: "ablative",
-        model: "steady-state",
-        thresholdJcm2: 5,
-        etaUmPerJcm2: 4,
-      },
+      laser: REFERENCE_LASER,
       spot: { diameterUm: SPOT_UM },
       pulse: { energyMj: 10 },
       pattern: { lattice: "hex", coverage },

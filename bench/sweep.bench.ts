@@ -6,11 +6,10 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { resolvePlan } from "../src/plan/load.js";
 import { sweepChartPng } from "../src/sweep/chart.js";
 import { sweepCsv } from "../src/sweep/csv.js";
 import * as srcLib from "../src/sweep/index.js";
-import { type BenchCase, type Suite, standalone } from "./common.js";
+import { type BenchCase, benchPlan, type Suite, standalone } from "./common.js";
 
 type SweepLib = typeof srcLib;
 
@@ -25,26 +24,10 @@ export const suite: Suite = {
   async cases(quick) {
     const { lib, from } = await library();
     const sideMm = quick ? 5 : 10;
-    const plan = resolvePlan(
-      {
-        version: 1,
-        name: "bench",
-        laser: {
-          name: "b",
-          wavelengthNm: 10600,
-          kind: "ablative",
-          model: "steady-state",
-          thresholdJcm2: 5,
-          etaUmPerJcm2: 4,
-        },
-        spot: { diameterUm: 120 },
-        pulse: { energyMj: 10 },
-        pattern: { lattice: "hex", coverage: 0.1, seed: 1 },
-        area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
-        sequence: { order: "serpentine", seed: 1 },
-      },
-      ".",
-    );
+    const plan = benchPlan({
+      area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
+      sequence: { order: "serpentine", seed: 1 },
+    });
     const specs = [
       lib.parseVary(quick ? "pattern.coverage=0.05,0.2" : "pattern.coverage=0.05,0.1,0.2,0.3"),
       lib.parseVary("sequence.order=serpentine,spread,shortest"),
