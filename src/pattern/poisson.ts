@@ -38,7 +38,36 @@ function neighbourOffsets(stride: number): Int32Array {
   return Int32Array.from(cells, ([, dj, di]) => dj * stride + di);
 }
 
-/** Fill the area's bounding box with points at least `rMm` apart. */
+/**
+ * Cells of the padded grid (cell size `cell`, 2-cell margin) that may hold area: the cells a
+ * row's spans cross at three heights, dilated by one cell each way. Bridson grows only there.
+ */
+function areaCells(area: Area, cell: number, gw: number, gh: number, gp: number): Uint8Array {
+  const raw = new Uint8Array(gp * (gh + 4));
+  const spans = new Float64Array(area.maxSpanValues + 2);
+  for (let j = 0; j < gh; j++) {
+    for (const f of [0.02, 0.5, 0.98]) {
+      const n = area.spans(area.minY + (j + f) * cell, spans);
+      for (let s = 0; s < n; s += 2) {
+        const a = Math.max(0, Math.floor((spans[s] - area.minX) / cell));
+        const b = Math.min(gw - 1, Math.floor((spans[s + 1] - area.minX) / cell));
+        if (b >= a) raw.fill(1, (j + 2) * gp + a + 2, (j + 2) * gp + b + 3);
+      }
+    }
+  }
+  const mask = new Uint8Array(raw.length);
+  for (let j = 1; j < gh + 3; j++)
+    for (let i = 1; i < gp - 1; i++) {
+      const g = j * gp + i;
+      if (raw[g] | raw[g - 1] | raw[g + 1] | raw[g - gp] | raw[g + gp]) mask[g] = 1;
+    }
+  return mask;
+}
+
+/**
+ * Points at least `rMm` apart over the area (and a margin of about one cell around it, which
+ * the caller trims with the exact inside test).
+ */
 export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoints {
   const x0 = area.minX;
   const y0 = area.minY;
@@ -49,13 +78,16 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   const gh = Math.max(1, Math.ceil(h / cell));
   // Grid padded by 2 cells on every side, so neighbour lookups need no bounds checks.
   const gp = gw + 4;
+  const allowed = areaCells(area, cell, gw, gh, gp);
   // Each cell stores its point's coordinates (far away when empty): a neighbour check reads
   // only the grid, contiguous per row, instead of chasing point indices across memory.
   const gridX = new Float64Array(gp * (gh + 4)).fill(EMPTY);
   const gridY = new Float64Array(gp * (gh + 4)).fill(EMPTY);
   const offsets = neighbourOffsets(gp);
   const nOff = offsets.length;
-  const cap = Math.ceil((PACKING_BOUND * (w + rMm) * (h + rMm)) / (rMm * rMm)) + 16;
+  let allowedCells = 0;
+  for (let g = 0; g < allowed.length; g++) allowedCells += allowed[g];
+  const cap = Math.ceil(PACKING_BOUND * allowedCells * 0.5) + 16; // a cell is r²/2
   const px = new Float64Array(cap);
   const py = new Float64Array(cap);
   const active = new Int32Array(cap);
@@ -71,54 +103,67 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   const y1 = y0 + h;
   let n = 0;
   let nActive = 0;
-  const sx = x0 + w * rand();
-  const sy = y0 + h * rand();
-  px[0] = sx;
-  py[0] = sy;
-  const g0 =
-    (Math.min(gh - 1, ((sy - y0) / cell) | 0) + 2) * gp + Math.min(gw - 1, ((sx - x0) / cell) | 0) + 2;
-  gridX[g0] = sx;
-  gridY[g0] = sy;
-  active[nActive++] = n++;
-  while (nActive > 0 && n < cap) {
-    // A random one of the newest active points: random enough for blue noise, and its
-    // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
-    const slot = nActive > RECENT ? nActive - 1 - ((rand() * RECENT) | 0) : (rand() * nActive) | 0;
-    const p = active[slot];
-    const theta = 2 * Math.PI * rand();
-    const ct = Math.cos(theta);
-    const st = Math.sin(theta);
-    const ax = px[p];
-    const ay = py[p];
-    let placed = false;
-    for (let j = 0; j < CANDIDATES; j++) {
-      const cx = ax + step * (ct * cosK[j] - st * sinK[j]);
-      const cy = ay + step * (st * cosK[j] + ct * sinK[j]);
-      if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
-      const g =
-        (Math.min(gh - 1, ((cy - y0) / cell) | 0) + 2) * gp + Math.min(gw - 1, ((cx - x0) / cell) | 0) + 2;
-      // Nearest cells first: most candidates are rejected by a close neighbour.
-      let ok = true;
-      for (let k = 0; k < nOff; k++) {
-        const o = g + offsets[k];
-        const dx = gridX[o] - cx;
-        const dy = gridY[o] - cy;
-        if (dx * dx + dy * dy < r2) {
-          ok = false;
-          break;
+
+  /** Place (x, y) in grid cell g when no point is closer than r; true when placed. */
+  const tryPlace = (x: number, y: number, g: number): boolean => {
+    for (let k = 0; k < nOff; k++) {
+      const o = g + offsets[k];
+      const dx = gridX[o] - x;
+      const dy = gridY[o] - y;
+      if (dx * dx + dy * dy < r2) return false;
+    }
+    px[n] = x;
+    py[n] = y;
+    gridX[g] = x;
+    gridY[g] = y;
+    active[nActive++] = n++;
+    return true;
+  };
+
+  // Seeds: sweep the allowed cells once in a seeded random row order and dart each empty
+  // one; Bridson then grows from every seed until no candidate fits. Every part of the area
+  // (islands of a mask, separate polygons) gets a seed.
+  const rowOrder = new Int32Array(gh);
+  for (let j = 0; j < gh; j++) rowOrder[j] = j;
+  for (let j = gh - 1; j > 0; j--) {
+    const k = (rand() * (j + 1)) | 0;
+    const t = rowOrder[j];
+    rowOrder[j] = rowOrder[k];
+    rowOrder[k] = t;
+  }
+  for (let jr = 0; jr < gh && n < cap; jr++) {
+    const j = rowOrder[jr];
+    for (let i = 0; i < gw && n < cap; i++) {
+      const g = (j + 2) * gp + i + 2;
+      if (allowed[g] === 0 || gridX[g] !== EMPTY) continue;
+      const sx = x0 + (i + rand()) * cell;
+      const sy = y0 + (j + rand()) * cell;
+      if (sx >= x1 || sy >= y1 || !tryPlace(sx, sy, g)) continue;
+      while (nActive > 0 && n < cap) {
+        // A random one of the newest active points: random enough for blue noise, and its
+        // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
+        const slot = nActive > RECENT ? nActive - 1 - ((rand() * RECENT) | 0) : (rand() * nActive) | 0;
+        const p = active[slot];
+        const theta = 2 * Math.PI * rand();
+        const ct = Math.cos(theta);
+        const st = Math.sin(theta);
+        const ax = px[p];
+        const ay = py[p];
+        let placed = false;
+        for (let c = 0; c < CANDIDATES; c++) {
+          const cx = ax + step * (ct * cosK[c] - st * sinK[c]);
+          const cy = ay + step * (st * cosK[c] + ct * sinK[c]);
+          if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
+          const cg = (((cy - y0) / cell) | 0) * gp + (((cx - x0) / cell) | 0) + 2 * gp + 2;
+          if (allowed[cg] === 0) continue;
+          if (tryPlace(cx, cy, cg)) {
+            placed = true;
+            break;
+          }
         }
-      }
-      if (ok) {
-        px[n] = cx;
-        py[n] = cy;
-        gridX[g] = cx;
-        gridY[g] = cy;
-        active[nActive++] = n++;
-        placed = true;
-        break;
+        if (!placed) active[slot] = active[--nActive];
       }
     }
-    if (!placed) active[slot] = active[--nActive];
   }
   return { x: px, y: py, count: n };
 }

@@ -154,3 +154,25 @@ describe("invariants", () => {
     }
   });
 });
+
+describe("disconnected areas", () => {
+  it("poisson and random fill both islands of a two-part area at the requested density", () => {
+    const square = (x: number, y: number, s: number): [number, number][] => [
+      [x, y],
+      [x + s, y],
+      [x + s, y + s],
+      [x, y + s],
+    ];
+    for (const lattice of ["poisson", "random"]) {
+      const { spots } = build({
+        area: { shape: "polygon", rings: [square(0, 0, 8), square(30, 20, 8)] },
+        pattern: { lattice, coverage: 0.1 },
+      });
+      const perIsland = 64 * (0.1 / SPOT_AREA_CM2 / 100);
+      let left = 0;
+      for (let i = 0; i < spots.count; i++) if (spots.x[i] < 10) left++;
+      const right = spots.count - left;
+      for (const n of [left, right]) expect(Math.abs(n / perIsland - 1)).toBeLessThan(0.1);
+    }
+  });
+});
