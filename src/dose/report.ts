@@ -35,7 +35,29 @@ export interface Report {
   pathLengthMm: number | null;
   treatmentMs: number | null;
   stamps: number | null;
+  /** The plan's skin region and the layer each depth reaches (only when the plan names one). */
+  region?: RegionReport;
   warnings: string[];
+}
+
+/** Skin layers a depth can reach, from the surface down. */
+export type SkinLayer = "none" | "epidermis" | "dermis" | "subcutis";
+
+/** Which layer the mean and peak depths reach in the plan's region (histology, src/plan/regions.ts). */
+export interface RegionReport {
+  name: string;
+  epidermisUm: number;
+  dermisUm: number;
+  meanLayer: SkinLayer;
+  peakLayer: SkinLayer;
+  coagulationPeakLayer: SkinLayer;
+}
+
+/** The layer at `depthUm` below the surface. */
+export function layerAt(depthUm: number, epidermisUm: number, dermisUm: number): SkinLayer {
+  if (depthUm <= 0) return "none";
+  if (depthUm <= epidermisUm) return "epidermis";
+  return depthUm <= epidermisUm + dermisUm ? "dermis" : "subcutis";
 }
 
 /** What {@link buildReport} needs. */
@@ -71,9 +93,18 @@ export function buildReport(r: ReportInput): Report {
     : { meanUm: stats.meanUm, maxUm: stats.maxUm };
   const warnings = [...model.warnings, ...(r.scan?.warnings ?? [])];
   const region = r.plan.region;
+  let regionReport: RegionReport | undefined;
   if (region !== undefined && isRegionName(region)) {
     const skin = REGIONS[region];
     const limitUm = skin.epidermisUm + skin.dermisUm;
+    regionReport = {
+      name: region,
+      epidermisUm: skin.epidermisUm,
+      dermisUm: skin.dermisUm,
+      meanLayer: layerAt(depth.meanUm, skin.epidermisUm, skin.dermisUm),
+      peakLayer: layerAt(depth.maxUm, skin.epidermisUm, skin.dermisUm),
+      coagulationPeakLayer: layerAt(coagulation.maxUm, skin.epidermisUm, skin.dermisUm),
+    };
     if (depth.maxUm > limitUm)
       warnings.push(
         `peak depth ${depth.maxUm.toFixed(1)} µm is beyond the ${region} dermis (epidermis + dermis ${limitUm.toFixed(0)} µm)`,
@@ -98,6 +129,7 @@ export function buildReport(r: ReportInput): Report {
     pathLengthMm: r.scan?.pathLengthMm ?? null,
     treatmentMs: r.scan?.treatmentMs ?? null,
     stamps: r.scan?.stamps ?? null,
+    ...(regionReport ? { region: regionReport } : {}),
     warnings,
   };
 }
@@ -132,6 +164,14 @@ export function formatReport(rep: Report, title = ""): string {
     ["treatment time", rep.treatmentMs === null ? "–" : `${num(rep.treatmentMs / 1000, 2)} s`],
     ["stamps", rep.stamps === null ? "–" : String(rep.stamps)],
   ];
+  if (rep.region) {
+    const g = rep.region;
+    rows.push([
+      "skin region",
+      `${g.name} (epidermis ${num(g.epidermisUm, 0)} µm, dermis ${num(g.dermisUm, 0)} µm): mean depth in ` +
+        `${g.meanLayer}, peak in ${g.peakLayer}, coagulation to ${g.coagulationPeakLayer}`,
+    ]);
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
   if (title) lines.unshift(title);
