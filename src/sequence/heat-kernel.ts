@@ -483,13 +483,28 @@ export function runHeatJob(job: HeatJob): void {
       const cy0 = Math.max(0, Math.floor((yi - reach - minY) / cellMm));
       const cy1 = Math.min(gh - 1, Math.floor((yi + reach - minY) / cellMm));
       let direct = 0;
+      const cellDx = xi - minX;
+      const cellDy = yi - minY;
       for (let cy = cy0; cy <= cy1; cy++) {
-        for (let c = cy * gw + cx0, ce = cy * gw + cx1; c <= ce; c++) {
+        // Nearest distance from spot i to the cells of this row (0 inside), by axis.
+        const ey0 = cy * cellMm - cellDy;
+        const ey1 = cellDy - (cy + 1) * cellMm;
+        const gy = ey0 > 0 ? ey0 : ey1 > 0 ? ey1 : 0;
+        for (let cx = cx0; cx <= cx1; cx++) {
+          const c = cy * gw + cx;
           let q = first[c];
           const end = start[c + 1];
           while (q < end && css[q] < sLow) q++;
           first[c] = q;
-          for (; q < end && items[q] < i; q++) {
+          // Entries are in firing order: a pair passes the test below only if s ≥ d²/lnCut, so
+          // nothing fired after tMax (too young to reach this cell) can pass; stop there.
+          const ex0 = cx * cellMm - cellDx;
+          const ex1 = cellDx - (cx + 1) * cellMm;
+          const gx = ex0 > 0 ? ex0 : ex1 > 0 ? ex1 : 0;
+          const dMin2 = (gx * gx + gy * gy) * (1 - 1e-9);
+          const tMax =
+            fourK > 0 ? ti - (dMin2 / lnCut - w2) / fourK : dMin2 < w2 * lnCut ? Infinity : -Infinity;
+          for (; q < end && items[q] < i && cts[q] <= tMax; q++) {
             const ex = cxs[q] - xi;
             const ey = cys[q] - yi;
             const d2 = ex * ex + ey * ey;

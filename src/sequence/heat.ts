@@ -31,11 +31,11 @@ const THREADED_MIN_SPOTS = 20_000;
 const BLOCK_SPOTS = 512;
 /** Slot lengths tried by the cost model, ms. */
 const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
-/** Spots sampled by the cost model. */
-const COST_SAMPLES = 64;
+/** Windows of recent spots whose boxes the cost model measures. */
+const WINDOW_SAMPLES = 8;
 /** Costs (ns, measured on the bench scans) of an exact-part candidate, one node of one blur and reading the grids per spot. */
 const NS_PER_CANDIDATE = 35;
-const NS_PER_BLUR_NODE = 40;
+const NS_PER_BLUR_NODE = 15;
 const NS_PER_GRID_READ = 1500;
 /** How long to wait for the worker's blocks before redoing the run on this thread, ms. */
 const WORKER_TIMEOUT_MS = 30_000;
@@ -112,9 +112,12 @@ export function heatIndex(
 }
 
 /**
- * Slot length minimising the estimated cost: the exact part grows with the slot (spots fired
- * in the last 3 slots within reach, counted on sampled spots), the grids shrink with it (one
- * blur per slot of the area the last 4 slots' spots cover, with their tails).
+ * Slot length minimising an estimated cost, from the firing rate ρt (spots/ms) and the boxes the
+ * spots of the last 3 and 4 slots cover (measured on a few windows: bounding boxes only, no
+ * distances, so it costs ~1 ms). The exact part visits, per spot, the spots fired in the last 3
+ * slots within reach of the cut-off: ρt·3P spread over their box A₃, of which π·r²/2 is in reach;
+ * the grids blur, each slot, 3 fields over the last 4 slots' box plus the Gaussian tails, and read
+ * ~1.5 µs per spot. Depends only on the scan, never on the thread count.
  */
 function chooseSlotMs(
   x: Float64Array,
@@ -127,7 +130,9 @@ function chooseSlotMs(
   const n = x.length;
   const spanMs = t[n - 1] - t[0];
   if (!(fourK > 0) || spanMs <= 3 * SLOT_CHOICES_MS[0]) return 0;
+  const rateT = (n - 1) / spanMs;
   const aCut = w2 / cutoff;
+  const tailNodes = 2 * 4.5 * Math.sqrt(12 * 2) + 2 * 3; // both sides: e^{-20} of a 12-slot-old group
   let best = 0;
   let bestCost = Infinity;
   for (const slotMs of SLOT_CHOICES_MS) {
@@ -135,32 +140,37 @@ function chooseSlotMs(
     const s3 = w2 + fourK * 3 * slotMs;
     const r2 = s3 * Math.E <= aCut ? s3 * Math.log(aCut / s3) : aCut / Math.E;
     const h = Math.sqrt((fourK * slotMs) / 2);
-    const tailNodes = 2 * 4.5 * Math.sqrt(12 * 2) + 2 * 3; // both sides: e^{-20} of a 12-slot-old group
-    let candidates = 0;
+    let area3 = 0;
     let blurNodes = 0;
-    for (let k = 0; k < COST_SAMPLES; k++) {
-      const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / COST_SAMPLES));
+    for (let k = 0; k < WINDOW_SAMPLES; k++) {
+      const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / WINDOW_SAMPLES));
       let minX = x[i];
-      let maxX = x[i];
+      let maxX = minX;
       let minY = y[i];
-      let maxY = y[i];
-      for (let j = i - 1; j >= 0 && t[j] >= t[i] - 4 * slotMs; j--) {
-        if (t[j] >= t[i] - 3 * slotMs) {
-          const dx = x[j] - x[i];
-          const dy = y[j] - y[i];
-          if (dx * dx + dy * dy <= r2) candidates++;
+      let maxY = minY;
+      const t3 = t[i] - 3 * slotMs;
+      const t4 = t[i] - 4 * slotMs;
+      let j = i - 1;
+      for (let pass = 0; pass < 2; pass++) {
+        const tEnd = pass === 0 ? t3 : t4;
+        for (; j >= 0 && t[j] >= tEnd; j--) {
+          const xj = x[j];
+          const yj = y[j];
+          if (xj < minX) minX = xj;
+          else if (xj > maxX) maxX = xj;
+          if (yj < minY) minY = yj;
+          else if (yj > maxY) maxY = yj;
         }
-        if (x[j] < minX) minX = x[j];
-        if (x[j] > maxX) maxX = x[j];
-        if (y[j] < minY) minY = y[j];
-        if (y[j] > maxY) maxY = y[j];
+        if (pass === 0) area3 += (maxX - minX + 2 * Math.sqrt(r2)) * (maxY - minY + 2 * Math.sqrt(r2));
       }
       blurNodes += ((maxX - minX) / h + tailNodes) * ((maxY - minY) / h + tailNodes);
     }
-    const directNs = (candidates / COST_SAMPLES) * n * NS_PER_CANDIDATE;
+    area3 /= WINDOW_SAMPLES;
+    const recent = rateT * 3 * slotMs;
+    const candidates = recent * Math.min(1, (Math.PI * r2) / (2 * area3));
+    const directNs = candidates * n * NS_PER_CANDIDATE;
     const gridNs =
-      (blurNodes / COST_SAMPLES) * 3 * (spanMs / slotMs) * NS_PER_BLUR_NODE + n * NS_PER_GRID_READ;
-    // One-thread cost whatever the thread count: the slot (and so every value) must not depend on it.
+      (blurNodes / WINDOW_SAMPLES) * 3 * (spanMs / slotMs) * NS_PER_BLUR_NODE + n * NS_PER_GRID_READ;
     const cost = gridNs + directNs;
     if (cost < bestCost) {
       bestCost = cost;
