@@ -45,12 +45,23 @@ function outputs(tag: string, extra: string[]): Record<string, Buffer> {
     f("coag.png"),
     "--report",
     f("report.json"),
+    "--heatmap",
+    f("heatmap.png"),
     ...extra,
   ]);
   expect(sim.code, sim.stderr).toBe(0);
   const png = runCli(["simulate", plan, "--depth", f("depth.png"), ...extra]);
   expect(png.code, png.stderr).toBe(0);
-  const names = ["scan.json", "scan.csv", "galvo.txt", "depth.npy", "coag.png", "report.json", "depth.png"];
+  const names = [
+    "scan.json",
+    "scan.csv",
+    "galvo.txt",
+    "depth.npy",
+    "coag.png",
+    "report.json",
+    "heatmap.png",
+    "depth.png",
+  ];
   return Object.fromEntries(names.map((n) => [n, readFileSync(f(n))]));
 }
 

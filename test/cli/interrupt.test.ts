@@ -3,7 +3,7 @@
  * previous output intact or a complete new one, and no temp file behind.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,12 +14,12 @@ const dir = mkdtempSync(join(tmpdir(), "laserscan-int-"));
 const plan = join(dir, "plan.json");
 writeFileSync(plan, JSON.stringify(rawPlan({ area: { shape: "rect", widthMm: 40, heightMm: 40 } })));
 
-/** Run simulate writing a 16 M-pixel depth map, SIGTERM it after `afterMs`, return its exit. */
+/** Run simulate writing a 16 M-pixel depth map and its heatmap, SIGTERM it after `afterMs`. */
 function interrupted(afterMs: number, out: string): Promise<{ code: number | null; signal: string | null }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [CLI, "simulate", plan, "--depth", out, "--coag", `${out}.coag.npy`],
+      [CLI, "simulate", plan, "--depth", out, "--coag", `${out}.coag.npy`, "--heatmap", `${out}.png`],
       {
         stdio: "ignore",
       },
