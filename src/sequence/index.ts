@@ -56,9 +56,15 @@ export function defaultMinStepMm(fieldMm: readonly [number, number]): number {
 
 /**
  * Stamps, order, timing and heat of `spots` on `area` under `plan` (deterministic per
- * `plan.sequence.seed`).
+ * `plan.sequence.seed`). `opts.heatThreads`: threads of the heat index (default: heatIndex's
+ * choice; the result is the same either way).
  */
-export function buildScan(plan: ResolvedPlan, area: Area, spots: Spots): Scan {
+export function buildScan(
+  plan: ResolvedPlan,
+  area: Area,
+  spots: Spots,
+  opts: { heatThreads?: number } = {},
+): Scan {
   const n = spots.count;
   const sc = plan.scanner;
   const box = { minX: area.minX, minY: area.minY, maxX: area.maxX, maxY: area.maxY };
@@ -107,7 +113,9 @@ export function buildScan(plan: ResolvedPlan, area: Area, spots: Spots): Scan {
   }
   const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
   const wMm = plan.spot.diameterUm / 2000;
-  const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S);
+  const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S, undefined, {
+    threads: opts.heatThreads,
+  });
   const heat = heatStats(heatPerSpot);
 
   const stamps: StampInfo[] = [];
