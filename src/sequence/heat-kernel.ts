@@ -423,6 +423,7 @@ export function runHeatJob(job: HeatJob): void {
 
   // ---- blocks of spots ----
   const lnCut = lnA;
+  const invLnK = fourK > 0 ? 1 / (lnCut * fourK) : 0;
   // e^{−x} for x ∈ [0, lnCut] from a table: e^{−x} ≥ e^{−x_k}·(1 − δ) (the tangent of a convex
   // function lies below it), δ = x − x_k < 1/EXP_STEPS, so each term is under-estimated by at most
   // δ²/2 ≈ 5·10⁻⁷ of itself and the sum never exceeds the exact one.
@@ -491,6 +492,8 @@ export function runHeatJob(job: HeatJob): void {
       const cy0 = Math.max(0, Math.floor((yi - reach - minY) / cellMm));
       const cy1 = Math.min(gh - 1, Math.floor((yi + reach - minY) / cellMm));
       let direct = 0;
+      const reach2 = reach * reach * (1 + 1e-9);
+      const tMaxBase = fourK > 0 ? ti + w2 / fourK : 0;
       const cellDx = xi - minX;
       const cellDy = yi - minY;
       for (let cy = cy0; cy <= cy1; cy++) {
@@ -499,19 +502,20 @@ export function runHeatJob(job: HeatJob): void {
         const ey1 = cellDy - (cy + 1) * cellMm;
         const gy = ey0 > 0 ? ey0 : ey1 > 0 ? ey1 : 0;
         for (let cx = cx0; cx <= cx1; cx++) {
+          // Entries are in firing order: a pair passes the test below only if s ≥ d²/lnCut, so
+          // nothing fired after tMax (too young to reach this cell) can pass; stop there. Corner
+          // cells beyond the reach are skipped whole.
+          const ex0 = cx * cellMm - cellDx;
+          const ex1 = cellDx - (cx + 1) * cellMm;
+          const gx = ex0 > 0 ? ex0 : ex1 > 0 ? ex1 : 0;
+          const dMin2 = (gx * gx + gy * gy) * (1 - 1e-9);
+          if (dMin2 > reach2) continue;
+          const tMax = fourK > 0 ? tMaxBase - dMin2 * invLnK : dMin2 < w2 * lnCut ? Infinity : -Infinity;
           const c = cy * gw + cx;
           let q = first[c];
           const end = start[c + 1];
           while (q < end && css[q] < sLow) q++;
           first[c] = q;
-          // Entries are in firing order: a pair passes the test below only if s ≥ d²/lnCut, so
-          // nothing fired after tMax (too young to reach this cell) can pass; stop there.
-          const ex0 = cx * cellMm - cellDx;
-          const ex1 = cellDx - (cx + 1) * cellMm;
-          const gx = ex0 > 0 ? ex0 : ex1 > 0 ? ex1 : 0;
-          const dMin2 = (gx * gx + gy * gy) * (1 - 1e-9);
-          const tMax =
-            fourK > 0 ? ti - (dMin2 / lnCut - w2) / fourK : dMin2 < w2 * lnCut ? Infinity : -Infinity;
           for (; q < end && items[q] < i && cts[q] <= tMax; q++) {
             const ex = cxs[q] - xi;
             const ey = cys[q] - yi;
