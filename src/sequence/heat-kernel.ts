@@ -500,14 +500,14 @@ export function runHeatJob(job: HeatJob): void {
         // Nearest distance from spot i to the cells of this row (0 inside), by axis.
         const ey0 = cy * cellMm - cellDy;
         const ey1 = cellDy - (cy + 1) * cellMm;
-        const gy = ey0 > 0 ? ey0 : ey1 > 0 ? ey1 : 0;
+        const gy = Math.max(ey0, ey1, 0); // at most one is positive
         for (let cx = cx0; cx <= cx1; cx++) {
           // Entries are in firing order: a pair passes the test below only if s ≥ d²/lnCut, so
           // nothing fired after tMax (too young to reach this cell) can pass; stop there. Corner
           // cells beyond the reach are skipped whole.
           const ex0 = cx * cellMm - cellDx;
           const ex1 = cellDx - (cx + 1) * cellMm;
-          const gx = ex0 > 0 ? ex0 : ex1 > 0 ? ex1 : 0;
+          const gx = Math.max(ex0, ex1, 0);
           const dMin2 = (gx * gx + gy * gy) * (1 - 1e-9);
           if (dMin2 > reach2) continue;
           const tMax = fourK > 0 ? tMaxBase - dMin2 * invLnK : dMin2 < w2 * lnCut ? Infinity : -Infinity;
