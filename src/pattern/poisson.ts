@@ -104,19 +104,15 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
   let n = 0;
   let nActive = 0;
 
-  /** Place (x, y) in grid cell g when no point is closer than r; true when placed. */
-  const tryPlace = (x: number, y: number, g: number): boolean => {
+  /** No point closer than r to (x, y) in grid cell g? (Captures no mutable counter: a closure
+   * writing `n` would move it to the heap and slow the hot loop by a third.) */
+  const isFree = (x: number, y: number, g: number): boolean => {
     for (let k = 0; k < nOff; k++) {
       const o = g + offsets[k];
       const dx = gridX[o] - x;
       const dy = gridY[o] - y;
       if (dx * dx + dy * dy < r2) return false;
     }
-    px[n] = x;
-    py[n] = y;
-    gridX[g] = x;
-    gridY[g] = y;
-    active[nActive++] = n++;
     return true;
   };
 
@@ -138,7 +134,12 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
       if (allowed[g] === 0 || gridX[g] !== EMPTY) continue;
       const sx = x0 + (i + rand()) * cell;
       const sy = y0 + (j + rand()) * cell;
-      if (sx >= x1 || sy >= y1 || !tryPlace(sx, sy, g)) continue;
+      if (sx >= x1 || sy >= y1 || !isFree(sx, sy, g)) continue;
+      px[n] = sx;
+      py[n] = sy;
+      gridX[g] = sx;
+      gridY[g] = sy;
+      active[nActive++] = n++;
       while (nActive > 0 && n < cap) {
         // A random one of the newest active points: random enough for blue noise, and its
         // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
@@ -156,7 +157,22 @@ export function poissonDisk(area: Area, rMm: number, rand: Uniform): PoissonPoin
           if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
           const cg = (((cy - y0) / cell) | 0) * gp + (((cx - x0) / cell) | 0) + 2 * gp + 2;
           if (allowed[cg] === 0) continue;
-          if (tryPlace(cx, cy, cg)) {
+          let ok = true;
+          for (let k = 0; k < nOff; k++) {
+            const o = cg + offsets[k];
+            const dx = gridX[o] - cx;
+            const dy = gridY[o] - cy;
+            if (dx * dx + dy * dy < r2) {
+              ok = false;
+              break;
+            }
+          }
+          if (ok) {
+            px[n] = cx;
+            py[n] = cy;
+            gridX[cg] = cx;
+            gridY[cg] = cy;
+            active[nActive++] = n++;
             placed = true;
             break;
           }
