@@ -123,3 +123,26 @@ export function rectArea(w: number, h: number) {
     toSpec: () => ({ shape: "rect" as const, widthMm: w, heightMm: h, originMm: [0, 0] as [number, number] }),
   };
 }
+
+/** The SPEC §3.4 sum without any cut-off. */
+export function bruteForceHeat(
+  x: Float64Array,
+  y: Float64Array,
+  t: Float64Array,
+  p: Uint32Array,
+  w: number,
+  kappa: number,
+) {
+  const n = x.length;
+  const h = new Float64Array(n);
+  const w2 = w * w;
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < i; j++) {
+      const ss = w2 + 4 * kappa * ((t[i] - t[j]) / 1000);
+      s += p[j] * (w2 / ss) * Math.exp(-((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2) / ss);
+    }
+    h[i] = s;
+  }
+  return h;
+}

@@ -1,29 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HEAT_CUTOFF, heatIndex, heatStats, KAPPA_MM2_PER_S } from "../../src/sequence/heat.js";
-import { rand01 } from "./fixtures.js";
-
-/** The SPEC §3.4 sum without any cut-off. */
-function bruteForce(
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
-  p: Uint32Array,
-  w: number,
-  kappa: number,
-) {
-  const n = x.length;
-  const h = new Float64Array(n);
-  const w2 = w * w;
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < i; j++) {
-      const ss = w2 + 4 * kappa * ((t[i] - t[j]) / 1000);
-      s += p[j] * (w2 / ss) * Math.exp(-((x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2) / ss);
-    }
-    h[i] = s;
-  }
-  return h;
-}
+import { bruteForceHeat as bruteForce, rand01 } from "./fixtures.js";
 
 describe("heat index (SPEC §3.4)", () => {
   it("is one for an earlier pulse on the very same spot with no time to cool, own stack not counted", () => {
