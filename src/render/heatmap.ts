@@ -330,8 +330,8 @@ export function rasterWindow(raster: Raster, i0: number, j0: number, w: number, 
   return { values, width: w, height: h, factor: 1, rasterMax: 0 };
 }
 
-/** Bounding-box size of a flat polyline, in the larger of its two directions (same units). */
-function ringSpan(pts: Float64Array): number {
+/** Bounding box [minX, minY, maxX, maxY] of a flat polyline. */
+function ringBox(pts: Float64Array): [number, number, number, number] {
   let x0 = Number.POSITIVE_INFINITY;
   let x1 = Number.NEGATIVE_INFINITY;
   let y0 = Number.POSITIVE_INFINITY;
@@ -342,21 +342,18 @@ function ringSpan(pts: Float64Array): number {
     y0 = Math.min(y0, pts[k + 1]);
     y1 = Math.max(y1, pts[k + 1]);
   }
+  return [x0, y0, x1, y1];
+}
+
+/** Bounding-box size of a flat polyline, in the larger of its two directions (same units). */
+function ringSpan(pts: Float64Array): number {
+  const [x0, y0, x1, y1] = ringBox(pts);
   return Math.max(x1 - x0, y1 - y0);
 }
 
 /** Does a flat mm polyline's box meet the box [x0, x1] × [y0, y1]? */
 function ringMeets(pts: Float64Array, x0: number, y0: number, x1: number, y1: number): boolean {
-  let a = Number.POSITIVE_INFINITY;
-  let b = Number.NEGATIVE_INFINITY;
-  let c = Number.POSITIVE_INFINITY;
-  let d = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < pts.length; k += 2) {
-    a = Math.min(a, pts[k]);
-    b = Math.max(b, pts[k]);
-    c = Math.min(c, pts[k + 1]);
-    d = Math.max(d, pts[k + 1]);
-  }
+  const [a, c, b, d] = ringBox(pts);
   return b >= x0 && a <= x1 && d >= y0 && c <= y1;
 }
 
