@@ -146,3 +146,24 @@ export function bruteForceHeat(
   }
   return h;
 }
+
+/**
+ * `n` random spots in a `sideMm` square, 1 to 1 + 4·jitter ms apart, 1–3 pulses each
+ * (seeded with rand01, so the same arguments give the same spots).
+ */
+export function randomHeatSpots(n: number, seed: number, sideMm: number, jitter: number) {
+  const r = rand01(seed);
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const t = new Float64Array(n);
+  const p = new Uint32Array(n);
+  let time = 0;
+  for (let i = 0; i < n; i++) {
+    x[i] = r() * sideMm;
+    y[i] = r() * sideMm;
+    time += 1 + r() * 4 * jitter; // ms between spots
+    t[i] = time;
+    p[i] = 1 + Math.floor(r() * 3);
+  }
+  return { x, y, t, p };
+}

@@ -7,7 +7,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { describe, expect, it } from "vitest";
 import { heatIndex, heatStats, KAPPA_MM2_PER_S } from "../../src/sequence/heat.js";
 import { orderStamp } from "../../src/sequence/orders.js";
-import { bruteForceHeat as bruteForce, rand01 } from "./fixtures.js";
+import { bruteForceHeat as bruteForce, rand01, randomHeatSpots } from "./fixtures.js";
 
 const W_MM = 0.06;
 
@@ -102,19 +102,7 @@ describe("heat index on long treatments (grid ladder vs brute force)", () => {
 
   it("holds on 2,000 random spots too when the grids are forced (two-sided bound)", () => {
     const n = 2000;
-    const r = rand01(11);
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const t = new Float64Array(n);
-    const p = new Uint32Array(n);
-    let time = 0;
-    for (let i = 0; i < n; i++) {
-      x[i] = r() * 10;
-      y[i] = r() * 10;
-      time += 1 + r() * 4;
-      t[i] = time;
-      p[i] = 1 + Math.floor(r() * 3);
-    }
+    const { x, y, t, p } = randomHeatSpots(n, 11, 10, 1);
     const ref = bruteForce(x, y, t, p, W_MM, KAPPA_MM2_PER_S);
     const h = heatIndex(x, y, t, p, W_MM, KAPPA_MM2_PER_S, undefined, { slotMs: 125, threads: 1 });
     for (let i = 0; i < n; i++)

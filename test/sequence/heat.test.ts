@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HEAT_CUTOFF, heatIndex, heatStats, KAPPA_MM2_PER_S } from "../../src/sequence/heat.js";
-import { bruteForceHeat as bruteForce, rand01 } from "./fixtures.js";
+import { bruteForceHeat as bruteForce, randomHeatSpots } from "./fixtures.js";
 
 describe("heat index (SPEC §3.4)", () => {
   it("is one for an earlier pulse on the very same spot with no time to cool, own stack not counted", () => {
@@ -33,19 +33,7 @@ describe("heat index (SPEC §3.4)", () => {
     ["sparse, random times", 30, 0.3],
   ])("agrees with the brute-force O(N²) sum on 2,000 random spots within 1 %% (%s)", (_n, side, jitter) => {
     const n = 2000;
-    const r = rand01(11);
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const t = new Float64Array(n);
-    const p = new Uint32Array(n);
-    let time = 0;
-    for (let i = 0; i < n; i++) {
-      x[i] = r() * side;
-      y[i] = r() * side;
-      time += 1 + r() * 4 * jitter; // ms between spots
-      t[i] = time;
-      p[i] = 1 + Math.floor(r() * 3);
-    }
+    const { x, y, t, p } = randomHeatSpots(n, 11, side, jitter);
     const w = 0.06;
     const fast = heatIndex(x, y, t, p, w);
     const ref = bruteForce(x, y, t, p, w, KAPPA_MM2_PER_S);
