@@ -3,15 +3,15 @@
  * documented defaults, and one translation of schema issues into {@link PlanError}s.
  */
 import { createRequire } from "node:module";
-import type { z as Z } from "zod";
+import type { z as Z } from "zod/v3";
 import { describeValue, nearest, oneOf, PlanError } from "../errors.js";
 
 /**
- * zod through its CommonJS build: the same library, but loading its ~95 files with `require`
- * costs ~30 % less start-up time than through the ES module loader (this is the only module
- * that uses zod, so there is one zod instance).
+ * zod's classic API (`zod/v3`, shipped in the zod package) through its CommonJS build: it loads
+ * in ~15 ms where zod 4's core takes ~90 ms, and a CLI pays that on every run (this module and
+ * the sweep's key walker are the only users, so there is one zod instance).
  */
-const { z } = createRequire(import.meta.url)("zod") as { z: typeof Z };
+const { z } = createRequire(import.meta.url)("zod/v3") as { z: typeof Z };
 
 /** Plan file format version this build reads and writes. */
 export const PLAN_VERSION = 1;
@@ -40,11 +40,12 @@ export const DEFAULT_PIXEL_UM = 10;
 /** Default sub-lattice size for `interleave` (SPEC §4.3). */
 export const DEFAULT_INTERLEAVE_K = 3;
 
-const finite = () => z.number();
-const positive = () => z.number().positive();
-const nonNegative = () => z.number().nonnegative();
+// zod 3 numbers accept ±Infinity unless asked: every number of a plan is finite.
+const finite = () => z.number().finite();
+const positive = () => finite().positive();
+const nonNegative = () => finite().nonnegative();
 const xy = () => z.tuple([finite(), finite()]);
-const seed = () => z.number().int().min(0).max(0xffffffff);
+const seed = () => finite().int().min(0).max(0xffffffff);
 
 const calibrationSchema = z.strictObject({
   spotUm: positive(),
@@ -87,34 +88,40 @@ export const laserSchema = z
 const origin = () => xy().default([0, 0]);
 const ringSchema = z.array(xy()).min(3);
 
-export const areaSchema = z.discriminatedUnion("shape", [
-  z.strictObject({ shape: z.literal("rect"), widthMm: positive(), heightMm: positive(), originMm: origin() }),
-  z.strictObject({ shape: z.literal("circle"), diameterMm: positive(), originMm: origin() }),
-  z.strictObject({
-    shape: z.literal("ellipse"),
-    widthMm: positive(),
-    heightMm: positive(),
-    originMm: origin(),
-  }),
-  z.strictObject({ shape: z.literal("polygon"), rings: z.array(ringSchema).min(1), originMm: origin() }),
-  z.strictObject({ shape: z.literal("geojson"), path: z.string().min(1), originMm: origin() }),
-  z
-    .strictObject({
+export const areaSchema = z
+  .discriminatedUnion("shape", [
+    z.strictObject({
+      shape: z.literal("rect"),
+      widthMm: positive(),
+      heightMm: positive(),
+      originMm: origin(),
+    }),
+    z.strictObject({ shape: z.literal("circle"), diameterMm: positive(), originMm: origin() }),
+    z.strictObject({
+      shape: z.literal("ellipse"),
+      widthMm: positive(),
+      heightMm: positive(),
+      originMm: origin(),
+    }),
+    z.strictObject({ shape: z.literal("polygon"), rings: z.array(ringSchema).min(1), originMm: origin() }),
+    z.strictObject({ shape: z.literal("geojson"), path: z.string().min(1), originMm: origin() }),
+    z.strictObject({
       shape: z.literal("mask"),
       path: z.string().min(1).optional(),
       pixelMm: positive(),
       originMm: origin(),
       // A mask carried inside a scan file: its size and treated runs, so no path is needed.
-      widthPx: z.number().int().positive().optional(),
-      heightPx: z.number().int().positive().optional(),
-      runs: z.array(z.number().int().nonnegative()).optional(),
-    })
-    .superRefine((m, ctx) => {
-      const embedded = m.widthPx !== undefined && m.heightPx !== undefined && m.runs !== undefined;
-      if (m.path === undefined && !embedded)
-        ctx.addIssue({ code: "custom", path: ["path"], message: "required: the PNG mask file" });
+      widthPx: finite().int().positive().optional(),
+      heightPx: finite().int().positive().optional(),
+      runs: z.array(finite().int().nonnegative()).optional(),
     }),
-]);
+  ])
+  .superRefine((m, ctx) => {
+    if (m.shape !== "mask") return;
+    const embedded = m.widthPx !== undefined && m.heightPx !== undefined && m.runs !== undefined;
+    if (m.path === undefined && !embedded)
+      ctx.addIssue({ code: "custom", path: ["path"], message: "required: the PNG mask file" });
+  });
 
 const scannerSchema = z
   .strictObject({
@@ -155,12 +162,12 @@ export const planSchema = z
         diameterUm: positive().default(DEFAULT_SPOT_UM),
         profile: z.enum(PROFILES).default("gaussian"),
       })
-      .prefault({}),
+      .default({}),
     pulse: z
       .strictObject({
         energyMj: positive().optional(),
         fluenceJcm2: positive().optional(),
-        stack: z.number().int().min(1).max(1000).default(1),
+        stack: finite().int().min(1).max(1000).default(1),
       })
       .superRefine((p, ctx) => {
         if ((p.energyMj === undefined) === (p.fluenceJcm2 === undefined))
@@ -178,7 +185,7 @@ export const planSchema = z
         densityPerCm2: positive().optional(),
         rotationDeg: finite().default(0),
         offsetMm: xy().default([0, 0]),
-        jitter: z.number().min(0).max(1).default(0.5),
+        jitter: finite().min(0).max(1).default(0.5),
         seed: seed().default(1),
       })
       .superRefine((p, ctx) => {
@@ -191,16 +198,16 @@ export const planSchema = z
           });
       }),
     area: areaSchema,
-    scanner: scannerSchema.prefault({}),
+    scanner: scannerSchema.default({}),
     sequence: z
       .strictObject({
         order: z.enum(ORDERS).default("spread"),
         seed: seed().default(1),
-        k: z.number().int().min(1).max(64).default(DEFAULT_INTERLEAVE_K),
+        k: finite().int().min(1).max(64).default(DEFAULT_INTERLEAVE_K),
         minStepMm: positive().optional(),
       })
-      .prefault({}),
-    raster: z.strictObject({ pixelUm: positive().default(DEFAULT_PIXEL_UM) }).prefault({}),
+      .default({}),
+    raster: z.strictObject({ pixelUm: positive().default(DEFAULT_PIXEL_UM) }).default({}),
   })
   .superRefine((p, ctx) => {
     // The pulse must fit the scanner's pulse period (SPEC §3.5) and the lattice must be real.
@@ -214,45 +221,60 @@ export type Plan = Z.output<typeof planSchema>;
 /** A plan whose laser preset name has been replaced by the preset's parameters. */
 export type ResolvedPlan = Omit<Plan, "laser"> & { laser: Laser };
 
-type AnySchema = { _zod: { def: Record<string, unknown> } };
+/** A zod schema seen by its structure (zod 3's `_def`), for walking the plan's shape. */
+export type SchemaNode = { _def: { typeName: string; [k: string]: unknown } };
 
-/** The zod schema reached by `path` from `schema`, reading `input` to pick union branches. */
-function schemaAt(schema: AnySchema, path: readonly PropertyKey[], input: unknown): AnySchema | undefined {
-  let s: AnySchema | undefined = schema;
+/** The schema under its optional, default, nullable and refinement wrappers. */
+export function unwrapSchema(schema: SchemaNode): SchemaNode {
+  let s = schema;
+  for (;;) {
+    const def = s._def;
+    if (def.typeName === "ZodOptional" || def.typeName === "ZodDefault" || def.typeName === "ZodNullable")
+      s = def.innerType as SchemaNode;
+    else if (def.typeName === "ZodEffects") s = def.schema as SchemaNode;
+    else return s;
+  }
+}
+
+/** The fields of an object schema (unwrapped), or undefined for any other kind. */
+export function objectFields(schema: SchemaNode): Record<string, SchemaNode> | undefined {
+  const s = unwrapSchema(schema);
+  return s._def.typeName === "ZodObject" ? (s._def.shape as () => Record<string, SchemaNode>)() : undefined;
+}
+
+/**
+ * The branch of a union schema that `value` takes: the object whose `shape` literal matches
+ * `value.shape`, else the only object branch (the inline laser beside a preset name).
+ */
+export function unionBranch(schema: SchemaNode, value: unknown): SchemaNode | undefined {
+  const s = unwrapSchema(schema);
+  if (s._def.typeName !== "ZodUnion" && s._def.typeName !== "ZodDiscriminatedUnion") return undefined;
+  const objects = (s._def.options as SchemaNode[]).filter((o) => objectFields(o) !== undefined);
+  const shape = (value as { shape?: unknown } | undefined)?.shape;
+  return (
+    objects.find((o) => (objectFields(o)?.shape?._def as { value?: unknown } | undefined)?.value === shape) ??
+    (objects.length === 1 ? objects[0] : undefined)
+  );
+}
+
+/** The schema reached by `path` from `schema`, reading `input` to pick union branches. */
+function schemaAt(schema: SchemaNode, path: readonly PropertyKey[], input: unknown): SchemaNode | undefined {
+  let s: SchemaNode | undefined = schema;
   let value = input;
-  let i = 0;
-  while (s) {
-    const def = s._zod.def as { type: string; [k: string]: unknown };
-    if (
-      def.type === "optional" ||
-      def.type === "default" ||
-      def.type === "prefault" ||
-      def.type === "nullable"
-    ) {
-      s = def.innerType as AnySchema;
-      continue;
-    }
-    if (def.type === "pipe") {
-      s = def.in as AnySchema;
-      continue;
-    }
-    if (def.type === "union") {
-      const options = def.options as AnySchema[];
-      const shape = (value as { shape?: unknown } | undefined)?.shape;
-      s = options.find((o) => {
-        const od = o._zod.def as { shape?: Record<string, AnySchema> };
-        const lit = od.shape?.shape?._zod.def as { values?: unknown[] } | undefined;
-        return lit?.values?.includes(shape);
-      });
-      if (!s) return undefined;
+  for (let i = 0; s; ) {
+    s = unwrapSchema(s);
+    const branch = unionBranch(s, value);
+    if (branch) {
+      s = branch;
       continue;
     }
     if (i === path.length) return s;
     const key = path[i++];
     value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
-    if (def.type === "object") s = (def.shape as Record<string, AnySchema>)[key as string];
-    else if (def.type === "array") s = def.element as AnySchema;
-    else if (def.type === "tuple") s = (def.items as AnySchema[])[key as number];
+    const def = s._def;
+    if (def.typeName === "ZodObject") s = objectFields(s)?.[key as string];
+    else if (def.typeName === "ZodArray") s = def.type as SchemaNode;
+    else if (def.typeName === "ZodTuple") s = (def.items as SchemaNode[])[key as number];
     else return undefined;
   }
   return undefined;
@@ -271,17 +293,15 @@ export function fieldName(path: readonly PropertyKey[], prefix = ""): string {
   return out || "(plan)";
 }
 
-type Issue = Z.core.$ZodIssue;
-
-function issueToError(issue: Issue, input: unknown, root: AnySchema, prefix: string): PlanError {
+function issueToError(issue: Z.ZodIssue, input: unknown, root: SchemaNode, prefix: string): PlanError {
   const path = issue.path;
   const value = valueAt(input, path);
+  const field = fieldName(path, prefix);
   switch (issue.code) {
     case "unrecognized_keys": {
       const key = issue.keys[0];
       const obj = schemaAt(root, path, input);
-      const def = obj?._zod.def as { shape?: Record<string, unknown> } | undefined;
-      const keys = def?.shape ? Object.keys(def.shape) : [];
+      const keys = obj ? Object.keys(objectFields(obj) ?? {}) : [];
       const hint = nearest(key, keys);
       return new PlanError(
         fieldName([...path, key], prefix),
@@ -290,67 +310,54 @@ function issueToError(issue: Issue, input: unknown, root: AnySchema, prefix: str
       );
     }
     case "invalid_type": {
-      if (value === undefined)
-        return new PlanError(fieldName(path, prefix), value, `required: ${article(issue.expected)}`);
+      if (issue.expected === "integer") return new PlanError(field, value, "allowed: a whole number");
+      if (value === undefined) return new PlanError(field, value, `required: ${article(issue.expected)}`);
       const what = issue.expected === "number" ? "a finite number" : article(issue.expected);
-      return new PlanError(fieldName(path, prefix), value, `allowed: ${what}`);
+      return new PlanError(field, value, `allowed: ${what}`);
     }
+    case "not_finite":
+      return new PlanError(field, value, "allowed: a finite number");
     case "too_small": {
       const min = Number(issue.minimum);
-      if (issue.origin === "array")
-        return new PlanError(fieldName(path, prefix), value, `allowed: at least ${min} entries`);
-      if (issue.origin === "string")
-        return new PlanError(fieldName(path, prefix), value, "allowed: a non-empty string");
-      return new PlanError(
-        fieldName(path, prefix),
-        value,
-        `allowed: a number ${issue.inclusive ? "≥" : ">"} ${min}`,
-      );
+      if (issue.type === "array") return new PlanError(field, value, `allowed: at least ${min} entries`);
+      if (issue.type === "string") return new PlanError(field, value, "allowed: a non-empty string");
+      return new PlanError(field, value, `allowed: a number ${issue.inclusive ? "≥" : ">"} ${min}`);
     }
     case "too_big": {
       const max = Number(issue.maximum);
-      if (issue.origin === "array")
-        return new PlanError(fieldName(path, prefix), value, `allowed: at most ${max} entries`);
-      return new PlanError(
-        fieldName(path, prefix),
-        value,
-        `allowed: a number ${issue.inclusive ? "≤" : "<"} ${max}`,
-      );
+      if (issue.type === "array") return new PlanError(field, value, `allowed: at most ${max} entries`);
+      return new PlanError(field, value, `allowed: a number ${issue.inclusive ? "≤" : "<"} ${max}`);
     }
-    case "invalid_value": {
+    case "invalid_literal":
+    case "invalid_enum_value": {
       if (path.at(-1) === "version" && typeof value === "number" && value > PLAN_VERSION)
         return new PlanError(
-          fieldName(path, prefix),
+          field,
           value,
           `this laserscan reads version ${PLAN_VERSION}; the file is from a newer version, upgrade laserscan`,
         );
-      const allowed = oneOf(value, issue.values.map(String));
+      const options = issue.code === "invalid_literal" ? [issue.expected] : issue.options;
+      const allowed = oneOf(value, options.map(String));
       return new PlanError(
-        fieldName(path, prefix),
+        field,
         value,
         value === undefined ? allowed.replace("allowed", "required") : allowed,
       );
     }
+    case "invalid_union_discriminator": {
+      const shape = (value as { shape?: unknown } | undefined)?.shape;
+      return new PlanError(fieldName([...path, "shape"], prefix), shape, oneOf(shape, AREA_SHAPES));
+    }
     case "invalid_union": {
-      if (path.at(-1) === "area" || (issue as { discriminator?: string }).discriminator === "shape") {
-        const shape = (value as { shape?: unknown } | undefined)?.shape;
-        return new PlanError(fieldName([...path, "shape"], prefix), shape, oneOf(shape, AREA_SHAPES));
-      }
       // laser: a preset name or an inline object; report the deepest branch issue of the object form.
-      const branchIssues = issue.errors.flat();
-      const objectIssue = branchIssues.find((e) => e.path.length > 0);
-      if (objectIssue)
-        return issueToError({ ...objectIssue, path: [...path, ...objectIssue.path] }, input, root, prefix);
-      return new PlanError(
-        fieldName(path, prefix),
-        value,
-        "allowed: a preset name or an inline laser object",
-      );
+      const deeper = issue.unionErrors.flatMap((e) => e.issues).find((e) => e.path.length > path.length);
+      if (deeper) return issueToError(deeper, input, root, prefix);
+      return new PlanError(field, value, "allowed: a preset name or an inline laser object");
     }
     case "not_multiple_of":
-      return new PlanError(fieldName(path, prefix), value, "allowed: a whole number");
+      return new PlanError(field, value, "allowed: a whole number");
     default:
-      return new PlanError(fieldName(path, prefix), value, issue.message);
+      return new PlanError(field, value, issue.message);
   }
 }
 
@@ -362,10 +369,10 @@ function article(word: string): string {
  * Validate `input` against `schema`, throwing the first problem as a {@link PlanError}
  * (`prefix` names the file part, e.g. "laser" for a preset file).
  */
-export function parseWith<T extends Z.ZodType>(schema: T, input: unknown, prefix = ""): Z.output<T> {
+export function parseWith<T extends Z.ZodTypeAny>(schema: T, input: unknown, prefix = ""): Z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw issueToError(result.error.issues[0], input, schema as unknown as AnySchema, prefix);
+  throw issueToError(result.error.issues[0], input, schema as unknown as SchemaNode, prefix);
 }
 
 /** Validate a plan object (no file access): the plan with every default filled in. */

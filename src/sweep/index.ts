@@ -22,7 +22,14 @@ import type { Report } from "../dose/report.js";
 import { checkMemory, DEFAULT_MAX_MEMORY_MB, rasterBytes, rasterSize, threadsFor } from "../dose/splat.js";
 import { nearest, oneOf, PlanError } from "../errors.js";
 import { resolvePlan } from "../plan/load.js";
-import { planSchema, type ResolvedPlan } from "../plan/schema.js";
+import {
+  objectFields,
+  planSchema,
+  type ResolvedPlan,
+  type SchemaNode,
+  unionBranch,
+  unwrapSchema,
+} from "../plan/schema.js";
 import type { Cell, CsvTable } from "./csv.js";
 import { simulateVariant } from "./variant.js";
 import type { WorkerAnswer, WorkerJob } from "./worker.js";
@@ -126,50 +133,24 @@ export function crossProduct(specs: readonly VarySpec[]): VaryValue[][] {
   return specs.length === 0 ? [] : out;
 }
 
-type ZodLike = { _zod: { def: Record<string, unknown> } };
-
-function collectKeys(s: ZodLike, value: unknown, prefix: string, out: string[]): void {
-  const def = s._zod.def as { type: string; [k: string]: unknown };
-  if (["optional", "default", "prefault", "nullable"].includes(def.type)) {
-    collectKeys(def.innerType as ZodLike, value, prefix, out);
-    return;
-  }
-  if (def.type === "pipe") {
-    collectKeys(def.in as ZodLike, value, prefix, out);
-    return;
-  }
-  if (def.type === "union") {
-    const options = def.options as ZodLike[];
-    const objects = options.filter((o) => (o._zod.def as { type: string }).type !== "string");
-    const shape = (value as { shape?: unknown } | undefined)?.shape;
-    const pick =
-      objects.find((o) => {
-        const lit = (o._zod.def as { shape?: Record<string, ZodLike> }).shape?.shape?._zod.def as
-          | { values?: unknown[] }
-          | undefined;
-        return lit?.values?.includes(shape);
-      }) ?? (objects.length === 1 ? objects[0] : undefined);
-    if (pick) collectKeys(pick, value, prefix, out);
-    else if (prefix) out.push(prefix);
-    return;
-  }
-  if (def.type === "object") {
-    for (const [k, sub] of Object.entries(def.shape as Record<string, ZodLike>))
+function collectKeys(s: SchemaNode, value: unknown, prefix: string, out: string[]): void {
+  const node = unionBranch(s, value) ?? unwrapSchema(s);
+  const fields = objectFields(node);
+  if (fields)
+    for (const [k, sub] of Object.entries(fields))
       collectKeys(
         sub,
         (value as Record<string, unknown> | undefined)?.[k],
         prefix ? `${prefix}.${k}` : k,
         out,
       );
-    return;
-  }
-  if (prefix) out.push(prefix);
+  else if (prefix) out.push(prefix);
 }
 
 /** Every dotted key a plan like `plan` can set (its area shape's keys, the inline laser's keys). */
 export function planKeys(plan: ResolvedPlan): string[] {
   const out: string[] = [];
-  collectKeys(planSchema as unknown as ZodLike, plan, "", out);
+  collectKeys(planSchema as unknown as SchemaNode, plan, "", out);
   return out;
 }
 
