@@ -59,6 +59,8 @@ export async function buildProgram(
 }
 
 async function main(): Promise<void> {
+  // simulate splats and sums heat on every core: its worker boots while the modules load.
+  if (commandOf(process.argv) === "simulate") (await import("../workers.js")).prestartWorkers();
   const verbose = process.argv.includes("--verbose");
   try {
     const program = await buildProgram(process.argv);

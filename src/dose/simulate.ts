@@ -149,7 +149,7 @@ export async function simulatePlan(
       area,
       spots,
       pulses: plan.pulse.stack,
-      scan: withScan ? () => scanSummary(buildScan(plan, area, spots, { heatThreads: 1 })) : undefined,
+      scan: withScan ? () => scanSummary(buildScan(plan, area, spots)) : undefined,
     },
     { ...opts, keepDepth: true },
   );

@@ -5,15 +5,14 @@
  * order, so results are bit-identical whatever the thread count.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
+import { prestartWorkers, runBandsOnWorker } from "../workers.js";
 import type { DoseModel } from "./ablation.js";
 import {
   type BandJob,
   type BandResult,
   HIST_BINS,
-  KERNEL_FUNCTIONS,
   MODE_DISC_ADD,
   MODE_DISC_MAX,
   MODE_GAUSS_LINEAR,
@@ -22,6 +21,8 @@ import {
 } from "./kernel.js";
 import type { Raster } from "./raster.js";
 import { type DoseStats, finishStats, levelBits } from "./stats.js";
+
+export { closeWorkers, prestartWorkers } from "../workers.js";
 
 /** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
 const BAND_PIXELS = 1 << 18;
@@ -175,68 +176,12 @@ function kernelParams(model: DoseModel): KernelParams {
   return { mode: MODE_GAUSS_LINEAR, k2, f0: model.beam.peakFluenceJcm2, fth, scale: model.scaleUm, radiusMm };
 }
 
-// ---- worker pool -------------------------------------------------------------------------
-
-// A dynamic import works whether Node runs the eval'd worker as CommonJS or as a module.
-const WORKER_SOURCE = `"use strict";
-${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
-import("node:worker_threads").then(({ parentPort }) => {
-  parentPort.on("message", (job) => {
-    const out = { acc: new Float64Array(4), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
-    runBands(job, out);
-    parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
-  });
-});
-`;
-
-const pool: Worker[] = [];
-
 /** LASERSCAN_TIMING=1 prints phase times (ms since the process started) to stderr. */
 const TIMING = process.env.LASERSCAN_TIMING !== undefined && process.env.LASERSCAN_TIMING !== "0";
 
 /** Print `label` with the time since the process started, when LASERSCAN_TIMING is set. */
 export function timingMark(label: string, atMs = performance.now()): void {
   if (TIMING) process.stderr.write(`laserscan timing: ${atMs.toFixed(1).padStart(8)} ms  ${label}\n`);
-}
-
-/**
- * Start worker threads ahead of need (e.g. while the plan is parsed); they idle unreferenced.
- * Default: one per core besides the main thread.
- */
-export function prestartWorkers(count = availableParallelism() - 1): void {
-  while (pool.length < count) {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
-    w.unref();
-    pool.push(w);
-  }
-}
-
-/** Terminate the worker threads (the CLI calls this so the process exits at once). */
-export async function closeWorkers(): Promise<void> {
-  const all = pool.splice(0, pool.length);
-  await Promise.all(all.map((w) => w.terminate()));
-}
-
-function runOnWorker(w: Worker, job: BandJob): Promise<BandResult> {
-  return new Promise((resolve, reject) => {
-    w.ref();
-    const onMessage = (out: BandResult): void => {
-      cleanup();
-      resolve(out);
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = (): void => {
-      w.off("message", onMessage);
-      w.off("error", onError);
-      w.unref();
-    };
-    w.on("message", onMessage);
-    w.on("error", onError);
-    w.postMessage(job);
-  });
 }
 
 /** Threads to use for a raster of `pixels`: `requested` if given, else cores for big rasters. */
@@ -291,7 +236,7 @@ export async function splatDose(
   );
   timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
-  for (let t = 0; t < threads - 1; t++) results.push(runOnWorker(pool[t], job));
+  for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
   opts.whileSplatting?.();
   const mine: BandResult = {
     acc: new Float64Array(4),

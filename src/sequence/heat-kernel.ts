@@ -64,6 +64,10 @@ export function runHeatJob(job: HeatJob): void {
   const blockSize = job.blockSize;
   const nBlocks = Math.ceil(n / blockSize);
   if (n === 0) return;
+  // A worker that comes after every exact-part block was taken (it was busy) has nothing to do.
+  if (job.role === 2 && job.ctrl !== null && Atomics.load(job.ctrl, 0) >= nBlocks) return;
+  // Only the grid-running roles need the fields (the worker's role 2 sums the exact part only).
+  const grids = job.role !== 2;
 
   let pMax = 0;
   let minX = Infinity;
@@ -175,7 +179,7 @@ export function runHeatJob(job: HeatJob): void {
     oyL[l] = minY - MARGIN * h;
     maxSide = Math.max(maxSide, nxL[l], nyL[l]);
     for (let f = 0; f < FIELDS; f++) {
-      fields.push(new Float64Array(nxL[l] * nyL[l]));
+      fields.push(new Float64Array(grids ? nxL[l] * nyL[l] : 0));
       const r = (l * FIELDS + f) * 4;
       rect[r] = 1;
       rect[r + 1] = 0;
@@ -183,7 +187,8 @@ export function runHeatJob(job: HeatJob): void {
   }
   const line = new Float64Array(maxSide + 4 * TAPS + 2);
   let maxNodes = 0;
-  for (let l = 0; l < levels; l++) maxNodes = Math.max(maxNodes, (nxL[l] + 2 * TAPS) * (nyL[l] + 4 * TAPS));
+  if (grids)
+    for (let l = 0; l < levels; l++) maxNodes = Math.max(maxNodes, (nxL[l] + 2 * TAPS) * (nyL[l] + 4 * TAPS));
   const tmp = new Float64Array(maxNodes);
   const colMax = new Float64Array(maxSide + 2 * TAPS);
   const wxs = new Float64Array(4 * maxSide + 64);

@@ -8,12 +8,12 @@
  * diffusing fields on a ladder of grids (coarser for older heat) and read with the exact heat
  * kernel. Against the full O(N²) sum the result is within 1 % per spot or 1e-4, whichever is
  * larger (measured: ≤ 0.6 % per spot, ≤ 0.05 % on max / p95 / mean on 100,000-spot scans).
- * Big runs use two threads: this one runs the grids and the worker takes blocks of the exact
- * part; every spot's value is computed in the same order either way, so results are
+ * Big runs use two threads: this one runs the grids and the pool's worker (workers.ts) takes
+ * blocks of the exact part, after its splat bands run out when it is splatting; every spot's value is computed in the same order either way, so results are
  * bit-identical whatever the thread count.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import { postHeatJob } from "../workers.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
@@ -95,8 +95,7 @@ export function heatIndex(
   const out = new Float64Array(new SharedArrayBuffer(8 * n));
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
   const grid = new Float64Array(n);
-  const worker = heatWorker();
-  worker.postMessage({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
+  postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
   runHeatJob({ ...base, out, role: 1, grid, ctrl });
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
@@ -178,34 +177,6 @@ function chooseSlotMs(
     }
   }
   return best;
-}
-
-let sharedWorker: Worker | undefined;
-
-/** The heat worker: runHeatJob from its source text (works from src/ under tsx/vitest and from dist/). */
-function heatWorker(): Worker {
-  if (!sharedWorker) {
-    const source = `"use strict";
-const __name = (f) => f;
-const runHeatJob = (${runHeatJob.toString()});
-import("node:worker_threads").then(({ parentPort }) => {
-  parentPort.on("message", (job) => runHeatJob(job));
-});
-`;
-    sharedWorker = new Worker(source, { eval: true });
-    sharedWorker.unref();
-    sharedWorker.on("error", () => {
-      sharedWorker = undefined;
-    });
-  }
-  return sharedWorker;
-}
-
-/** Stop the heat worker thread (it idles unreferenced; this only frees it sooner). */
-export async function closeHeatWorker(): Promise<void> {
-  const w = sharedWorker;
-  sharedWorker = undefined;
-  if (w) await w.terminate();
 }
 
 /** Max, 95th percentile (nearest rank) and mean of the heat index. */

@@ -1,0 +1,96 @@
+/**
+ * The process's worker threads: one pool, and every worker holds every parallel kernel (splat
+ * bands, heat index blocks) built from the kernels' source text, so the same code runs from
+ * src/ under vitest and from dist/ without a worker file to find. A worker runs its jobs in the
+ * order they are posted: a heat job posted while it splats starts when the splat's bands run
+ * out, so the two jobs share the cores and a process never runs more threads than it has.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { type BandJob, type BandResult, HIST_BINS, KERNEL_FUNCTIONS } from "./dose/kernel.js";
+import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
+
+/** A message to a worker: claim bands of a splat (answered with a BandResult), or heat blocks (no answer). */
+type WorkerMessage = { kind: "bands"; job: BandJob } | { kind: "heat"; job: HeatJob };
+
+// `__name` is what tsx adds to named functions in src/ (vitest); a dynamic import works whether
+// Node runs the eval'd source as CommonJS or as a module.
+const WORKER_SOURCE = `"use strict";
+const __name = (f) => f;
+${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
+const runHeatJob = (${runHeatJob.toString()});
+import("node:worker_threads").then(({ parentPort }) => {
+  parentPort.on("message", (msg) => {
+    if (msg.kind === "heat") {
+      runHeatJob(msg.job);
+      return;
+    }
+    const job = msg.job;
+    const out = { acc: new Float64Array(4), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
+    runBands(job, out);
+    parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
+  });
+});
+`;
+
+const pool: Worker[] = [];
+
+/**
+ * Start worker threads ahead of need (e.g. while modules load and the plan is parsed); they idle
+ * unreferenced. Default: one per core besides the main thread.
+ */
+export function prestartWorkers(count = availableParallelism() - 1): void {
+  while (pool.length < count) {
+    const w = new Worker(WORKER_SOURCE, { eval: true });
+    w.unref();
+    w.on("error", () => {
+      const at = pool.indexOf(w);
+      if (at >= 0) pool.splice(at, 1);
+    });
+    pool.push(w);
+  }
+}
+
+/** Terminate the worker threads (the CLI calls this so the process exits at once). */
+export async function closeWorkers(): Promise<void> {
+  const all = pool.splice(0, pool.length);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
+/** Worker `index` of the pool (started if needed). */
+function worker(index: number): Worker {
+  prestartWorkers(index + 1);
+  return pool[index];
+}
+
+/** Run a splat's bands on worker `index` (it claims bands until none is left). */
+export function runBandsOnWorker(index: number, job: BandJob): Promise<BandResult> {
+  const w = worker(index);
+  return new Promise((resolve, reject) => {
+    w.ref();
+    const onMessage = (out: BandResult): void => {
+      cleanup();
+      resolve(out);
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = (): void => {
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.unref();
+    };
+    w.on("message", onMessage);
+    w.on("error", onError);
+    w.postMessage({ kind: "bands", job } satisfies WorkerMessage);
+  });
+}
+
+/**
+ * Post a heat job (role 2: exact-part blocks) to the first worker. Nothing comes back: the
+ * blocks it writes are announced through the job's shared `ctrl` array.
+ */
+export function postHeatJob(job: HeatJob): void {
+  worker(0).postMessage({ kind: "heat", job } satisfies WorkerMessage);
+}
