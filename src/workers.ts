@@ -1,28 +1,52 @@
 /**
  * The process's worker threads: one pool, and every worker holds every parallel kernel (splat
- * bands, heat index blocks) built from the kernels' source text, so the same code runs from
+ * bands, heat index blocks, Poisson strips) built from the kernels' source text, so the same code runs from
  * src/ under vitest and from dist/ without a worker file to find. A worker runs its jobs in the
  * order they are posted: a heat job posted while it splats starts when the splat's bands run
  * out, so the two jobs share the cores and a process never runs more threads than it has.
  */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type BandJob, type BandResult, HIST_BINS, KERNEL_FUNCTIONS } from "./dose/kernel.js";
+import { growStrip, type StripJob } from "./pattern/poisson.js";
+import { uniformFrom } from "./pattern/random.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
 
-/** A message to a worker: claim bands of a splat (answered with a BandResult), or heat blocks (no answer). */
-type WorkerMessage = { kind: "bands"; job: BandJob } | { kind: "heat"; job: HeatJob };
+/**
+ * A message to a worker: claim bands of a splat (answered with a BandResult), heat blocks or a
+ * Poisson strip (no answer: they signal through the job's shared arrays).
+ */
+type WorkerMessage =
+  | { kind: "bands"; job: BandJob }
+  | { kind: "heat"; job: HeatJob }
+  | { kind: "poisson"; job: StripJob; seed: number; stream: number };
 
-// `__name` is what tsx adds to named functions in src/ (vitest); a dynamic import works whether
-// Node runs the eval'd source as CommonJS or as a module.
-const WORKER_SOURCE = `"use strict";
+/**
+ * The workers' source, built on first use (not at import: the kernels' modules import this one).
+ * `__name` is what tsx adds to named functions in src/ (vitest); dynamic imports work whether
+ * Node runs the eval'd source as CommonJS or as a module; pure-rand comes from its file URL.
+ */
+function workerSource(): string {
+  const prng = pathToFileURL(
+    createRequire(import.meta.url).resolve("pure-rand/generator/xoroshiro128plus"),
+  ).href;
+  return `"use strict";
 const __name = (f) => f;
 ${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
 const runHeatJob = (${runHeatJob.toString()});
-import("node:worker_threads").then(({ parentPort }) => {
+const growStrip = (${growStrip.toString()});
+const uniformFrom = (${uniformFrom.toString()});
+Promise.all([import("node:worker_threads"), import(${JSON.stringify(prng)})]).then(([{ parentPort }, prng]) => {
+  const xoroshiro128plus = prng.xoroshiro128plus ?? prng.default.xoroshiro128plus;
   parentPort.on("message", (msg) => {
     if (msg.kind === "heat") {
       runHeatJob(msg.job);
+      return;
+    }
+    if (msg.kind === "poisson") {
+      growStrip(msg.job, uniformFrom(xoroshiro128plus, msg.seed, msg.stream));
       return;
     }
     const job = msg.job;
@@ -32,6 +56,9 @@ import("node:worker_threads").then(({ parentPort }) => {
   });
 });
 `;
+}
+
+let source: string | undefined;
 
 const pool: Worker[] = [];
 
@@ -41,7 +68,8 @@ const pool: Worker[] = [];
  */
 export function prestartWorkers(count = availableParallelism() - 1): void {
   while (pool.length < count) {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    source ??= workerSource();
+    const w = new Worker(source, { eval: true });
     w.unref();
     w.on("error", () => {
       const at = pool.indexOf(w);
@@ -93,4 +121,12 @@ export function runBandsOnWorker(index: number, job: BandJob): Promise<BandResul
  */
 export function postHeatJob(job: HeatJob): void {
   worker(0).postMessage({ kind: "heat", job } satisfies WorkerMessage);
+}
+
+/**
+ * Post a Poisson strip to the first worker, grown with the uniform stream (`seed`, `stream`);
+ * it announces the end through `job.done`.
+ */
+export function postPoissonJob(job: StripJob, seed: number, stream: number): void {
+  worker(0).postMessage({ kind: "poisson", job, seed, stream } satisfies WorkerMessage);
 }

@@ -31,7 +31,8 @@ const POISSON_PACKING = 0.74;
 /** Random streams of one seed, so lattices drawing different numbers do not share them. */
 const STREAM_JITTER = 1;
 const STREAM_RANDOM = 2;
-const STREAM_POISSON = 3;
+/** Poisson streams: the whole area (or the first strip), the second strip, the seam. */
+const STREAM_POISSON = [3, 5, 6] as const;
 const STREAM_THIN = 4;
 
 /** Minimum spot distance (mm) the Poisson lattice uses for a density in spots per mm². */
@@ -108,22 +109,29 @@ export function generatePattern(plan: ResolvedPlan, area: Area): Spots {
 
 function poissonSpots(area: Area, density: number, seed: number, spacingMm: number): Spots {
   const rMm = poissonMinDistanceMm(density);
-  const pts = poissonDisk(area, rMm, uniform(seed, STREAM_POISSON));
+  const pts = poissonDisk(area, rMm, seed, STREAM_POISSON);
   const inside = new Int32Array(pts.count);
   let k = 0;
   for (let i = 0; i < pts.count; i++) if (area.contains(pts.x[i], pts.y[i])) inside[k++] = i;
   const target = Math.round(density * area.areaMm2);
   let chosen = inside.subarray(0, k);
   if (k > target) {
-    // Partial Fisher–Yates: a seeded uniform subset of `target` points, then back in generation order.
+    // Partial Fisher–Yates over positions: a seeded uniform subset of `target` points, kept in
+    // generation order by flagging them (no sort of a million indices).
     const rand = uniform(seed, STREAM_THIN);
+    const pick = new Int32Array(k);
+    for (let i = 0; i < k; i++) pick[i] = i;
+    const keep = new Uint8Array(k);
     for (let i = 0; i < target; i++) {
       const j = i + Math.floor(rand() * (k - i));
-      const t = chosen[i];
-      chosen[i] = chosen[j];
-      chosen[j] = t;
+      const t = pick[i];
+      pick[i] = pick[j];
+      pick[j] = t;
+      keep[pick[i]] = 1;
     }
-    chosen = chosen.subarray(0, target).sort();
+    let m = 0;
+    for (let i = 0; i < k; i++) if (keep[i] === 1) chosen[m++] = chosen[i];
+    chosen = chosen.subarray(0, m);
   }
   const n = chosen.length;
   const x = new Float64Array(n);

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
 import { generatePattern, poissonMinDistanceMm } from "../../src/pattern/index.js";
+import { poissonDisk } from "../../src/pattern/poisson.js";
 import { resolvePlan } from "../../src/plan/load.js";
 import { insideRings, minPairDistance, starRing } from "../helpers/geometry.js";
 import { rawPlan } from "../helpers/plans.js";
@@ -141,6 +142,24 @@ describe("invariants", () => {
     });
     const r = poissonMinDistanceMm(0.2 / SPOT_AREA_CM2 / 100);
     expect(minPairDistance(spots.x, spots.y, spots.count, r)).toBeGreaterThanOrEqual(r);
+  });
+
+  it("a big area grows in two strips and a seam: spacing holds across the seam, threads do not matter", () => {
+    // 450,000 allowed grid cells: above the split threshold (two strips on two threads).
+    const area = createArea({ shape: "rect", widthMm: 40, heightMm: 40, originMm: [0, 0] });
+    const r = 0.085;
+    const two = poissonDisk(area, r, 11, [3, 5, 6], 2);
+    const one = poissonDisk(area, r, 11, [3, 5, 6], 1);
+    expect(Buffer.from(two.x.buffer).equals(Buffer.from(one.x.buffer))).toBe(true);
+    expect(Buffer.from(two.y.buffer).equals(Buffer.from(one.y.buffer))).toBe(true);
+    expect(minPairDistance(two.x, two.y, two.count, r)).toBeGreaterThanOrEqual(r);
+    // Maximal packing of Bridson sets: about 0.7 points per r² (seam rows included).
+    let nearSeam = 0;
+    for (let i = 0; i < two.count; i++) if (Math.abs(two.y[i] - 20) < 0.5) nearSeam++;
+    const perR2 = two.count / (1600 / (r * r));
+    const seamPerR2 = nearSeam / ((40 * 1) / (r * r));
+    expect(perR2).toBeGreaterThan(0.6);
+    expect(Math.abs(seamPerR2 / perR2 - 1)).toBeLessThan(0.1);
   });
 
   it("same seed, same spots; another seed, other spots", () => {
