@@ -555,8 +555,8 @@ export function runHeatJob(job: HeatJob): void {
     }
     return;
   }
-  // Two threads: the main one (role 1) runs the grids over every block and takes exact-part
-  // blocks between them; the worker (role 2) takes exact-part blocks only. heat.ts adds them.
+  // Two threads: the main one (role 1) runs the grids over every block, then takes exact-part
+  // blocks; the worker (role 2) takes exact-part blocks only. heat.ts adds them.
   if (!ctrl) return;
   const takeDirect = (): boolean => {
     const blk = Atomics.add(ctrl, 0, 1);
@@ -567,12 +567,13 @@ export function runHeatJob(job: HeatJob): void {
     Atomics.notify(ctrl, 1 + blk);
     return true;
   };
-  if (role === 1 && grid) {
+  // The grids first (they are serial: fields advance slot by slot), then exact-part blocks:
+  // the worker takes those from the start, or when it is free (in a simulation, after its
+  // splat bands), so the serial part never waits behind parallel work.
+  if (role === 1 && grid)
     for (let blk = 0; blk < nBlocks; blk++) {
       const i0 = blk * blockSize;
       gridBlock(i0, Math.min(n, i0 + blockSize), grid);
-      takeDirect();
     }
-  }
   while (takeDirect()) {}
 }
