@@ -5,7 +5,15 @@
  * (all of them for help or an unknown command), so `simulate` never loads the renderer or the
  * sweep code.
  */
+import { setFlagsFromString } from "node:v8";
 import { EXIT_BAD_INPUT, reportError } from "./run.js";
+
+// A CLI run is short and keeps both cores busy (the main thread and a pool worker), so V8's
+// background optimizing compiler has no core of its own and hot loops wait for it in slower
+// tiers. Optimizing on the thread that needs the code made `simulate` on the reference workload
+// ≈ 9 % faster (median of 12 runs each, 844 → 768 ms). Set before any command module loads, so
+// it holds for every isolate, the workers' too.
+setFlagsFromString("--no-concurrent-recompilation");
 
 /** A command module: `register(program, full)`; `full` asks for every option (help text). */
 type CommandModule = {
