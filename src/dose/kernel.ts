@@ -346,9 +346,9 @@ export function gatherBand(job: BandJob, b: number, sc: BandScratch, out: BandRe
 }
 
 /**
- * Read and clear buffer pixels [p0, pe): copy nonzero ones to the raster (at p + roff) when
- * kept; when `inside`, add them to the stats. Returns their sum (0 outside). One loop for both
- * kinds of run, so every operation has run (and has type feedback) before V8 optimizes it.
+ * Read and clear buffer pixels [p0, pe) of one row: inside the area they go into the stats
+ * through {@link gatherBox} (one row); outside they are only copied to the kept raster (at
+ * p + roff). Returns the sum of the inside run (0 outside).
  */
 export function gatherRun(
   job: BandJob,
@@ -359,44 +359,24 @@ export function gatherRun(
   roff: number,
   inside: boolean,
 ): number {
+  if (inside) return gatherBox(job, sc, out, p0, pe - p0, 1, roff);
   const buf = sc.buf;
-  const bits = sc.bits;
   const raster = job.raster;
-  const keep = raster !== null;
-  const hist = out.hist;
-  const acc = out.acc;
-  const counts = out.levelCounts;
-  const levelBits = job.levelBits;
-  const nl = levelBits.length;
-  const l0 = nl > 0 ? levelBits[0] : 0xffffffff;
-  let max = acc[0];
-  let sum = 0;
-  let c0 = 0;
   for (let p = p0; p < pe; p++) {
     const v = buf[p];
     if (v !== 0) {
-      const u = bits[p];
       buf[p] = 0;
-      if (keep) (raster as Float32Array)[p + roff] = v;
-      if (inside) {
-        sum += v;
-        max = Math.max(max, v);
-        // HIST_SHIFT, HIST_BASE, HIST_BINS − 1
-        hist[Math.min(65535, Math.max(0, (u >>> 13) - 89088))]++;
-        c0 += u >= l0 ? 1 : 0;
-        for (let l = 1; l < nl; l++) counts[l] += u >= levelBits[l] ? 1 : 0;
-      }
+      if (raster !== null) raster[p + roff] = v;
     }
   }
-  acc[0] = max;
-  if (nl > 0) counts[0] += c0;
-  return sum;
+  return 0;
 }
 
 /**
  * Read, count and clear a footprint box that lies inside the area on every row: `nh` rows of
- * `nw` buffer pixels from `p0` (raster index = buffer index + `roff`). The same work as
- * {@link gatherRun}, in one call per box instead of three per row (calls were most of the cost).
+ * `nw` buffer pixels from `p0` (raster index = buffer index + `roff`): each nonzero pixel is
+ * copied to the kept raster, added to the stats and cleared. One call per box, not three per
+ * row (calls were most of the gather's cost).
  */
 export function gatherBox(
   job: BandJob,
