@@ -69,18 +69,36 @@ export function runHeatJob(job: HeatJob): void {
   // Only the grid-running roles need the fields (the worker's role 2 sums the exact part only).
   const grids = job.role !== 2;
 
-  let pMax = 0;
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (p[i] > pMax) pMax = p[i];
-    if (x[i] < minX) minX = x[i];
-    if (x[i] > maxX) maxX = x[i];
-    if (y[i] < minY) minY = y[i];
-    if (y[i] > maxY) maxY = y[i];
-  }
+  // Set-up loops over every spot live in small functions run once each: a long loop in this big
+  // function would have V8 compile all of it on-stack, then throw that away at the first line
+  // not yet run (7 compiles of this function per run, measured); results go to typed arrays,
+  // not to captured variables (a double written from a closure is a heap allocation).
+  const box = new Float64Array(5); // pMax, minX, minY, maxX, maxY
+  const spotBox = (): void => {
+    let pm = 0;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (p[i] > pm) pm = p[i];
+      if (x[i] < x0) x0 = x[i];
+      if (x[i] > x1) x1 = x[i];
+      if (y[i] < y0) y0 = y[i];
+      if (y[i] > y1) y1 = y[i];
+    }
+    box[0] = pm;
+    box[1] = x0;
+    box[2] = y0;
+    box[3] = x1;
+    box[4] = y1;
+  };
+  spotBox();
+  const pMax = box[0];
+  const minX = box[1];
+  const minY = box[2];
+  const maxX = box[3];
+  const maxY = box[4];
   const t0 = t[0];
   const spanMs = t[n - 1] - t0;
   // A term p(w²/S)e^{−d²/S} reaches the cut-off only if S < A and d² < S·ln(A/S) ≤ S·ln(A/w²).
@@ -96,7 +114,10 @@ export function runHeatJob(job: HeatJob): void {
     while (spanMs > 16 * slotMs * 4 ** (levels - 1)) levels++;
   } else slotMs = 0;
   const slotOf = new Float64Array(n);
-  if (levels > 0) for (let i = 0; i < n; i++) slotOf[i] = Math.floor((t[i] - t0) / slotMs);
+  const fillSlots = (): void => {
+    for (let i = 0; i < n; i++) slotOf[i] = Math.floor((t[i] - t0) / slotMs);
+  };
+  if (levels > 0) fillSlots();
 
   // ---- exact part: cells with lists in firing order ----
   const maxAgeMs = levels > 0 ? 3 * slotMs : spanMs;
@@ -109,30 +130,33 @@ export function runHeatJob(job: HeatJob): void {
   const gh = Math.floor(hBox / cellMm) + 1;
   const cells = gw * gh;
   const start = new Uint32Array(cells + 1);
-  const cellOf = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const cx = Math.min(gw - 1, Math.floor((x[i] - minX) / cellMm));
-    const cy = Math.min(gh - 1, Math.floor((y[i] - minY) / cellMm));
-    cellOf[i] = cy * gw + cx;
-    start[cellOf[i] + 1]++;
-  }
-  for (let c = 0; c < cells; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, cells);
   const items = new Uint32Array(n);
   const cxs = new Float64Array(n);
   const cys = new Float64Array(n);
   const cts = new Float64Array(n);
   const cps = new Float64Array(n);
   const css = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const q = fill[cellOf[i]]++;
-    items[q] = i;
-    cxs[q] = x[i];
-    cys[q] = y[i];
-    cts[q] = t[i];
-    cps[q] = p[i];
-    css[q] = slotOf[i];
-  }
+  const bucket = (): void => {
+    const cellOf = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const cx = Math.min(gw - 1, Math.floor((x[i] - minX) / cellMm));
+      const cy = Math.min(gh - 1, Math.floor((y[i] - minY) / cellMm));
+      cellOf[i] = cy * gw + cx;
+      start[cellOf[i] + 1]++;
+    }
+    for (let c = 0; c < cells; c++) start[c + 1] += start[c];
+    const fill = start.slice(0, cells);
+    for (let i = 0; i < n; i++) {
+      const q = fill[cellOf[i]]++;
+      items[q] = i;
+      cxs[q] = x[i];
+      cys[q] = y[i];
+      cts[q] = t[i];
+      cps[q] = p[i];
+      css[q] = slotOf[i];
+    }
+  };
+  bucket();
 
   // ---- grid levels ----
   const MARGIN = 12; // nodes beyond the spots' box on each side
@@ -436,7 +460,10 @@ export function runHeatJob(job: HeatJob): void {
   const exactExp = levels === 0;
   const EXP_STEPS = 1024;
   const expTab = new Float64Array(Math.ceil(lnCut * EXP_STEPS) + 2);
-  for (let k = 0; k < expTab.length; k++) expTab[k] = Math.exp(-k / EXP_STEPS);
+  const fillExp = (): void => {
+    for (let k = 0; k < expTab.length; k++) expTab[k] = Math.exp(-k / EXP_STEPS);
+  };
+  fillExp();
   const first = new Uint32Array(start.subarray(0, cells)); // per cell: first entry not yet too old
   /** Grid part of spots [i0, i1): writes gridOut. */
   const gridBlock = (i0: number, i1: number, gridOut: Float64Array): void => {
@@ -519,7 +546,11 @@ export function runHeatJob(job: HeatJob): void {
           const c = cy * gw + cx;
           let q = first[c];
           const end = start[c + 1];
-          while (q < end && css[q] < sLow) q++;
+          // Skip entries gone to the grids. A do-while runs its increment on every visit, so V8 has
+          // seen it before optimizing (a plain while only starts skipping later: 3 deoptimizations).
+          q--;
+          do q++;
+          while (q < end && css[q] < sLow);
           first[c] = q;
           for (; q < end && items[q] < i && cts[q] <= tMax; q++) {
             const ex = cxs[q] - xi;
