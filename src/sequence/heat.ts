@@ -132,9 +132,38 @@ function chooseSlotMs(
   const rateT = (n - 1) / spanMs;
   const aCut = w2 / cutoff;
   const tailNodes = 2 * 4.5 * Math.sqrt(12 * 2) + 2 * 3; // both sides: e^{-20} of a 12-slot-old group
+  // Per window, one walk back through the spots: the box of the spots fired in the last 3 and
+  // 4 slots for every slot choice (cut ages ascending), box c at boxes[(k·cuts + c)·4 …].
+  const cuts = 2 * SLOT_CHOICES_MS.length;
+  const boxes = new Float64Array(WINDOW_SAMPLES * cuts * 4);
+  for (let k = 0; k < WINDOW_SAMPLES; k++) {
+    const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / WINDOW_SAMPLES));
+    let minX = x[i];
+    let maxX = minX;
+    let minY = y[i];
+    let maxY = minY;
+    let j = i - 1;
+    for (let c = 0; c < cuts; c++) {
+      const tEnd = t[i] - (3 + (c & 1)) * SLOT_CHOICES_MS[c >> 1];
+      for (; j >= 0 && t[j] >= tEnd; j--) {
+        const xj = x[j];
+        const yj = y[j];
+        if (xj < minX) minX = xj;
+        else if (xj > maxX) maxX = xj;
+        if (yj < minY) minY = yj;
+        else if (yj > maxY) maxY = yj;
+      }
+      const o = (k * cuts + c) * 4;
+      boxes[o] = minX;
+      boxes[o + 1] = maxX;
+      boxes[o + 2] = minY;
+      boxes[o + 3] = maxY;
+    }
+  }
   let best = 0;
   let bestCost = Infinity;
-  for (const slotMs of SLOT_CHOICES_MS) {
+  for (let choice = 0; choice < SLOT_CHOICES_MS.length; choice++) {
+    const slotMs = SLOT_CHOICES_MS[choice];
     if (spanMs <= 3 * slotMs) break;
     const s3 = w2 + fourK * 3 * slotMs;
     const r2 = s3 * Math.E <= aCut ? s3 * Math.log(aCut / s3) : aCut / Math.E;
@@ -142,27 +171,12 @@ function chooseSlotMs(
     let area3 = 0;
     let blurNodes = 0;
     for (let k = 0; k < WINDOW_SAMPLES; k++) {
-      const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / WINDOW_SAMPLES));
-      let minX = x[i];
-      let maxX = minX;
-      let minY = y[i];
-      let maxY = minY;
-      const t3 = t[i] - 3 * slotMs;
-      const t4 = t[i] - 4 * slotMs;
-      let j = i - 1;
-      for (let pass = 0; pass < 2; pass++) {
-        const tEnd = pass === 0 ? t3 : t4;
-        for (; j >= 0 && t[j] >= tEnd; j--) {
-          const xj = x[j];
-          const yj = y[j];
-          if (xj < minX) minX = xj;
-          else if (xj > maxX) maxX = xj;
-          if (yj < minY) minY = yj;
-          else if (yj > maxY) maxY = yj;
-        }
-        if (pass === 0) area3 += (maxX - minX + 2 * Math.sqrt(r2)) * (maxY - minY + 2 * Math.sqrt(r2));
-      }
-      blurNodes += ((maxX - minX) / h + tailNodes) * ((maxY - minY) / h + tailNodes);
+      const o3 = (k * cuts + 2 * choice) * 4;
+      const o4 = o3 + 4;
+      area3 +=
+        (boxes[o3 + 1] - boxes[o3] + 2 * Math.sqrt(r2)) * (boxes[o3 + 3] - boxes[o3 + 2] + 2 * Math.sqrt(r2));
+      blurNodes +=
+        ((boxes[o4 + 1] - boxes[o4]) / h + tailNodes) * ((boxes[o4 + 3] - boxes[o4 + 2]) / h + tailNodes);
     }
     area3 /= WINDOW_SAMPLES;
     const recent = rateT * 3 * slotMs;
