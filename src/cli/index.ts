@@ -68,7 +68,10 @@ export async function buildProgram(
 
 async function main(): Promise<void> {
   // simulate splats and sums heat on every core: its worker boots while the modules load.
-  if (commandOf(process.argv) === "simulate") (await import("../workers.js")).prestartWorkers();
+  // (Not with `--threads 1`: then everything runs on this thread.)
+  const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];
+  if (commandOf(process.argv) === "simulate" && threadsArg !== "1")
+    (await import("../workers.js")).prestartWorkers();
   const verbose = process.argv.includes("--verbose");
   try {
     const program = await buildProgram(process.argv);

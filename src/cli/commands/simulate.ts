@@ -157,7 +157,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       spots,
       pulses: plan.pulse.stack,
       scan: () => {
-        const s = scanSummary(buildScan(plan, area, spots));
+        const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
         timingMark("firing order, timing and heat (main thread)");
         return s;
       },
