@@ -28,8 +28,12 @@ const EMPTY = 1e150;
 const STRIP_MIN_CELLS = 400_000;
 /** Rows of the seam between the strips: no point of one strip is within r of the other. */
 const SEAM_ROWS = 4;
-/** How long to wait for the worker's strip before growing it here, ms. */
-const WORKER_TIMEOUT_MS = 60_000;
+/**
+ * How long to wait for the worker's strip, ms (a strip of a million points takes about a
+ * second). Past it the run fails: growing the strip here while the worker might still write
+ * the shared grid could break the spacing.
+ */
+const WORKER_TIMEOUT_MS = 120_000;
 
 /** Points of a maximal Poisson-disk set over the area's bounding box (min distance `rMm`). */
 export interface PoissonPoints {
@@ -282,8 +286,11 @@ export function poissonDisk(
     const onWorker = threads > 1;
     if (onWorker) postPoissonJob(jobs[1], seed, streams[1]);
     growStrip(jobs[0], uniform(seed, streams[0]));
-    if (!onWorker || Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
-      growStrip(jobs[1], uniform(seed, streams[1]));
+    if (!onWorker) growStrip(jobs[1], uniform(seed, streams[1]));
+    else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
+      throw new Error(
+        `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
+      );
     growStrip(jobs[2], uniform(seed, streams[2]));
   } else growStrip(jobs[0], uniform(seed, streams[0]));
   let count = 0;
