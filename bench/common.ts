@@ -85,10 +85,14 @@ export function machineInfo() {
 /** Run a suite with tinybench (warm-up included) and return its rows. */
 export async function runSuite(suite: Suite, quick: boolean): Promise<BenchRow[]> {
   const cases = await suite.cases(quick);
+  // tinybench runs a task until both its time and its count are reached, warm-up included: its
+  // default 16 warm-up runs took 8 s per 0.5 s task (the quick run was over 2 minutes). One or
+  // two warm-up runs are enough for tasks this long; short ones still warm up for the time.
   const bench = new Bench({
     name: suite.name,
     time: quick ? 300 : 1500,
     warmupTime: quick ? 50 : 200,
+    warmupIterations: quick ? 1 : 2,
     iterations: quick ? 3 : 5,
   });
   for (const c of cases) bench.add(c.name, c.fn);
