@@ -12,8 +12,12 @@ import { EXIT_BAD_INPUT, reportError } from "./run.js";
 // background optimizing compiler has no core of its own and hot loops wait for it in slower
 // tiers. Optimizing on the thread that needs the code made `simulate` on the reference workload
 // ≈ 9 % faster (median of 12 runs each, 844 → 768 ms). Set before any command module loads, so
-// it holds for every isolate, the workers' too.
-setFlagsFromString("--no-concurrent-recompilation");
+// it holds for every isolate, the workers' too. Only a speed setting: if a Node refuses it, run on.
+try {
+  setFlagsFromString("--no-concurrent-recompilation");
+} catch {
+  // keep V8's default
+}
 
 /** A command module: `register(program, full)`; `full` asks for every option (help text). */
 type CommandModule = {
