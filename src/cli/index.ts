@@ -71,6 +71,12 @@ export async function buildProgram(
 }
 
 async function main(): Promise<void> {
+  // Output piped into a reader that stops early (`laserscan validate p | head`): stop quietly,
+  // as command-line tools do, instead of an unhandled EPIPE with a stack trace.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   // simulate splats and sums heat on every core: its worker boots while the modules load.
   // (Not with `--threads 1`: then everything runs on this thread.)
   const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];

@@ -1,8 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { CLI, ROOT, runCli } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "laserscan-validate-"));
@@ -13,6 +14,19 @@ function planFile(name: string, content: unknown): string {
 }
 
 describe("laserscan validate / presets", () => {
+  it("stops quietly when the reader of its output goes away (| head)", async () => {
+    const child = spawn(process.execPath, [CLI, "validate", "micro-peel-30um"], { cwd: ROOT });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    // The reader is gone before the first write (like `head` that has read all it wants).
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+
   it("prints the resolved plan of a good plan and exits 0", () => {
     const r = runCli(["validate", planFile("good.json", rawPlan()), "--json"]);
     expect(r.code).toBe(0);
