@@ -79,7 +79,8 @@ export function readJsonFile(path: string, field: string): unknown {
     );
   }
   try {
-    return JSON.parse(text);
+    // A byte-order mark (some editors save one) is not JSON, but it is no mistake either.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new PlanError(field, path, `not valid JSON: ${(e as Error).message}`);
   }

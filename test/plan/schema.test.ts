@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PlanError } from "../../src/errors.js";
 import { derive } from "../../src/plan/derived.js";
-import { resolvePlan } from "../../src/plan/load.js";
+import { loadPlan, resolvePlan } from "../../src/plan/load.js";
 import { SCANNER_DEFAULTS } from "../../src/plan/schema.js";
 import { rawPlan } from "../helpers/plans.js";
 
@@ -16,6 +19,16 @@ function errorOf(fn: () => unknown): PlanError {
 }
 
 describe("plan schema (SPEC §4.1)", () => {
+  it("reads a plan file saved with a byte-order mark like one without", () => {
+    const dir = mkdtempSync(join(tmpdir(), "bom-"));
+    const text = JSON.stringify(rawPlan({}));
+    writeFileSync(join(dir, "plain.json"), text);
+    writeFileSync(join(dir, "bom.json"), `\uFEFF${text}`);
+    expect(loadPlan(join(dir, "bom.json")).plan).toEqual(loadPlan(join(dir, "plain.json")).plan);
+    writeFileSync(join(dir, "junk.json"), `\uFEFF${text.slice(1)}`);
+    expect(errorOf(() => loadPlan(join(dir, "junk.json"))).message).toMatch(/not valid JSON/);
+  });
+
   it("fills every documented default", () => {
     const plan = resolvePlan(rawPlan({ spot: undefined, sequence: undefined }), ".");
     expect(plan.spot).toEqual({ diameterUm: 120, profile: "gaussian" });
