@@ -110,27 +110,26 @@ export function generatePattern(plan: ResolvedPlan, area: Area): Spots {
 function poissonSpots(area: Area, density: number, seed: number, spacingMm: number): Spots {
   const rMm = poissonMinDistanceMm(density);
   const pts = poissonDisk(area, rMm, seed, STREAM_POISSON);
-  const inside = new Int32Array(pts.count);
-  let k = 0;
-  for (let i = 0; i < pts.count; i++) if (area.contains(pts.x[i], pts.y[i])) inside[k++] = i;
+  const k = pts.count;
   const target = Math.round(density * area.areaMm2);
-  let chosen = inside.subarray(0, k);
+  let chosen = new Int32Array(k);
+  for (let i = 0; i < k; i++) chosen[i] = i;
   if (k > target) {
-    // Partial Fisher–Yates over positions: a seeded uniform subset of `target` points, kept in
-    // generation order by flagging them (no sort of a million indices).
+    // Partial Fisher–Yates over positions: a seeded uniform set of the k − target points to
+    // drop (a few percent: far fewer draws than choosing the ones to keep), the rest kept in
+    // placement order by flags (no sort of a million indices).
     const rand = uniform(seed, STREAM_THIN);
-    const pick = new Int32Array(k);
-    for (let i = 0; i < k; i++) pick[i] = i;
-    const keep = new Uint8Array(k);
-    for (let i = 0; i < target; i++) {
+    const pick = Int32Array.from(chosen);
+    const drop = new Uint8Array(k);
+    for (let i = 0; i < k - target; i++) {
       const j = i + Math.floor(rand() * (k - i));
       const t = pick[i];
       pick[i] = pick[j];
       pick[j] = t;
-      keep[pick[i]] = 1;
+      drop[pick[i]] = 1;
     }
     let m = 0;
-    for (let i = 0; i < k; i++) if (keep[i] === 1) chosen[m++] = chosen[i];
+    for (let i = 0; i < k; i++) if (drop[i] === 0) chosen[m++] = i;
     chosen = chosen.subarray(0, m);
   }
   const n = chosen.length;

@@ -207,8 +207,8 @@ export function growStrip(job: StripJob, rand: () => number): void {
 }
 
 /**
- * Points at least `rMm` apart over the area (and a margin of about one cell around it, which
- * the caller trims with the exact inside test). `seed` and `streams` pick the uniform streams of
+ * Points at least `rMm` apart inside the area, in the order they were placed (strip, strip,
+ * seam). `seed` and `streams` pick the uniform streams of
  * the whole area or first strip, the second strip and the seam. `threads`: 2 grows the second
  * strip on a pool worker (default on the main thread; inside a worker, e.g. a sweep's, the
  * cores are already busy), 1 grows the strips in turn; the points are the same.
@@ -282,26 +282,45 @@ export function poissonDisk(
       done: new Int32Array(shared(8)),
     };
   });
+  // Points outside the area (the grid covers its cells and their neighbours) are dropped with
+  // the exact inside test; strip one's while the worker still grows strip two.
+  const inside = jobs.map((job) => new Uint8Array(job.px.length));
+  const test = (part: number): void => {
+    const job = jobs[part];
+    const flags = inside[part];
+    for (let i = 0, n = job.done[0]; i < n; i++) flags[i] = area.contains(job.px[i], job.py[i]) ? 1 : 0;
+  };
   if (split) {
     const onWorker = threads > 1;
     if (onWorker) postPoissonJob(jobs[1], seed, streams[1]);
     growStrip(jobs[0], uniform(seed, streams[0]));
+    test(0);
     if (!onWorker) growStrip(jobs[1], uniform(seed, streams[1]));
     else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
       throw new Error(
         `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
       );
+    test(1);
     growStrip(jobs[2], uniform(seed, streams[2]));
-  } else growStrip(jobs[0], uniform(seed, streams[0]));
+    test(2);
+  } else {
+    growStrip(jobs[0], uniform(seed, streams[0]));
+    test(0);
+  }
   let count = 0;
-  for (const job of jobs) count += job.done[0];
+  for (let part = 0; part < jobs.length; part++)
+    for (let i = 0; i < jobs[part].done[0]; i++) count += inside[part][i];
   const x = new Float64Array(count);
   const y = new Float64Array(count);
   let at = 0;
-  for (const job of jobs) {
-    x.set(job.px.subarray(0, job.done[0]), at);
-    y.set(job.py.subarray(0, job.done[0]), at);
-    at += job.done[0];
+  for (let part = 0; part < jobs.length; part++) {
+    const job = jobs[part];
+    for (let i = 0; i < job.done[0]; i++)
+      if (inside[part][i] === 1) {
+        x[at] = job.px[i];
+        y[at] = job.py[i];
+        at++;
+      }
   }
   return { x, y, count };
 }
