@@ -3,7 +3,7 @@
  */
 import { resolve } from "node:path";
 import { PlanError } from "../errors.js";
-import { readJsonFile } from "../plan/load.js";
+import { readJsonFile } from "../plan/json.js";
 import type { AreaSpec } from "../plan/schema.js";
 import { MaskArea, maskRunsFromTriples, readMaskPng } from "./mask.js";
 import { flattenRing, PolygonArea } from "./polygon.js";

@@ -9,7 +9,8 @@ import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
 import type { Spots } from "../pattern/types.js";
 import { derive } from "../plan/derived.js";
-import { readJsonFile, resolveLaser } from "../plan/load.js";
+import { readJsonFile } from "../plan/json.js";
+import { resolveLaser } from "../plan/load.js";
 import { parsePlan, type ResolvedPlan } from "../plan/schema.js";
 import { heatIndex, heatStats, KAPPA_MM2_PER_S, type Scan, type StampInfo } from "../sequence/index.js";
 

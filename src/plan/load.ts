@@ -2,9 +2,10 @@
  * Reading a plan: from a file or a named preset, with CLI overrides (SPEC §4.1, §6) applied
  * to the raw JSON before validation, and the laser preset name resolved to its parameters.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { oneOf, PlanError } from "../errors.js";
+import { readJsonFile } from "./json.js";
 import { laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
 import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
@@ -61,28 +62,6 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: Record<s
       }
     }
     setPath(raw, key, value);
-  }
-}
-
-/** Read a JSON file, turning every failure into a PlanError naming `field`. */
-export function readJsonFile(path: string, field: string): unknown {
-  if (!existsSync(path)) throw new PlanError(field, path, "the file does not exist");
-  if (statSync(path).isDirectory()) throw new PlanError(field, path, "allowed: a JSON file, not a folder");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new PlanError(
-      field,
-      path,
-      `the file cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
-    );
-  }
-  try {
-    // A byte-order mark (some editors save one) is not JSON, but it is no mistake either.
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (e) {
-    throw new PlanError(field, path, `not valid JSON: ${(e as Error).message}`);
   }
 }
 

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { oneOf, PlanError } from "../errors.js";
+import { parseJson } from "./json.js";
 import { type Laser, laserSchema, parseWith } from "./schema.js";
 
 /** The repo's `patterns/` folder (same relative place from src/ and dist/). */
@@ -43,7 +44,7 @@ export function laserPreset(name: string): Laser {
   if (cached) return cached;
   const names = laserNames();
   if (!names.includes(name)) throw new PlanError("laser", name, oneOf(name, names));
-  const raw = JSON.parse(readFileSync(join(LASERS_DIR, `${name}.json`), "utf8"));
+  const raw = parseJson(readFileSync(join(LASERS_DIR, `${name}.json`), "utf8"));
   const laser = parseWith(laserSchema, raw, `laser preset ${name}`);
   laserCache.set(name, laser);
   return laser;
@@ -57,7 +58,9 @@ export function presetSummaries(): {
   const plans = planNames().map((name) => {
     let description = "";
     try {
-      const raw = JSON.parse(readFileSync(join(PATTERNS_DIR, `${name}.json`), "utf8"));
+      const raw = parseJson(readFileSync(join(PATTERNS_DIR, `${name}.json`), "utf8")) as {
+        description?: unknown;
+      };
       description = typeof raw.description === "string" ? raw.description : "";
     } catch {
       description = "(unreadable)";
