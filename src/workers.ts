@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { isMainThread, Worker } from "node:worker_threads";
 import { type BandJob, type BandResult, HIST_BINS, KERNEL_FUNCTIONS } from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
 import { uniformFrom } from "./pattern/random.js";
@@ -61,6 +61,14 @@ Promise.all([import("node:worker_threads"), import(${JSON.stringify(prng)})]).th
 }
 
 let source: string | undefined;
+
+/**
+ * Whether work may go to a pool worker by default: on the main thread with a core to spare
+ * (inside a worker, e.g. a sweep's, the cores are already busy).
+ */
+export function workersByDefault(): boolean {
+  return isMainThread && availableParallelism() > 1;
+}
 
 const pool: Worker[] = [];
 

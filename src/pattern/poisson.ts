@@ -9,9 +9,8 @@
  * against both. The strips, their random streams and the output order (strip, strip, seam) do
  * not depend on the thread count: one thread grows the same three parts in turn, bit for bit.
  */
-import { isMainThread } from "node:worker_threads";
 import type { Area } from "../area/types.js";
-import { postPoissonJob } from "../workers.js";
+import { postPoissonJob, workersByDefault } from "../workers.js";
 import { type Uniform, uniform } from "./random.js";
 
 /** Candidates tried around an active point before it retires. */
@@ -208,17 +207,16 @@ export function growStrip(job: StripJob, rand: () => number): void {
 
 /**
  * Points at least `rMm` apart inside the area, in the order they were placed (strip, strip,
- * seam). `seed` and `streams` pick the uniform streams of
- * the whole area or first strip, the second strip and the seam. `threads`: 2 grows the second
- * strip on a pool worker (default on the main thread; inside a worker, e.g. a sweep's, the
- * cores are already busy), 1 grows the strips in turn; the points are the same.
+ * seam). `seed` and `streams` pick the uniform streams of the whole area or first strip, the
+ * second strip and the seam. `threads`: 2 grows the second strip on a pool worker (the default
+ * when {@link workersByDefault}), 1 grows the strips in turn; the points are the same.
  */
 export function poissonDisk(
   area: Area,
   rMm: number,
   seed: number,
   streams: readonly [number, number, number],
-  threads: number = isMainThread ? 2 : 1,
+  threads: number = workersByDefault() ? 2 : 1,
 ): PoissonPoints {
   const x0 = area.minX;
   const y0 = area.minY;

@@ -12,9 +12,7 @@
  * blocks of the exact part, after its splat bands run out when it is splatting; every spot's value is computed in the same order either way, so results are
  * bit-identical whatever the thread count.
  */
-import { availableParallelism } from "node:os";
-import { isMainThread } from "node:worker_threads";
-import { postHeatJob } from "../workers.js";
+import { postHeatJob, workersByDefault } from "../workers.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
@@ -51,7 +49,7 @@ export interface HeatStats {
 
 /** Options of {@link heatIndex}. */
 export interface HeatOptions {
-  /** Threads including this one (1 or 2); default 2 above 20,000 spots when there are 2 cores and this is the main thread. */
+  /** Threads including this one (1 or 2); default 2 above 20,000 spots when {@link workersByDefault}. */
   threads?: number;
   /** Spots per exact-part block handed between the threads (default 512). */
   blockSpots?: number;
@@ -78,12 +76,10 @@ export function heatIndex(
   if (n < 2) return heat;
   const w2 = wMm * wMm;
   const fourK = (4 * kappaMm2S) / 1000; // mm² per ms
-  // Default: two threads for big scans on the main thread; inside a worker (a sweep's) the
-  // cores are already busy.
   const threads =
     opts.threads !== undefined
       ? Math.max(1, Math.min(2, Math.floor(opts.threads)))
-      : n > THREADED_MIN_SPOTS && availableParallelism() > 1 && isMainThread
+      : n > THREADED_MIN_SPOTS && workersByDefault()
         ? 2
         : 1;
   const slotMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
