@@ -2,17 +2,10 @@ import { createArea } from "../../src/area/index.js";
 import type { Area } from "../../src/area/types.js";
 import { resolvePlan } from "../../src/plan/load.js";
 import type { ResolvedPlan } from "../../src/plan/schema.js";
+import { TEST_LASER } from "../helpers/plans.js";
 
 /** The reference workload's laser: steady-state, Fth 5 J/cm², η 4 µm per J/cm², 50 µm coagulation. */
-export const STEADY = {
-  name: "test-steady",
-  wavelengthNm: 10600,
-  kind: "ablative",
-  model: "steady-state",
-  thresholdJcm2: 5,
-  etaUmPerJcm2: 4,
-  coagulationUm: 50,
-};
+export const STEADY = { ...TEST_LASER, name: "test-steady" };
 
 /** A resolved plan with an inline laser; `extra` is merged shallowly per block (`pulse`, `area` are replaced). */
 export function testPlan(extra: Record<string, unknown> = {}): ResolvedPlan {
