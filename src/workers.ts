@@ -92,7 +92,16 @@ export function prestartWorkers(count = availableParallelism() - 1): void {
 /** Terminate the worker threads (the CLI calls this so the process exits at once). */
 export async function closeWorkers(): Promise<void> {
   const all = pool.splice(0, pool.length);
-  await Promise.all(all.map((w) => w.terminate()));
+  if (all.length === 0) return;
+  // A timer holds the event loop open while they stop: a terminating worker does not (even
+  // ref'd), and when this runs after an error (a worker still busy on a heat job), Node would
+  // otherwise exit with code 13 mid-await and the error would never be printed.
+  const hold = setInterval(() => {}, 1000);
+  try {
+    await Promise.all(all.map((w) => w.terminate()));
+  } finally {
+    clearInterval(hold);
+  }
 }
 
 /** Worker `index` of the pool (started if needed). */

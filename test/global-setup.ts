@@ -1,4 +1,4 @@
-/** Build dist/ before the CLI tests when a source file is newer than the build. */
+/** Build dist/ (the WebAssembly module and the JavaScript) before the tests when a source file is newer than the build. */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -12,16 +12,21 @@ function newest(dir: string): number {
   return t;
 }
 
+/** Whether `built` exists and is at least as new as everything under `sources`. */
+function fresh(built: string, sources: string): boolean {
+  return existsSync(built) && statSync(built).mtimeMs >= newest(sources);
+}
+
 export default function setup(): void {
   const root = join(import.meta.dirname, "..");
-  const built = join(root, "dist", "cli", "index.js");
-  if (existsSync(built) && statSync(built).mtimeMs >= newest(join(root, "src"))) return;
-  execFileSync(
-    process.execPath,
-    [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-    {
-      cwd: root,
-      stdio: "inherit",
-    },
-  );
+  const run = (script: string): void => {
+    execFileSync("npm", ["run", "--silent", script], { cwd: root, stdio: "inherit" });
+  };
+  if (!fresh(join(root, "dist", "wasm", "heat-grid.wasm"), join(root, "assembly"))) run("build:wasm");
+  if (!fresh(join(root, "dist", "cli", "index.js"), join(root, "src")))
+    execFileSync(
+      process.execPath,
+      [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      { cwd: root, stdio: "inherit" },
+    );
 }

@@ -158,7 +158,7 @@ export class MaskArea implements Area {
   private rowAt(y: number): number {
     if (y < this.minY || y >= this.maxY) return -1;
     const r = this.m.heightPx - 1 - Math.floor((y - this.minY) / this.pixelMm);
-    return r < 0 ? 0 : r;
+    return Math.max(r, 0);
   }
 
   contains(x: number, y: number): boolean {

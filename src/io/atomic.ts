@@ -3,16 +3,7 @@
  * renamed over it, so a failed or interrupted run leaves no half-written file and never
  * clobbers a good one. Temp files still open when the process is signalled are removed.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PlanError } from "../errors.js";
 

@@ -11,7 +11,7 @@
  */
 import type { Area } from "../area/types.js";
 import { postPoissonJob, workersByDefault } from "../workers.js";
-import { type Uniform, uniform } from "./random.js";
+import { uniform } from "./random.js";
 
 /** Candidates tried around an active point before it retires. */
 const CANDIDATES = 8;

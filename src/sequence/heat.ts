@@ -6,13 +6,15 @@
  * is split by age (heat-kernel.ts): spots fired in the last two to three slots are summed
  * exactly with a spatial index (terms below `HEAT_CUTOFF` skipped), older ones are carried as
  * diffusing fields on a ladder of grids (coarser for older heat) and read with the exact heat
- * kernel. Against the full O(N²) sum the result is within 1 % per spot or 1e-4, whichever is
- * larger (measured: ≤ 0.6 % per spot, ≤ 0.05 % on max / p95 / mean on 100,000-spot scans).
- * Big runs use two threads: this one runs the grids and the pool's worker (workers.ts) takes
- * blocks of the exact part, after its splat bands run out when it is splatting; every spot's value is computed in the same order either way, so results are
- * bit-identical whatever the thread count.
+ * kernel (the grids run as WebAssembly: heat-grid.ts). Against the full O(N²) sum the result is
+ * within 1 % per spot or 1e-4, whichever is larger (measured: ≤ 0.6 % per spot, ≤ 0.05 % on
+ * max / p95 / mean on 100,000-spot scans). Big runs use two threads: this one runs the grids
+ * while the pool's worker (workers.ts) takes blocks of the exact part (after its splat bands run
+ * out when it is splatting), then takes blocks too; every spot's value is computed in the same
+ * order either way, so results are bit-identical whatever the thread count.
  */
 import { postHeatJob, workersByDefault } from "../workers.js";
+import { gridLevels, heatGridPart } from "./heat-grid.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
@@ -82,30 +84,35 @@ export function heatIndex(
       : n > THREADED_MIN_SPOTS && workersByDefault()
         ? 2
         : 1;
-  const slotMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
+  const chosenMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
+  const levels = gridLevels(tMs[n - 1] - tMs[0], chosenMs, fourK);
+  const slotMs = levels > 0 ? chosenMs : 0;
   const p = Float64Array.from(pulses);
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
   const base = { x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
-    runHeatJob({ ...base, out: heat, role: 0, grid: null, ctrl: null });
+    const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
+    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });
     return heat;
   }
+  // The worker starts on the exact part while this thread runs the grids (serial), then helps.
   const nBlocks = Math.ceil(n / blockSize);
   const out = new Float64Array(new SharedArrayBuffer(8 * n));
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
-  const grid = new Float64Array(n);
   postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
-  runHeatJob({ ...base, out, role: 1, grid, ctrl });
+  const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
+  runHeatJob({ ...base, out, role: 1, grid: null, ctrl });
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
       if (Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) === "timed-out") {
         // The worker is gone: do it all here.
-        runHeatJob({ ...base, out: heat, role: 0, grid: null, ctrl: null });
+        runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });
         return heat;
       }
     }
   }
-  for (let i = 0; i < n; i++) heat[i] = grid[i] + out[i];
+  if (grid === null) heat.set(out);
+  else for (let i = 0; i < n; i++) heat[i] = grid[i] + out[i];
   return heat;
 }
 

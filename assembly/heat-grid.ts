@@ -1,0 +1,454 @@
+/**
+ * The grid part of the heat index (src/sequence/heat-kernel.ts explains the method), compiled
+ * to WebAssembly with AssemblyScript (`npm run build:wasm`). It is the one serial part of the
+ * heat index: fields advance slot by slot, so it cannot be split between threads, and as
+ * JavaScript a fresh process spent as long compiling and deoptimizing it (≈ 0.1–0.25 s) as
+ * running it. Here it is compiled once, ahead, and runs at native speed from the first spot.
+ *
+ * Every array lives in this module's linear memory, laid out by the caller (heat-kernel.ts)
+ * with {@link alloc}; one instance serves one run (its memory starts zeroed), so nothing here
+ * is freed. Arithmetic is IEEE double throughout; `Math.exp` is AssemblyScript's (musl's), the
+ * same on every machine, so the grid part is the same bits everywhere.
+ */
+
+const FIELDS: i32 = 7;
+const MARGIN: i32 = 12;
+const TAPS: i32 = 3;
+const TRIM: f64 = 1e-9;
+
+let top: usize = __heap_base;
+
+/** `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). */
+export function alloc(bytes: i32): usize {
+  const p = (top + 15) & ~(<usize>15);
+  top = p + <usize>bytes;
+  const need = <i32>((top + 0xffff) >>> 16);
+  const have = memory.size();
+  if (need > have && memory.grow(need - have) < 0) unreachable();
+  return p;
+}
+
+// ---- the run's arrays (pointers into memory) and constants ----
+let X: usize = 0;
+let Y: usize = 0;
+let T: usize = 0;
+let P: usize = 0;
+let SLOT: usize = 0; // i32 per spot
+let OUT: usize = 0;
+let LEVELS: i32 = 0;
+let HL: usize = 0; // f64 per level: node spacing
+let PL: usize = 0; // f64 per level: slot length, ms
+let OXL: usize = 0; // f64 per level: x of node 0
+let OYL: usize = 0;
+let NXL: usize = 0; // i32 per level
+let NYL: usize = 0;
+let SLOTL: usize = 0; // i32 per level: current slot
+let PEND: usize = 0; // i32 per level: group waiting to enter (−1: none)
+let FP: usize = 0; // u32 per field: its array
+let RECT: usize = 0; // i32 ×4 per field: x0, x1, y0, y1 (empty: x0 > x1)
+let TMP: usize = 0;
+let LINE: usize = 0;
+let COLMAX: usize = 0;
+let WXS: usize = 0;
+let WYS: usize = 0;
+let N: i32 = 0;
+let W2: f64 = 0;
+let FOURK: f64 = 0;
+let SLOTMS: f64 = 0;
+let T0: f64 = 0;
+let G0: f64 = 0;
+let G1: f64 = 0;
+let G2: f64 = 0;
+let G3: f64 = 0;
+let depositNext: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function ldf(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline function stf(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+// @ts-ignore: decorator
+@inline function ldi(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline function sti(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize>i << 2), v);
+}
+// @ts-ignore: decorator
+@inline function field(f: i32): usize {
+  return <usize>load<u32>(FP + (<usize>f << 2));
+}
+
+/** Zero an array of doubles, [from, to). */
+function zero(base: usize, from: i32, to: i32): void {
+  if (to > from) memory.fill(base + (<usize>from << 3), 0, <usize>(to - from) << 3);
+}
+
+function clearField(f: i32): void {
+  const r = f * 4;
+  if (ldi(RECT, r) <= ldi(RECT, r + 1)) {
+    const a = field(f);
+    const nx = ldi(NXL, f / FIELDS);
+    for (let b = ldi(RECT, r + 2); b <= ldi(RECT, r + 3); b++)
+      zero(a, b * nx + ldi(RECT, r), b * nx + ldi(RECT, r + 1) + 1);
+  }
+  sti(RECT, r, 1);
+  sti(RECT, r + 1, 0);
+}
+
+/** Add field `src` into field `dst` (same level). */
+function addField(src: i32, dst: i32): void {
+  const rs = src * 4;
+  if (ldi(RECT, rs) > ldi(RECT, rs + 1)) return;
+  const rd = dst * 4;
+  const a = field(src);
+  const d = field(dst);
+  const nx = ldi(NXL, src / FIELDS);
+  const x0 = ldi(RECT, rs);
+  const x1 = ldi(RECT, rs + 1);
+  for (let b = ldi(RECT, rs + 2); b <= ldi(RECT, rs + 3); b++)
+    for (let k = b * nx + x0, e = b * nx + x1; k <= e; k++) stf(d, k, ldf(d, k) + ldf(a, k));
+  if (ldi(RECT, rd) > ldi(RECT, rd + 1)) {
+    sti(RECT, rd, x0);
+    sti(RECT, rd + 1, x1);
+    sti(RECT, rd + 2, ldi(RECT, rs + 2));
+    sti(RECT, rd + 3, ldi(RECT, rs + 3));
+  } else {
+    sti(RECT, rd, min(ldi(RECT, rd), x0));
+    sti(RECT, rd + 1, max(ldi(RECT, rd + 1), x1));
+    sti(RECT, rd + 2, min(ldi(RECT, rd + 2), ldi(RECT, rs + 2)));
+    sti(RECT, rd + 3, max(ldi(RECT, rd + 3), ldi(RECT, rs + 3)));
+  }
+}
+
+/** One slot of diffusion: separable 7-tap kernel of variance 1 node²; the rect grows, then faded edges go. */
+function blurField(f: i32): void {
+  const r = f * 4;
+  const x0 = ldi(RECT, r);
+  const x1 = ldi(RECT, r + 1);
+  if (x0 > x1) return;
+  const l = f / FIELDS;
+  const a = field(f);
+  const nx = ldi(NXL, l);
+  const ny = ldi(NYL, l);
+  const y0 = ldi(RECT, r + 2);
+  const y1 = ldi(RECT, r + 3);
+  const nx0 = max(0, x0 - TAPS);
+  const nx1 = min(nx - 1, x1 + TAPS);
+  const ny0 = max(0, y0 - TAPS);
+  const ny1 = min(ny - 1, y1 + TAPS);
+  const wn = nx1 - nx0 + 1;
+  const g0 = G0;
+  const g1 = G1;
+  const g2 = G2;
+  const g3 = G3;
+  // Row pass into TMP: node (a2, b) at TMP[(b − y0 + 2·TAPS)·wn + a2 − nx0]; 2·TAPS zero rows each side.
+  const hIn = y1 - y0 + 1;
+  zero(TMP, 0, 2 * TAPS * wn);
+  zero(TMP, (hIn + 2 * TAPS) * wn, (hIn + 4 * TAPS) * wn);
+  const off = x0 - 2 * TAPS; // LINE[k] is node off + k
+  const lineLen = x1 - x0 + 1 + 4 * TAPS;
+  for (let b = y0; b <= y1; b++) {
+    const row = b * nx;
+    zero(LINE, 0, lineLen);
+    memory.copy(LINE + (<usize>(x0 - off) << 3), a + (<usize>(row + x0) << 3), <usize>(x1 - x0 + 1) << 3);
+    const tr = (b - y0 + 2 * TAPS) * wn - nx0;
+    for (let a2 = nx0; a2 <= nx1; a2++) {
+      const c = a2 - off;
+      stf(
+        TMP,
+        tr + a2,
+        g0 * ldf(LINE, c) +
+          g1 * (ldf(LINE, c - 1) + ldf(LINE, c + 1)) +
+          g2 * (ldf(LINE, c - 2) + ldf(LINE, c + 2)) +
+          g3 * (ldf(LINE, c - 3) + ldf(LINE, c + 3)),
+      );
+    }
+  }
+  // Column pass back into the field, with the largest value per row and column.
+  zero(COLMAX, 0, wn);
+  let Y0 = -1;
+  let Y1 = -1;
+  for (let b = ny0; b <= ny1; b++) {
+    const t0r = (b - y0 + 2 * TAPS) * wn;
+    const row = b * nx + nx0;
+    let rowMax = 0.0;
+    for (let k = 0; k < wn; k++) {
+      const c = t0r + k;
+      const v =
+        g0 * ldf(TMP, c) +
+        g1 * (ldf(TMP, c - wn) + ldf(TMP, c + wn)) +
+        g2 * (ldf(TMP, c - 2 * wn) + ldf(TMP, c + 2 * wn)) +
+        g3 * (ldf(TMP, c - 3 * wn) + ldf(TMP, c + 3 * wn));
+      stf(a, row + k, v);
+      const m = Math.abs(v);
+      rowMax = Math.max(rowMax, m);
+      stf(COLMAX, k, Math.max(ldf(COLMAX, k), m));
+    }
+    if (rowMax >= TRIM) {
+      if (Y0 < 0) Y0 = b;
+      Y1 = b;
+    }
+  }
+  let X0 = -1;
+  let X1 = -1;
+  for (let k = 0; k < wn; k++)
+    if (ldf(COLMAX, k) >= TRIM) {
+      if (X0 < 0) X0 = nx0 + k;
+      X1 = nx0 + k;
+    }
+  if (Y0 < 0 || X0 < 0) {
+    for (let b = ny0; b <= ny1; b++) zero(a, b * nx + nx0, b * nx + nx1 + 1);
+    sti(RECT, r, 1);
+    sti(RECT, r + 1, 0);
+    return;
+  }
+  for (let b = ny0; b <= ny1; b++) {
+    if (b < Y0 || b > Y1) zero(a, b * nx + nx0, b * nx + nx1 + 1);
+    else {
+      if (X0 > nx0) zero(a, b * nx + nx0, b * nx + X0);
+      if (X1 < nx1) zero(a, b * nx + X1 + 1, b * nx + nx1 + 1);
+    }
+  }
+  sti(RECT, r, X0);
+  sti(RECT, r + 1, X1);
+  sti(RECT, r + 2, Y0);
+  sti(RECT, r + 3, Y1);
+}
+
+/** out[k] = e^{−u(e0 + k)²}, k < count, by a product recurrence (three exponentials). */
+function gaussRow(out: usize, count: i32, e0: f64, u: f64): void {
+  let g = Math.exp(-u * e0 * e0);
+  let ratio = Math.exp(-u * (2 * e0 + 1));
+  const c = Math.exp(-2 * u);
+  for (let k = 0; k < count; k++) {
+    stf(out, k, g);
+    g *= ratio;
+    ratio *= c;
+  }
+}
+
+/** Sample spot j's Gaussian at age `ageMs` onto field f of level 0. */
+function deposit(j: i32, ageMs: f64, f: i32): void {
+  const s = W2 + FOURK * ageMs;
+  const h = ldf(HL, 0);
+  const nx = ldi(NXL, 0);
+  const ny = ldi(NYL, 0);
+  const reach = 3 * Math.sqrt(s); // e^{−9}
+  const fx = (ldf(X, j) - ldf(OXL, 0)) / h;
+  const fy = (ldf(Y, j) - ldf(OYL, 0)) / h;
+  const a0 = max(0, <i32>Math.ceil(fx - reach / h));
+  const a1 = min(nx - 1, <i32>Math.floor(fx + reach / h));
+  const b0 = max(0, <i32>Math.ceil(fy - reach / h));
+  const b1 = min(ny - 1, <i32>Math.floor(fy + reach / h));
+  if (a0 > a1 || b0 > b1) return;
+  const amp = (ldf(P, j) * W2) / s;
+  const u = (h * h) / s;
+  gaussRow(WXS, a1 - a0 + 1, <f64>a0 - fx, u);
+  gaussRow(WYS, b1 - b0 + 1, <f64>b0 - fy, u);
+  const buf = field(f);
+  for (let b = b0; b <= b1; b++) {
+    const wy = amp * ldf(WYS, b - b0);
+    const row = b * nx;
+    for (let a2 = a0; a2 <= a1; a2++) stf(buf, row + a2, ldf(buf, row + a2) + wy * ldf(WXS, a2 - a0));
+  }
+  const r = f * 4;
+  if (ldi(RECT, r) > ldi(RECT, r + 1)) {
+    sti(RECT, r, a0);
+    sti(RECT, r + 1, a1);
+    sti(RECT, r + 2, b0);
+    sti(RECT, r + 3, b1);
+  } else {
+    sti(RECT, r, min(ldi(RECT, r), a0));
+    sti(RECT, r + 1, max(ldi(RECT, r + 1), a1));
+    sti(RECT, r + 2, min(ldi(RECT, r + 2), b0));
+    sti(RECT, r + 3, max(ldi(RECT, r + 3), b1));
+  }
+}
+
+/** Level l enters its slot s (the previous one was s − 1). */
+function advance(l: i32, s: i32): void {
+  const isTop = l == LEVELS - 1;
+  const base = l * FIELDS;
+  // 1. One slot of diffusion for everything the level holds.
+  for (let f = 0; f < 4; f++) blurField(base + f);
+  if (isTop) blurField(base + 6);
+  // 2. The oldest group leaves (already handed down) or joins the archive.
+  if (s % 4 == 0 && s >= 12) {
+    const f = (s / 4 - 3) & 3;
+    if (isTop) addField(base + f, base + 6);
+    clearField(base + f);
+  }
+  // 3. Slot m = s − 3 enters group m >> 2 at the reference time (s − 1)·P_l.
+  const m = s - 3;
+  if (m >= 0) {
+    const f = (m >> 2) & 3;
+    if (l == 0) {
+      const refMs = T0 + <f64>(s - 1) * SLOTMS;
+      while (depositNext < N && ldi(SLOT, depositNext) <= m) {
+        deposit(depositNext, refMs - ldf(T, depositNext), base + f);
+        depositNext++;
+      }
+    } else if (ldi(PEND, l) == m) {
+      addField(base + 4, base + f);
+      clearField(base + 4);
+      sti(PEND, l, -1);
+    }
+  }
+  // 4. Group q, complete, goes down at the next level's reference time (its slot q + 3).
+  if (!isTop && s >= 9 && (s - 9) % 4 == 0) {
+    const q = (s - 9) / 4;
+    const f = q & 3;
+    const rs = (base + f) * 4;
+    const l1 = l + 1;
+    const pend = l1 * FIELDS + 4;
+    clearField(pend);
+    sti(PEND, l1, q);
+    if (ldi(RECT, rs) <= ldi(RECT, rs + 1)) {
+      const nx1 = ldi(NXL, l1);
+      const ax0 = max(0, (ldi(RECT, rs) + MARGIN + 1) >> 1);
+      const ax1 = min(nx1 - 1, (ldi(RECT, rs + 1) + MARGIN) >> 1);
+      const by0 = max(0, (ldi(RECT, rs + 2) + MARGIN + 1) >> 1);
+      const by1 = min(ldi(NYL, l1) - 1, (ldi(RECT, rs + 3) + MARGIN) >> 1);
+      if (ax0 <= ax1 && by0 <= by1) {
+        const src = field(base + f);
+        const dst = field(pend);
+        const nx = ldi(NXL, l);
+        for (let b = by0; b <= by1; b++)
+          for (let a2 = ax0; a2 <= ax1; a2++)
+            stf(dst, b * nx1 + a2, ldf(src, (2 * b - MARGIN) * nx + 2 * a2 - MARGIN));
+        const rd = pend * 4;
+        sti(RECT, rd, ax0);
+        sti(RECT, rd + 1, ax1);
+        sti(RECT, rd + 2, by0);
+        sti(RECT, rd + 3, by1);
+      }
+    }
+  }
+  // 5. The sum the spots read.
+  clearField(base + 5);
+  for (let f = 0; f < 4; f++) addField(base + f, base + 5);
+  if (isTop) addField(base + 6, base + 5);
+  sti(SLOTL, l, s);
+}
+
+/** The grid part of spot i: the heat-kernel convolution of every level's summed field up to t_i. */
+function readGrids(i: i32): f64 {
+  const xi = ldf(X, i);
+  const yi = ldf(Y, i);
+  const tRel = ldf(T, i) - T0;
+  let sum = 0.0;
+  for (let l = 0; l < LEVELS; l++) {
+    const r = (l * FIELDS + 5) * 4;
+    if (ldi(RECT, r) > ldi(RECT, r + 1)) continue;
+    const h = ldf(HL, l);
+    const sb = FOURK * (tRel - <f64>(ldi(SLOTL, l) - 1) * ldf(PL, l));
+    const reach = Math.sqrt(7 * sb) / h; // nodes, e^{−7}
+    const fx = (xi - ldf(OXL, l)) / h;
+    const fy = (yi - ldf(OYL, l)) / h;
+    const a0 = max(ldi(RECT, r), <i32>Math.ceil(fx - reach));
+    const a1 = min(ldi(RECT, r + 1), <i32>Math.floor(fx + reach));
+    const b0 = max(ldi(RECT, r + 2), <i32>Math.ceil(fy - reach));
+    const b1 = min(ldi(RECT, r + 3), <i32>Math.floor(fy + reach));
+    if (a0 > a1 || b0 > b1) continue;
+    const u = (h * h) / sb;
+    gaussRow(WXS, a1 - a0 + 1, <f64>a0 - fx, u);
+    gaussRow(WYS, b1 - b0 + 1, <f64>b0 - fy, u);
+    const buf = field(l * FIELDS + 5);
+    const nx = ldi(NXL, l);
+    const wa = a1 - a0;
+    let acc = 0.0;
+    for (let b = b0; b <= b1; b++) {
+      const row = b * nx + a0;
+      let rowSum = 0.0;
+      for (let k = 0; k <= wa; k++) rowSum += ldf(buf, row + k) * ldf(WXS, k);
+      acc += rowSum * ldf(WYS, b - b0);
+    }
+    sum += (acc * u) / Math.PI;
+  }
+  return sum;
+}
+
+/**
+ * Set the run's arrays and constants (pointers from {@link alloc}, filled by the caller; RECT
+ * with every field empty, PEND with −1), then compute the grid part of every spot into OUT.
+ */
+export function run(
+  n: i32,
+  x: usize,
+  y: usize,
+  t: usize,
+  p: usize,
+  slot: usize,
+  out: usize,
+  levels: i32,
+  hl: usize,
+  pl: usize,
+  oxl: usize,
+  oyl: usize,
+  nxl: usize,
+  nyl: usize,
+  slotl: usize,
+  pend: usize,
+  fp: usize,
+  rect: usize,
+  tmp: usize,
+  line: usize,
+  colMax: usize,
+  wxs: usize,
+  wys: usize,
+  w2: f64,
+  fourK: f64,
+  slotMs: f64,
+  t0: f64,
+  g0: f64,
+  g1: f64,
+  g2: f64,
+  g3: f64,
+): void {
+  N = n;
+  X = x;
+  Y = y;
+  T = t;
+  P = p;
+  SLOT = slot;
+  OUT = out;
+  LEVELS = levels;
+  HL = hl;
+  PL = pl;
+  OXL = oxl;
+  OYL = oyl;
+  NXL = nxl;
+  NYL = nyl;
+  SLOTL = slotl;
+  PEND = pend;
+  FP = fp;
+  RECT = rect;
+  TMP = tmp;
+  LINE = line;
+  COLMAX = colMax;
+  WXS = wxs;
+  WYS = wys;
+  W2 = w2;
+  FOURK = fourK;
+  SLOTMS = slotMs;
+  T0 = t0;
+  G0 = g0;
+  G1 = g1;
+  G2 = g2;
+  G3 = g3;
+  depositNext = 0;
+  for (let i = 0; i < n; i++) {
+    const s0 = ldi(SLOT, i);
+    while (ldi(SLOTL, 0) < s0) {
+      const s = ldi(SLOTL, 0) + 1;
+      advance(0, s);
+      for (let l = 1, d = 4; l < levels && s % d == 0; l++, d *= 4) advance(l, s / d);
+    }
+    stf(OUT, i, readGrids(i));
+  }
+}
