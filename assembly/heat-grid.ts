@@ -5,9 +5,8 @@
  * JavaScript a fresh process spent as long compiling and deoptimizing it (≈ 0.1–0.25 s) as
  * running it. Here it is compiled once, ahead, and runs at native speed from the first spot.
  *
- * Every array lives in this module's linear memory, laid out by the caller (heat-kernel.ts)
- * with {@link alloc}; one instance serves one run (its memory starts zeroed), so nothing here
- * is freed. Arithmetic is IEEE double throughout; `Math.exp` is AssemblyScript's (musl's), the
+ * Every array lives in the module's linear memory, laid out by the caller (src/sequence/heat-grid.ts)
+ * with `alloc` (memory.ts). Arithmetic is IEEE double throughout; `Math.exp` is AssemblyScript's (musl's), the
  * same on every machine, so the grid part is the same bits everywhere.
  */
 
@@ -16,17 +15,7 @@ const MARGIN: i32 = 12;
 const TAPS: i32 = 3;
 const TRIM: f64 = 1e-9;
 
-let top: usize = __heap_base;
-
-/** `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). */
-export function alloc(bytes: i32): usize {
-  const p = (top + 15) & ~(<usize>15);
-  top = p + <usize>bytes;
-  const need = <i32>((top + 0xffff) >>> 16);
-  const have = memory.size();
-  if (need > have && memory.grow(need - have) < 0) unreachable();
-  return p;
-}
+import { ldf, ldi, stf, sti, zero } from "./memory";
 
 // ---- the run's arrays (pointers into memory) and constants ----
 let X: usize = 0;
@@ -63,29 +52,8 @@ let G3: f64 = 0;
 let depositNext: i32 = 0;
 
 // @ts-ignore: decorator
-@inline function ldf(base: usize, i: i32): f64 {
-  return load<f64>(base + (<usize>i << 3));
-}
-// @ts-ignore: decorator
-@inline function stf(base: usize, i: i32, v: f64): void {
-  store<f64>(base + (<usize>i << 3), v);
-}
-// @ts-ignore: decorator
-@inline function ldi(base: usize, i: i32): i32 {
-  return load<i32>(base + (<usize>i << 2));
-}
-// @ts-ignore: decorator
-@inline function sti(base: usize, i: i32, v: i32): void {
-  store<i32>(base + (<usize>i << 2), v);
-}
-// @ts-ignore: decorator
 @inline function field(f: i32): usize {
   return <usize>load<u32>(FP + (<usize>f << 2));
-}
-
-/** Zero an array of doubles, [from, to). */
-function zero(base: usize, from: i32, to: i32): void {
-  if (to > from) memory.fill(base + (<usize>from << 3), 0, <usize>(to - from) << 3);
 }
 
 function clearField(f: i32): void {
@@ -377,7 +345,7 @@ function readGrids(i: i32): f64 {
  * Set the run's arrays and constants (pointers from {@link alloc}, filled by the caller; RECT
  * with every field empty, PEND with −1), then compute the grid part of every spot into OUT.
  */
-export function run(
+export function grid(
   n: i32,
   x: usize,
   y: usize,

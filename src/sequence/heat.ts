@@ -14,7 +14,7 @@
  * order either way, so results are bit-identical whatever the thread count.
  */
 import { postHeatJob, workersByDefault } from "../workers.js";
-import { gridLevels, heatGridPart } from "./heat-grid.js";
+import { gridLevels, heatGridPart, heatModule } from "./heat-wasm.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
@@ -89,7 +89,7 @@ export function heatIndex(
   const slotMs = levels > 0 ? chosenMs : 0;
   const p = Float64Array.from(pulses);
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
-  const base = { x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
+  const base = { module: heatModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
     const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
     runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });

@@ -1,12 +1,12 @@
 /**
- * The grid part of the heat index (the ladder of diffusing fields described in heat-kernel.ts),
- * run by the WebAssembly module built from `assembly/heat-grid.ts`. This file lays out the
- * levels and the module's memory; the loops are in the module.
+ * The heat index's WebAssembly module (built from assembly/heat.ts) and its grid part (the
+ * ladder of diffusing fields described in heat-kernel.ts): this file lays out the levels and the
+ * module's memory; the loops are in the module. heat-kernel.ts drives the exact part.
  */
 import { readFileSync } from "node:fs";
 
 /** The compiled module, built by `npm run build` (asc) into dist/wasm/. */
-const WASM_URL = new URL("../../dist/wasm/heat-grid.wasm", import.meta.url);
+const WASM_URL = new URL("../../dist/wasm/heat.wasm", import.meta.url);
 
 const FIELDS = 7; // per level: groups 0..3, pending, sum, archive
 const MARGIN = 12; // nodes beyond the spots' box on each side
@@ -21,12 +21,13 @@ declare const WebAssembly: {
 interface GridExports {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): number;
-  run(...args: number[]): void;
+  grid(...args: number[]): void;
 }
 
 let compiled: object | undefined;
 
-function gridModule(): object {
+/** The compiled module (compiled on first use; a WebAssembly.Module, which workers can be sent). */
+export function heatModule(): object {
   if (compiled) return compiled;
   let bytes: Buffer;
   try {
@@ -36,11 +37,6 @@ function gridModule(): object {
   }
   compiled = new WebAssembly.Module(bytes);
   return compiled;
-}
-
-/** Compile the module now (e.g. while other work waits), so the first run does not. */
-export function prepareHeatGrid(): void {
-  gridModule();
 }
 
 /**
@@ -112,7 +108,7 @@ export function heatGridPart(
     maxNodes = Math.max(maxNodes, (nx + 2 * TAPS) * (ny + 4 * TAPS));
   }
 
-  const ex = new WebAssembly.Instance(gridModule(), {
+  const ex = new WebAssembly.Instance(heatModule(), {
     env: {
       abort(): never {
         throw new Error("heat grid module aborted");
@@ -171,7 +167,7 @@ export function heatGridPart(
   const rect = I(ptr.rect, levels * FIELDS * 4);
   for (let f = 0; f < levels * FIELDS; f++) rect[4 * f] = 1; // empty: x0 = 1 > x1 = 0
   const g = blurTaps();
-  ex.run(
+  ex.grid(
     n,
     ptr.x,
     ptr.y,

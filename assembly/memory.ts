@@ -1,0 +1,38 @@
+/**
+ * Linear memory for the heat module: a bump allocator (one instance serves one run, its memory
+ * starts zeroed, nothing is freed) and typed loads and stores by element index.
+ */
+
+let top: usize = __heap_base;
+
+/** `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). */
+export function alloc(bytes: i32): usize {
+  const p = (top + 15) & ~(<usize>15);
+  top = p + <usize>bytes;
+  const need = <i32>((top + 0xffff) >>> 16);
+  const have = memory.size();
+  if (need > have && memory.grow(need - have) < 0) unreachable();
+  return p;
+}
+
+// @ts-ignore: decorator
+@inline export function ldf(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+// @ts-ignore: decorator
+@inline export function stf(base: usize, i: i32, v: f64): void {
+  store<f64>(base + (<usize>i << 3), v);
+}
+// @ts-ignore: decorator
+@inline export function ldi(base: usize, i: i32): i32 {
+  return load<i32>(base + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline export function sti(base: usize, i: i32, v: i32): void {
+  store<i32>(base + (<usize>i << 2), v);
+}
+
+/** Zero an array of doubles, [from, to). */
+export function zero(base: usize, from: i32, to: i32): void {
+  if (to > from) memory.fill(base + (<usize>from << 3), 0, <usize>(to - from) << 3);
+}
