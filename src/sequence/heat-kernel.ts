@@ -73,8 +73,9 @@ export function runHeatJob(job: HeatJob): void {
     exactSetup(...args: number[]): void;
     exactBlock(i0: number, i1: number, dst: number, add: number): void;
   };
-  const wasm = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } })
-    .WebAssembly;
+  const wasm = (
+    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
+  ).WebAssembly;
   const ex = new wasm.Instance(job.module, {
     env: {
       abort(): never {
@@ -82,7 +83,13 @@ export function runHeatJob(job: HeatJob): void {
       },
     },
   }).exports as Exports;
-  const at = { x: ex.alloc(8 * n), y: ex.alloc(8 * n), t: ex.alloc(8 * n), p: ex.alloc(8 * n), out: ex.alloc(8 * n) };
+  const at = {
+    x: ex.alloc(8 * n),
+    y: ex.alloc(8 * n),
+    t: ex.alloc(8 * n),
+    p: ex.alloc(8 * n),
+    out: ex.alloc(8 * n),
+  };
   const add = job.role === 0 && job.grid !== null ? ex.alloc(8 * n) : 0;
   let buf = ex.memory.buffer;
   new Float64Array(buf, at.x, n).set(job.x);

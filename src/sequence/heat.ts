@@ -14,8 +14,8 @@
  * order either way, so results are bit-identical whatever the thread count.
  */
 import { postHeatJob, workersByDefault } from "../workers.js";
-import { gridLevels, heatGridPart, heatModule } from "./heat-wasm.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
+import { gridLevels, heatGridPart, heatModule } from "./heat-wasm.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
 export const KAPPA_MM2_PER_S = 0.13;
