@@ -22,7 +22,7 @@ export default function setup(): void {
   const run = (script: string): void => {
     execFileSync("npm", ["run", "--silent", script], { cwd: root, stdio: "inherit" });
   };
-  if (!fresh(join(root, "dist", "wasm", "heat.wasm"), join(root, "assembly"))) run("build:wasm");
+  if (!fresh(join(root, "dist", "wasm", "kernels.wasm"), join(root, "assembly"))) run("build:wasm");
   if (!fresh(join(root, "dist", "cli", "index.js"), join(root, "src")))
     execFileSync(
       process.execPath,

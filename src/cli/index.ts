@@ -82,6 +82,9 @@ async function main(): Promise<void> {
   const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];
   if (commandOf(process.argv) === "simulate" && threadsArg !== "1")
     (await import("../workers.js")).prestartWorkers();
+  // The WebAssembly kernels compile in the background meanwhile.
+  if (["simulate", "scan", "sweep"].includes(commandOf(process.argv) ?? ""))
+    (await import("../wasm.js")).precompileKernels();
   const verbose = process.argv.includes("--verbose");
   try {
     const program = await buildProgram(process.argv);

@@ -1,15 +1,13 @@
 /**
- * The splat-and-stats kernel, run on the main thread and in worker threads alike. Its functions
- * must stay self-contained (no imports, no nested named functions, calls only to each other):
- * the worker is built from their `toString()` ({@link KERNEL_FUNCTIONS}), so the same code runs
- * from src/ under vitest and from dist/ without a separate worker file to find. Small
- * functions called per band (not one big loop) let V8 optimize them early: a CLI runs the
- * kernel once, so on-stack replacement of one giant loop would leave most of it unoptimized.
+ * The splat-and-stats job and its driver. The loops run in the WebAssembly module (src/wasm.ts,
+ * assembly/splat.ts); {@link runBands} copies a job's arrays into its own instance and claims
+ * bands. It must stay self-contained (no imports, no module constants): workers.ts builds the
+ * worker from its `toString()`, so the same code runs from src/ under vitest and from dist/.
  *
  * A band is splatted into a small per-thread buffer (stays in cache), then each spot's
  * footprint is read back once: every nonzero pixel goes into the stats (when inside the area)
- * and into the kept raster (when there is one), and is cleared for the next band. Only touched
- * pixels are visited; nothing is allocated per band, spot or pixel.
+ * and is cleared for the next band; a kept raster gets the band's rows before they are read.
+ * Only touched pixels are visited; nothing is allocated per band, spot or pixel.
  */
 
 /** Footprint modes. */
@@ -34,6 +32,8 @@ export const HIST_BINS = 64 << 10;
  * threads share them); a band is claimed with `Atomics.add(counter, 0, 1)`.
  */
 export interface BandJob {
+  /** The compiled kernel module (src/wasm.ts `kernelModule()`); each thread makes its own instance. */
+  module: object;
   mode: number;
   width: number;
   height: number;
@@ -88,347 +88,101 @@ export interface BandResult {
   hist: Uint32Array;
 }
 
-/** Per-thread scratch: band buffer (and its bits) and footprint factors. */
-export interface BandScratch {
-  buf: Float32Array;
-  bits: Uint32Array;
-  gx: Float64Array;
-  gy: Float64Array;
-}
-
 /**
- * Claim bands until none is left; splat every spot of a band into the band buffer (sums in spot
- * order, so each pixel's value does not depend on who did the band), then gather the band.
+ * Claim bands until none is left: each is splatted in spot order (so each pixel's value does not
+ * depend on who did the band), copied to the kept raster if any, and gathered; the thread's
+ * stats go to `out`.
  */
 export function runBands(job: BandJob, out: BandResult): void {
-  const K = Math.ceil((2 * job.radiusMm) / job.pixMm) + 3;
-  const buf = new Float32Array(job.bandRows * job.width);
-  const sc: BandScratch = {
-    buf,
-    bits: new Uint32Array(buf.buffer, 0, buf.length),
-    gx: new Float64Array(K),
-    gy: new Float64Array(K),
+  type Exports = {
+    memory: { buffer: ArrayBuffer };
+    alloc(bytes: number): number;
+    splatSetup(...args: number[]): void;
+    splatBand(b: number): void;
+    gatherBand(b: number): number;
+    band(b: number): number;
+    bufPtr(): number;
+    histPtr(): number;
+    countsPtr(): number;
+    maxValue(): number;
   };
-  const mode = job.mode;
+  const wasm = (
+    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
+  ).WebAssembly;
+  const ex = new wasm.Instance(job.module, {
+    env: {
+      abort(): never {
+        throw new Error("splat module aborted");
+      },
+    },
+  }).exports as Exports;
+  const n = job.spotX.length;
+  const nl = job.levelBits.length;
+  const at = {
+    sx: ex.alloc(8 * n),
+    sy: ex.alloc(8 * n),
+    sp: ex.alloc(4 * n),
+    bandStart: ex.alloc(4 * job.bandStart.length),
+    bandSpots: ex.alloc(4 * job.bandSpots.length),
+    spanStart: ex.alloc(4 * job.spanStart.length),
+    spanPix: ex.alloc(4 * job.spanPix.length),
+    levelBits: ex.alloc(4 * Math.max(1, nl)),
+  };
+  let mem = ex.memory.buffer;
+  new Float64Array(mem, at.sx, n).set(job.spotX);
+  new Float64Array(mem, at.sy, n).set(job.spotY);
+  new Float32Array(mem, at.sp, n).set(job.spotPulses);
+  new Int32Array(mem, at.bandStart, job.bandStart.length).set(job.bandStart);
+  new Uint32Array(mem, at.bandSpots, job.bandSpots.length).set(job.bandSpots);
+  new Int32Array(mem, at.spanStart, job.spanStart.length).set(job.spanStart);
+  new Int32Array(mem, at.spanPix, job.spanPix.length).set(job.spanPix);
+  new Uint32Array(mem, at.levelBits, nl).set(job.levelBits);
+  ex.splatSetup(
+    job.mode,
+    job.width,
+    job.height,
+    job.bandRows,
+    job.pixMm,
+    job.k2,
+    job.f0,
+    job.fth,
+    job.scale,
+    job.radiusMm,
+    at.sx,
+    at.sy,
+    at.sp,
+    at.bandStart,
+    at.bandSpots,
+    at.spanStart,
+    at.spanPix,
+    at.levelBits,
+    nl,
+  );
+  mem = ex.memory.buffer; // the set-up grew the memory
+  const W = job.width;
+  const buf = new Float32Array(mem, ex.bufPtr(), job.bandRows * W);
+  const raster = job.raster;
   out.acc[1] = performance.timeOrigin + performance.now();
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
-    if (mode === 0) splatGaussLinear(job, b, sc);
-    else if (mode === 1) splatGaussLog(job, b, sc);
-    else splatDisc(job, b, sc);
-    job.bandSum[b] = gatherBand(job, b, sc, out);
+    if (raster === null) job.bandSum[b] = ex.band(b);
+    else {
+      ex.splatBand(b);
+      const r0 = b * job.bandRows;
+      const rows = Math.min(job.height, r0 + job.bandRows) - r0;
+      raster.set(buf.subarray(0, rows * W), r0 * W);
+      job.bandSum[b] = ex.gatherBand(b);
+    }
     out.acc[3]++;
   }
   out.acc[2] = performance.timeOrigin + performance.now();
-}
-
-/**
- * Gaussian, steady-state: F = F0·exp(−k2·dx²)·exp(−k2·dy²), one row and one column of factors
- * per spot, by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)) (two `exp` per axis).
- */
-export function splatGaussLinear(job: BandJob, b: number, sc: BandScratch): void {
-  const W = job.width;
-  const r0 = b * job.bandRows;
-  const r1 = Math.min(job.height, r0 + job.bandRows);
-  const pix = job.pixMm;
-  const k2 = job.k2;
-  const f0 = job.f0;
-  const fth = job.fth;
-  const scale = job.scale;
-  const R = job.radiusMm;
-  const c = Math.exp(-2 * k2 * pix * pix);
-  const sx = job.spotX;
-  const sy = job.spotY;
-  const sp = job.spotPulses;
-  const bandSpots = job.bandSpots;
-  const buf = sc.buf;
-  const gx = sc.gx;
-  const gy = sc.gy;
-  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
-    const k = bandSpots[q];
-    const x = sx[k];
-    const y = sy[k];
-    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
-    const i0 = Math.max(0, Math.floor((x - R) / pix));
-    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
-    const j0 = Math.max(r0, Math.floor((y - R) / pix));
-    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
-    if (i0 > i1 || j0 > j1) continue;
-    const ni = i1 - i0;
-    const nj = j1 - j0;
-    const dx = (i0 + 0.5) * pix - x;
-    let g = f0 * Math.exp(-k2 * dx * dx);
-    let r = Math.exp(-k2 * pix * (2 * dx + pix));
-    for (let i = 0; i <= ni; i++) {
-      gx[i] = g;
-      g *= r;
-      r *= c;
-    }
-    const dy = (j0 + 0.5) * pix - y;
-    g = Math.exp(-k2 * dy * dy);
-    r = Math.exp(-k2 * pix * (2 * dy + pix));
-    for (let j = 0; j <= nj; j++) {
-      gy[j] = g;
-      g *= r;
-      r *= c;
-    }
-    const sn = scale * sp[k];
-    for (let j = 0; j <= nj; j++) {
-      const fy = gy[j];
-      const off = (j + j0 - r0) * W + i0;
-      for (let i = 0; i <= ni; i++) {
-        const f = gx[i] * fy;
-        if (f > fth) buf[off + i] += Math.fround(sn * (f - fth));
-      }
-    }
-  }
-}
-
-/** Gaussian, blow-off: ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive, no log per pixel. */
-export function splatGaussLog(job: BandJob, b: number, sc: BandScratch): void {
-  const W = job.width;
-  const r0 = b * job.bandRows;
-  const r1 = Math.min(job.height, r0 + job.bandRows);
-  const pix = job.pixMm;
-  const k2 = job.k2;
-  const f0 = job.f0;
-  const scale = job.scale;
-  const R = job.radiusMm;
-  const sx = job.spotX;
-  const sy = job.spotY;
-  const sp = job.spotPulses;
-  const bandSpots = job.bandSpots;
-  const buf = sc.buf;
-  const gx = sc.gx;
-  const gy = sc.gy;
-  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
-    const k = bandSpots[q];
-    const x = sx[k];
-    const y = sy[k];
-    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
-    const i0 = Math.max(0, Math.floor((x - R) / pix));
-    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
-    const j0 = Math.max(r0, Math.floor((y - R) / pix));
-    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
-    if (i0 > i1 || j0 > j1) continue;
-    const ni = i1 - i0;
-    const nj = j1 - j0;
-    for (let i = 0; i <= ni; i++) {
-      const dx = (i + i0 + 0.5) * pix - x;
-      gx[i] = f0 - k2 * dx * dx;
-    }
-    for (let j = 0; j <= nj; j++) {
-      const dy = (j + j0 + 0.5) * pix - y;
-      gy[j] = k2 * dy * dy;
-    }
-    const sn = scale * sp[k];
-    for (let j = 0; j <= nj; j++) {
-      const ly = gy[j];
-      const off = (j + j0 - r0) * W + i0;
-      for (let i = 0; i <= ni; i++) {
-        const v = gx[i] - ly;
-        if (v > 0) buf[off + i] += Math.fround(sn * v);
-      }
-    }
-  }
-}
-
-/** Discs: top-hat craters add (mode 2), non-ablative columns take the max (mode 3). */
-export function splatDisc(job: BandJob, b: number, sc: BandScratch): void {
-  const W = job.width;
-  const r0 = b * job.bandRows;
-  const r1 = Math.min(job.height, r0 + job.bandRows);
-  const pix = job.pixMm;
-  const add = job.mode === 2;
-  const scale = job.scale;
-  const R = job.radiusMm;
-  const R2 = R * R;
-  const sx = job.spotX;
-  const sy = job.spotY;
-  const sp = job.spotPulses;
-  const bandSpots = job.bandSpots;
-  const buf = sc.buf;
-  const gx = sc.gx;
-  const gy = sc.gy;
-  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
-    const k = bandSpots[q];
-    const x = sx[k];
-    const y = sy[k];
-    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
-    const i0 = Math.max(0, Math.floor((x - R) / pix));
-    const i1 = Math.min(W - 1, Math.floor((x + R) / pix));
-    const j0 = Math.max(r0, Math.floor((y - R) / pix));
-    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
-    if (i0 > i1 || j0 > j1) continue;
-    const ni = i1 - i0;
-    const nj = j1 - j0;
-    for (let i = 0; i <= ni; i++) {
-      const dx = (i + i0 + 0.5) * pix - x;
-      gx[i] = dx * dx;
-    }
-    for (let j = 0; j <= nj; j++) {
-      const dy = (j + j0 + 0.5) * pix - y;
-      gy[j] = dy * dy;
-    }
-    const v = add ? Math.fround(scale * sp[k]) : Math.fround(scale);
-    for (let j = 0; j <= nj; j++) {
-      const lim = R2 - gy[j];
-      const off = (j + j0 - r0) * W + i0;
-      if (add) {
-        for (let i = 0; i <= ni; i++) if (gx[i] <= lim) buf[off + i] += v;
-      } else {
-        for (let i = 0; i <= ni; i++) if (gx[i] <= lim && buf[off + i] < v) buf[off + i] = v;
-      }
-    }
-  }
-}
-
-/**
- * Read back band `b`'s footprints (the rectangles the splat wrote), row by row in runs that
- * are all inside or all outside the area (spans are sorted and disjoint): each nonzero pixel is copied to the kept raster,
- * counted in the stats when inside, and cleared. A pixel under several footprints is met once
- * (then it is zero). Returns the band's inside sum.
- */
-export function gatherBand(job: BandJob, b: number, sc: BandScratch, out: BandResult): number {
-  const W = job.width;
-  const r0 = b * job.bandRows;
-  const r1 = Math.min(job.height, r0 + job.bandRows);
-  const pix = job.pixMm;
-  const R = job.radiusMm;
-  const sx = job.spotX;
-  const sy = job.spotY;
-  const bandSpots = job.bandSpots;
-  const spanStart = job.spanStart;
-  const spanPix = job.spanPix;
-  const raster = job.raster;
-  const keep = raster !== null;
-  let sum = 0;
-  for (let q = job.bandStart[b], qe = job.bandStart[b + 1]; q < qe; q++) {
-    const k = bandSpots[q];
-    const x = sx[k];
-    const y = sy[k];
-    // Branch-free clamps: a clamp first taken after V8 optimized the loop would deoptimize it.
-    const i0 = Math.max(0, Math.floor((x - R) / pix));
-    const ie = Math.min(W - 1, Math.floor((x + R) / pix)) + 1;
-    const j0 = Math.max(r0, Math.floor((y - R) / pix));
-    const j1 = Math.min(r1 - 1, Math.floor((y + R) / pix));
-    if (i0 >= ie || j0 > j1) continue;
-    // Most footprints lie inside the area on every row: then one call reads the whole box.
-    let whole = 1;
-    for (let j = j0; j <= j1 && whole === 1; j++) {
-      let covered = 0;
-      for (let s = spanStart[j], se = spanStart[j + 1]; s < se; s += 2)
-        covered |= spanPix[s] <= i0 && ie <= spanPix[s + 1] ? 1 : 0;
-      whole = covered;
-    }
-    if (whole === 1) {
-      sum += gatherBox(job, sc, out, (j0 - r0) * W + i0, ie - i0, j1 - j0 + 1, keep ? r0 * W : 0);
-      continue;
-    }
-    for (let j = j0; j <= j1; j++) {
-      const off = (j - r0) * W;
-      const roff = keep ? j * W - off : 0;
-      // Runs [i, a) outside and [a, e) inside per span, then [i, ie) outside; empty runs cost
-      // a call, and no code path runs only for rare data (V8 would deoptimize on it).
-      let i = i0;
-      for (let s = spanStart[j], se = spanStart[j + 1]; s < se; s += 2) {
-        const a = Math.min(ie, Math.max(i, spanPix[s]));
-        const e = Math.min(ie, Math.max(a, spanPix[s + 1]));
-        sum += gatherRun(job, sc, out, off + i, off + a, roff, false);
-        sum += gatherRun(job, sc, out, off + a, off + e, roff, true);
-        i = e;
-      }
-      sum += gatherRun(job, sc, out, off + i, off + ie, roff, false);
-    }
-  }
-  return sum;
-}
-
-/**
- * Read and clear buffer pixels [p0, pe) of one row: inside the area they go into the stats
- * through {@link gatherBox} (one row); outside they are only copied to the kept raster (at
- * p + roff). Returns the sum of the inside run (0 outside).
- */
-export function gatherRun(
-  job: BandJob,
-  sc: BandScratch,
-  out: BandResult,
-  p0: number,
-  pe: number,
-  roff: number,
-  inside: boolean,
-): number {
-  if (inside) return gatherBox(job, sc, out, p0, pe - p0, 1, roff);
-  const buf = sc.buf;
-  const raster = job.raster;
-  for (let p = p0; p < pe; p++) {
-    const v = buf[p];
-    if (v !== 0) {
-      buf[p] = 0;
-      if (raster !== null) raster[p + roff] = v;
-    }
-  }
-  return 0;
-}
-
-/**
- * Read, count and clear a footprint box that lies inside the area on every row: `nh` rows of
- * `nw` buffer pixels from `p0` (raster index = buffer index + `roff`): each nonzero pixel is
- * copied to the kept raster, added to the stats and cleared. One call per box, not three per
- * row (calls were most of the gather's cost).
- */
-export function gatherBox(
-  job: BandJob,
-  sc: BandScratch,
-  out: BandResult,
-  p0: number,
-  nw: number,
-  nh: number,
-  roff: number,
-): number {
-  const W = job.width;
-  const buf = sc.buf;
-  const bits = sc.bits;
-  const raster = job.raster;
-  const keep = raster !== null;
-  const hist = out.hist;
-  const acc = out.acc;
-  const counts = out.levelCounts;
-  const levelBits = job.levelBits;
-  const nl = levelBits.length;
-  const l0 = nl > 0 ? levelBits[0] : 0xffffffff;
-  let max = acc[0];
-  let sum = 0;
-  let c0 = 0;
-  for (let r = 0; r < nh; r++) {
-    for (let p = p0 + r * W, pe = p + nw; p < pe; p++) {
-      const v = buf[p];
-      if (v !== 0) {
-        const u = bits[p];
-        buf[p] = 0;
-        if (keep) (raster as Float32Array)[p + roff] = v;
-        sum += v;
-        max = Math.max(max, v);
-        // HIST_SHIFT, HIST_BASE, HIST_BINS − 1
-        hist[Math.min(65535, Math.max(0, (u >>> 13) - 89088))]++;
-        c0 += u >= l0 ? 1 : 0;
-        for (let l = 1; l < nl; l++) counts[l] += u >= levelBits[l] ? 1 : 0;
-      }
-    }
-  }
-  acc[0] = max;
-  if (nl > 0) counts[0] += c0;
-  return sum;
+  out.acc[0] = Math.max(out.acc[0], ex.maxValue());
+  const hist = new Uint32Array(mem, ex.histPtr(), out.hist.length);
+  for (let i = 0; i < hist.length; i++) out.hist[i] += hist[i];
+  const counts = new Float64Array(mem, ex.countsPtr(), Math.max(1, nl));
+  for (let l = 0; l < nl; l++) out.levelCounts[l] += counts[l];
 }
 
 /** The kernel's functions, for the worker source (each is declared there under its name). */
-export const KERNEL_FUNCTIONS = [
-  runBands,
-  splatGaussLinear,
-  splatGaussLog,
-  splatDisc,
-  gatherBand,
-  gatherRun,
-  gatherBox,
-];
+export const KERNEL_FUNCTIONS = [runBands];

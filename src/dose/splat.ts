@@ -7,6 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
+import { kernelModule } from "../wasm.js";
 import { prestartWorkers, runBandsOnWorker } from "../workers.js";
 import type { DoseModel } from "./ablation.js";
 import {
@@ -325,6 +326,7 @@ function prepareJob(
   for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
   const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
   const job: BandJob = {
+    module: kernelModule(),
     mode: p.mode,
     width,
     height,

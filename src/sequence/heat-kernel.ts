@@ -27,7 +27,7 @@
 
 /** Inputs and output of one heat index run (arrays in firing order, times non-decreasing). */
 export interface HeatJob {
-  /** The compiled heat module (heat-wasm.ts `heatModule()`); each thread makes its own instance. */
+  /** The compiled heat module (src/wasm.ts `kernelModule()`); each thread makes its own instance. */
   module: object;
   x: Float64Array;
   y: Float64Array;

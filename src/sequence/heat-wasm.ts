@@ -1,12 +1,9 @@
 /**
- * The heat index's WebAssembly module (built from assembly/heat.ts) and its grid part (the
- * ladder of diffusing fields described in heat-kernel.ts): this file lays out the levels and the
- * module's memory; the loops are in the module. heat-kernel.ts drives the exact part.
+ * The heat index's grid part (the ladder of diffusing fields described in heat-kernel.ts), run
+ * in the WebAssembly module (src/wasm.ts, assembly/heat-grid.ts): this file lays out the levels
+ * and the module's memory; the loops are in the module. heat-kernel.ts drives the exact part.
  */
-import { readFileSync } from "node:fs";
-
-/** The compiled module, built by `npm run build` (asc) into dist/wasm/. */
-const WASM_URL = new URL("../../dist/wasm/heat.wasm", import.meta.url);
+import { kernelModule } from "../wasm.js";
 
 const FIELDS = 7; // per level: groups 0..3, pending, sum, archive
 const MARGIN = 12; // nodes beyond the spots' box on each side
@@ -14,7 +11,6 @@ const TAPS = 3; // blur half-width, nodes
 
 // Node has WebAssembly; TypeScript's ES2022 lib does not declare it: the little used here.
 declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
 };
 
@@ -22,21 +18,6 @@ interface GridExports {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): number;
   grid(...args: number[]): void;
-}
-
-let compiled: object | undefined;
-
-/** The compiled module (compiled on first use; a WebAssembly.Module, which workers can be sent). */
-export function heatModule(): object {
-  if (compiled) return compiled;
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(WASM_URL);
-  } catch {
-    throw new Error(`${WASM_URL.pathname} is missing: run \`npm run build\``);
-  }
-  compiled = new WebAssembly.Module(bytes);
-  return compiled;
 }
 
 /**
@@ -108,7 +89,7 @@ export function heatGridPart(
     maxNodes = Math.max(maxNodes, (nx + 2 * TAPS) * (ny + 4 * TAPS));
   }
 
-  const ex = new WebAssembly.Instance(heatModule(), {
+  const ex = new WebAssembly.Instance(kernelModule(), {
     env: {
       abort(): never {
         throw new Error("heat grid module aborted");

@@ -13,9 +13,11 @@
  * out when it is splatting), then takes blocks too; every spot's value is computed in the same
  * order either way, so results are bit-identical whatever the thread count.
  */
+
+import { kernelModule } from "../wasm.js";
 import { postHeatJob, workersByDefault } from "../workers.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
-import { gridLevels, heatGridPart, heatModule } from "./heat-wasm.js";
+import { gridLevels, heatGridPart } from "./heat-wasm.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
 export const KAPPA_MM2_PER_S = 0.13;
@@ -89,7 +91,7 @@ export function heatIndex(
   const slotMs = levels > 0 ? chosenMs : 0;
   const p = Float64Array.from(pulses);
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
-  const base = { module: heatModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
+  const base = { module: kernelModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
     const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
     runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });

@@ -1,0 +1,318 @@
+/**
+ * The splat-and-stats kernel (src/dose/kernel.ts drives it and documents the job): one
+ * instance per thread. A band is splatted into the instance's band buffer (spot order, so a
+ * pixel's value does not depend on which thread did the band), then each spot's footprint is
+ * read back once: every nonzero pixel goes into the stats when inside the area (sum, max,
+ * histogram of float32 bits for the p95, counts at or above each level) and is cleared.
+ *
+ * Depth adds in float32 exactly as `Float32Array` arithmetic does (each pulse's value rounded to
+ * float32, the sum done in double and rounded to float32, which equals float32 addition).
+ */
+import { alloc, ldf, ldi, stf, sti } from "./memory";
+
+// Modes (kernel.ts MODE_*).
+const GAUSS_LINEAR: i32 = 0;
+const GAUSS_LOG: i32 = 1;
+const DISC_ADD: i32 = 2;
+
+// Histogram of positive float32 values by bit pattern (kernel.ts HIST_*).
+const HIST_SHIFT: u32 = 13;
+const HIST_BASE: i32 = (127 - 40) << 10;
+const HIST_BINS: i32 = 64 << 10;
+
+let MODE: i32 = 0;
+let W: i32 = 0;
+let H: i32 = 0;
+let BANDROWS: i32 = 0;
+let PIX: f64 = 0;
+let K2: f64 = 0;
+let F0: f64 = 0;
+let FTH: f64 = 0;
+let SCALE: f64 = 0;
+let R: f64 = 0;
+let SX: usize = 0; // f64 per spot, mm from the raster's lower-left corner
+let SY: usize = 0;
+let SP: usize = 0; // f32 per spot: pulses
+let BANDSTART: usize = 0; // i32 per band + 1
+let BANDSPOTS: usize = 0; // i32
+let SPANSTART: usize = 0; // i32 per row + 1
+let SPANPIX: usize = 0; // i32 pairs [a, b)
+let LEVELBITS: usize = 0; // u32 per level
+let NL: i32 = 0;
+let BUF: usize = 0; // f32 band buffer
+let GX: usize = 0; // f64 footprint factors
+let GY: usize = 0;
+let HIST: usize = 0; // u32 per bin
+let COUNTS: usize = 0; // f64 per level
+let MAXV: f64 = 0;
+
+// @ts-ignore: decorator
+@inline function ldf32(base: usize, i: i32): f32 {
+  return load<f32>(base + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline function stf32(base: usize, i: i32, v: f32): void {
+  store<f32>(base + (<usize>i << 2), v);
+}
+// @ts-ignore: decorator
+@inline function addf32(base: usize, i: i32, v: f64): void {
+  const p = base + (<usize>i << 2);
+  store<f32>(p, <f32>(<f64>load<f32>(p) + v));
+}
+
+/**
+ * Set the job (arrays from {@link alloc}, filled by the caller) and allocate this thread's band
+ * buffer, footprint factors, histogram and level counts.
+ */
+export function splatSetup(
+  mode: i32,
+  width: i32,
+  height: i32,
+  bandRows: i32,
+  pix: f64,
+  k2: f64,
+  f0: f64,
+  fth: f64,
+  scale: f64,
+  radius: f64,
+  sx: usize,
+  sy: usize,
+  sp: usize,
+  bandStart: usize,
+  bandSpots: usize,
+  spanStart: usize,
+  spanPix: usize,
+  levelBits: usize,
+  nl: i32,
+): void {
+  MODE = mode;
+  W = width;
+  H = height;
+  BANDROWS = bandRows;
+  PIX = pix;
+  K2 = k2;
+  F0 = f0;
+  FTH = fth;
+  SCALE = scale;
+  R = radius;
+  SX = sx;
+  SY = sy;
+  SP = sp;
+  BANDSTART = bandStart;
+  BANDSPOTS = bandSpots;
+  SPANSTART = spanStart;
+  SPANPIX = spanPix;
+  LEVELBITS = levelBits;
+  NL = nl;
+  const k = <i32>Math.ceil((2 * radius) / pix) + 3;
+  BUF = alloc(4 * bandRows * width);
+  GX = alloc(8 * k);
+  GY = alloc(8 * k);
+  HIST = alloc(4 * HIST_BINS);
+  COUNTS = alloc(8 * max(1, nl));
+  MAXV = 0;
+}
+
+export function bufPtr(): usize {
+  return BUF;
+}
+export function histPtr(): usize {
+  return HIST;
+}
+export function countsPtr(): usize {
+  return COUNTS;
+}
+export function maxValue(): f64 {
+  return MAXV;
+}
+
+/** Splat every spot of band b into the band buffer. */
+export function splatBand(b: i32): void {
+  const r0 = b * BANDROWS;
+  const r1 = min(H, r0 + BANDROWS);
+  const pix = PIX;
+  const k2 = K2;
+  const f0 = F0;
+  const fth = FTH;
+  const scale = SCALE;
+  const rad = R;
+  const mode = MODE;
+  const c = Math.exp(-2 * k2 * pix * pix);
+  const r2 = rad * rad;
+  for (let q = ldi(BANDSTART, b), qe = ldi(BANDSTART, b + 1); q < qe; q++) {
+    const k = ldi(BANDSPOTS, q);
+    const x = ldf(SX, k);
+    const y = ldf(SY, k);
+    const i0 = <i32>Math.max(0, Math.floor((x - rad) / pix));
+    const i1 = <i32>Math.min(<f64>(W - 1), Math.floor((x + rad) / pix));
+    const j0 = <i32>Math.max(<f64>r0, Math.floor((y - rad) / pix));
+    const j1 = <i32>Math.min(<f64>(r1 - 1), Math.floor((y + rad) / pix));
+    if (i0 > i1 || j0 > j1) continue;
+    const ni = i1 - i0;
+    const nj = j1 - j0;
+    const pulses = <f64>ldf32(SP, k);
+    if (mode == GAUSS_LINEAR) {
+      // F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)).
+      const dx = (<f64>i0 + 0.5) * pix - x;
+      let g = f0 * Math.exp(-k2 * dx * dx);
+      let r = Math.exp(-k2 * pix * (2 * dx + pix));
+      for (let i = 0; i <= ni; i++) {
+        stf(GX, i, g);
+        g *= r;
+        r *= c;
+      }
+      const dy = (<f64>j0 + 0.5) * pix - y;
+      g = Math.exp(-k2 * dy * dy);
+      r = Math.exp(-k2 * pix * (2 * dy + pix));
+      for (let j = 0; j <= nj; j++) {
+        stf(GY, j, g);
+        g *= r;
+        r *= c;
+      }
+      const sn = scale * pulses;
+      for (let j = 0; j <= nj; j++) {
+        const fy = ldf(GY, j);
+        const off = (j + j0 - r0) * W + i0;
+        for (let i = 0; i <= ni; i++) {
+          const f = ldf(GX, i) * fy;
+          if (f > fth) addf32(BUF, off + i, <f64><f32>(sn * (f - fth)));
+        }
+      }
+    } else if (mode == GAUSS_LOG) {
+      // ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive.
+      for (let i = 0; i <= ni; i++) {
+        const dx = (<f64>(i + i0) + 0.5) * pix - x;
+        stf(GX, i, f0 - k2 * dx * dx);
+      }
+      for (let j = 0; j <= nj; j++) {
+        const dy = (<f64>(j + j0) + 0.5) * pix - y;
+        stf(GY, j, k2 * dy * dy);
+      }
+      const sn = scale * pulses;
+      for (let j = 0; j <= nj; j++) {
+        const ly = ldf(GY, j);
+        const off = (j + j0 - r0) * W + i0;
+        for (let i = 0; i <= ni; i++) {
+          const v = ldf(GX, i) - ly;
+          if (v > 0) addf32(BUF, off + i, <f64><f32>(sn * v));
+        }
+      }
+    } else {
+      // Discs: top-hat craters add, non-ablative columns take the max.
+      for (let i = 0; i <= ni; i++) {
+        const dx = (<f64>(i + i0) + 0.5) * pix - x;
+        stf(GX, i, dx * dx);
+      }
+      for (let j = 0; j <= nj; j++) {
+        const dy = (<f64>(j + j0) + 0.5) * pix - y;
+        stf(GY, j, dy * dy);
+      }
+      const add = mode == DISC_ADD;
+      const v = add ? <f32>(scale * pulses) : <f32>scale;
+      for (let j = 0; j <= nj; j++) {
+        const lim = r2 - ldf(GY, j);
+        const off = (j + j0 - r0) * W + i0;
+        if (add) {
+          for (let i = 0; i <= ni; i++) if (ldf(GX, i) <= lim) addf32(BUF, off + i, <f64>v);
+        } else {
+          for (let i = 0; i <= ni; i++)
+            if (ldf(GX, i) <= lim && ldf32(BUF, off + i) < v) stf32(BUF, off + i, v);
+        }
+      }
+    }
+  }
+}
+
+/** Read, count and clear `nh` rows of `nw` buffer pixels from `p0`, all inside the area. Returns their sum. */
+function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
+  const w = W;
+  const nl = NL;
+  const l0: u32 = nl > 0 ? load<u32>(LEVELBITS) : 0xffffffff;
+  let mx = MAXV;
+  let sum = 0.0;
+  let c0 = 0;
+  for (let r = 0; r < nh; r++) {
+    for (let p = p0 + r * w, pe = p + nw; p < pe; p++) {
+      const at = BUF + (<usize>p << 2);
+      const u = load<u32>(at);
+      if (u != 0) {
+        // Depths are ≥ 0, so a nonzero pattern is a positive float (−0 never arises).
+        const v = <f64>load<f32>(at);
+        store<u32>(at, 0);
+        sum += v;
+        mx = Math.max(mx, v);
+        const bin = min(HIST_BINS - 1, max(0, <i32>(u >>> HIST_SHIFT) - HIST_BASE));
+        const hp = HIST + (<usize>bin << 2);
+        store<u32>(hp, load<u32>(hp) + 1);
+        c0 += u >= l0 ? 1 : 0;
+        for (let l = 1; l < nl; l++) {
+          const cp = COUNTS + (<usize>l << 3);
+          if (u >= load<u32>(LEVELBITS + (<usize>l << 2))) store<f64>(cp, load<f64>(cp) + 1);
+        }
+      }
+    }
+  }
+  MAXV = mx;
+  if (nl > 0) store<f64>(COUNTS, load<f64>(COUNTS) + <f64>c0);
+  return sum;
+}
+
+/** Clear buffer pixels [p0, pe) of one row (outside the area: not counted). */
+function clearRun(p0: i32, pe: i32): void {
+  if (pe > p0) memory.fill(BUF + (<usize>p0 << 2), 0, <usize>(pe - p0) << 2);
+}
+
+/**
+ * Read back band b's footprints (the rectangles the splat wrote), row by row in runs all inside
+ * or all outside the area; a pixel under several footprints is met once (then it is zero).
+ * Returns the band's inside sum.
+ */
+export function gatherBand(b: i32): f64 {
+  const w = W;
+  const r0 = b * BANDROWS;
+  const r1 = min(H, r0 + BANDROWS);
+  const pix = PIX;
+  const rad = R;
+  let sum = 0.0;
+  for (let q = ldi(BANDSTART, b), qe = ldi(BANDSTART, b + 1); q < qe; q++) {
+    const k = ldi(BANDSPOTS, q);
+    const x = ldf(SX, k);
+    const y = ldf(SY, k);
+    const i0 = <i32>Math.max(0, Math.floor((x - rad) / pix));
+    const ie = <i32>Math.min(<f64>(w - 1), Math.floor((x + rad) / pix)) + 1;
+    const j0 = <i32>Math.max(<f64>r0, Math.floor((y - rad) / pix));
+    const j1 = <i32>Math.min(<f64>(r1 - 1), Math.floor((y + rad) / pix));
+    if (i0 >= ie || j0 > j1) continue;
+    // Most footprints lie inside the area on every row: then one call reads the whole box.
+    let whole = true;
+    for (let j = j0; j <= j1 && whole; j++) {
+      let covered = false;
+      for (let s = ldi(SPANSTART, j), se = ldi(SPANSTART, j + 1); s < se; s += 2)
+        if (ldi(SPANPIX, s) <= i0 && ie <= ldi(SPANPIX, s + 1)) covered = true;
+      whole = covered;
+    }
+    if (whole) {
+      sum += gatherBox((j0 - r0) * w + i0, ie - i0, j1 - j0 + 1);
+      continue;
+    }
+    for (let j = j0; j <= j1; j++) {
+      const off = (j - r0) * w;
+      let i = i0;
+      for (let s = ldi(SPANSTART, j), se = ldi(SPANSTART, j + 1); s < se; s += 2) {
+        const a = min(ie, max(i, ldi(SPANPIX, s)));
+        const e = min(ie, max(a, ldi(SPANPIX, s + 1)));
+        clearRun(off + i, off + a);
+        if (e > a) sum += gatherBox(off + a, e - a, 1);
+        i = e;
+      }
+      clearRun(off + i, off + ie);
+    }
+  }
+  return sum;
+}
+
+/** Splat and gather band b; returns its inside sum. */
+export function band(b: i32): f64 {
+  splatBand(b);
+  return gatherBand(b);
+}

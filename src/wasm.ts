@@ -1,0 +1,50 @@
+/**
+ * The WebAssembly module of laserscan's hot loops (assembly/, AssemblyScript), built by
+ * `npm run build` into dist/wasm/kernels.wasm: the heat index (sequence/heat-wasm.ts,
+ * heat-kernel.ts) and the splat-and-stats kernel (dose/kernel.ts). As JavaScript, a fresh
+ * process spent about as long compiling and deoptimizing these loops as running them; compiled
+ * ahead they run at full speed from the first spot. Compiled once per process; every run makes
+ * its own instance (memory starts zeroed), and workers get the compiled module with their job.
+ */
+import { readFileSync } from "node:fs";
+
+/** dist/wasm/kernels.wasm, two folders up from src/wasm.ts and from dist/wasm.js alike. */
+const WASM_URL = new URL("../dist/wasm/kernels.wasm", import.meta.url);
+
+// Node has WebAssembly; TypeScript's ES2022 lib does not declare it: the little used here.
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  compile(bytes: Uint8Array): Promise<object>;
+};
+
+let compiled: object | undefined;
+
+function wasmBytes(): Buffer {
+  try {
+    return readFileSync(WASM_URL);
+  } catch {
+    throw new Error(`${WASM_URL.pathname} is missing: run \`npm run build\``);
+  }
+}
+
+/** The compiled module (a WebAssembly.Module, which can be posted to workers). */
+export function kernelModule(): object {
+  compiled ??= new WebAssembly.Module(wasmBytes());
+  return compiled;
+}
+
+/**
+ * Start compiling the module in the background (the CLI calls this while its modules load):
+ * {@link kernelModule} then finds it ready instead of compiling on the spot.
+ */
+export function precompileKernels(): void {
+  if (compiled) return;
+  WebAssembly.compile(wasmBytes()).then(
+    (m) => {
+      compiled ??= m;
+    },
+    () => {
+      // kernelModule() compiles, and reports any problem, on first use
+    },
+  );
+}
