@@ -170,10 +170,26 @@ export function splatBand(b: i32): void {
         r *= c;
       }
       const sn = scale * pulses;
+      const snv = f64x2.splat(sn);
+      const fthv = f64x2.splat(fth);
       for (let j = 0; j <= nj; j++) {
         const fy = ldf(GY, j);
+        const fyv = f64x2.splat(fy);
         const off = (j + j0 - r0) * W + i0;
-        for (let i = 0; i <= ni; i++) {
+        // Two pixels at a time: each lane rounds and adds exactly as the scalar tail does
+        // (below threshold a lane adds +0, which leaves a depth ≥ 0 unchanged).
+        let i = 0;
+        for (; i < ni; i += 2) {
+          const f = f64x2.mul(v128.load(GX + (<usize>i << 3)), fyv);
+          const d = v128.and(f64x2.mul(snv, f64x2.sub(f, fthv)), f64x2.gt(f, fthv));
+          const at = BUF + (<usize>(off + i) << 2);
+          const sum = f64x2.add(
+            f64x2.promote_low_f32x4(v128.load64_zero(at)),
+            f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(d)),
+          );
+          v128.store64_lane(at, f32x4.demote_f64x2_zero(sum), 0);
+        }
+        if (i == ni) {
           const f = ldf(GX, i) * fy;
           if (f > fth) addf32(BUF, off + i, <f64><f32>(sn * (f - fth)));
         }
