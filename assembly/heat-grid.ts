@@ -468,3 +468,71 @@ export function grid(
     stf(OUT, i, readGrids(i));
   }
 }
+
+/** Bounding box of n spots: out[0..3] = min x, max x, min y, max y. */
+export function spotBox(n: i32, x: usize, y: usize, out: usize): void {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const xi = ldf(x, i);
+    const yi = ldf(y, i);
+    x0 = Math.min(x0, xi);
+    x1 = Math.max(x1, xi);
+    y0 = Math.min(y0, yi);
+    y1 = Math.max(y1, yi);
+  }
+  stf(out, 0, x0);
+  stf(out, 1, x1);
+  stf(out, 2, y0);
+  stf(out, 3, y1);
+}
+
+/** Slot of each spot: ⌊(t_i − t0)/slotMs⌋ into `out` (i32). */
+export function slots(n: i32, t: usize, t0: f64, slotMs: f64, out: usize): void {
+  for (let i = 0; i < n; i++) sti(out, i, <i32>Math.floor((ldf(t, i) - t0) / slotMs));
+}
+
+/**
+ * For the slot cost model (heat.ts): at `samples` spots evenly through the scan, walk back once
+ * and record the box [min x, max x, min y, max y] of the spots fired within each age cut:
+ * cut c is (3 + (c & 1)) · choices[c >> 1] ms; box of sample k, cut c at out[(k·cuts + c)·4].
+ */
+export function windowBoxes(
+  n: i32,
+  x: usize,
+  y: usize,
+  t: usize,
+  samples: i32,
+  choices: usize,
+  nChoices: i32,
+  out: usize,
+): void {
+  const cuts = 2 * nChoices;
+  for (let k = 0; k < samples; k++) {
+    const i = min(n - 1, <i32>Math.floor(((<f64>k + 0.5) * <f64>n) / <f64>samples));
+    let minX = ldf(x, i);
+    let maxX = minX;
+    let minY = ldf(y, i);
+    let maxY = minY;
+    let j = i - 1;
+    const ti = ldf(t, i);
+    for (let c = 0; c < cuts; c++) {
+      const tEnd = ti - <f64>(3 + (c & 1)) * ldf(choices, c >> 1);
+      for (; j >= 0 && ldf(t, j) >= tEnd; j--) {
+        const xj = ldf(x, j);
+        const yj = ldf(y, j);
+        if (xj < minX) minX = xj;
+        else if (xj > maxX) maxX = xj;
+        if (yj < minY) minY = yj;
+        else if (yj > maxY) maxY = yj;
+      }
+      const o = (k * cuts + c) * 4;
+      stf(out, o, minX);
+      stf(out, o + 1, maxX);
+      stf(out, o + 2, minY);
+      stf(out, o + 3, maxY);
+    }
+  }
+}

@@ -5,6 +5,6 @@
  * (memory.ts). Each run makes its own instance; src/wasm.ts loads the module.
  */
 export { alloc } from "./memory";
-export { grid } from "./heat-grid";
+export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
 export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, splatBand, splatSetup } from "./splat";

@@ -18,6 +18,9 @@ interface GridExports {
   memory: { buffer: ArrayBuffer };
   alloc(bytes: number): number;
   grid(...args: number[]): void;
+  spotBox(n: number, x: number, y: number, out: number): void;
+  slots(n: number, t: number, t0: number, slotMs: number, out: number): void;
+  windowBoxes(...args: number[]): void;
 }
 
 /**
@@ -46,140 +49,153 @@ function blurTaps(): Float64Array {
 }
 
 /**
- * Grid part of the heat index of every spot (spots fired before the last three slots of each
- * spot's own slot), in firing order. `levels` from {@link gridLevels} (> 0).
+ * One heat index run's spots in a fresh instance of the module: the slot cost model's window
+ * boxes ({@link HeatGrid.windowBoxes}) and the grid part ({@link HeatGrid.run}) read the same copy.
  */
-export function heatGridPart(
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
-  p: Float64Array,
-  w2: number,
-  fourK: number,
-  slotMs: number,
-  levels: number,
-): Float64Array {
-  const n = x.length;
-  const t0 = t[0];
-  let minX = Infinity;
-  let minY = Infinity;
-  let maxX = -Infinity;
-  let maxY = -Infinity;
-  for (let i = 0; i < n; i++) {
-    minX = Math.min(minX, x[i]);
-    maxX = Math.max(maxX, x[i]);
-    minY = Math.min(minY, y[i]);
-    maxY = Math.max(maxY, y[i]);
-  }
-  const wBox = Math.max(maxX - minX, 1e-9);
-  const hBox = Math.max(maxY - minY, 1e-9);
-  const h0 = Math.sqrt((fourK * slotMs) / 2);
-  const geo = new Float64Array(4 * levels); // h, P, ox, oy per level
-  const sizes = new Int32Array(2 * levels); // nx, ny per level
-  let maxSide = 0;
-  let maxNodes = 0;
-  for (let l = 0; l < levels; l++) {
-    const h = h0 * 2 ** l;
-    const nx = Math.ceil(wBox / h) + 1 + 2 * MARGIN;
-    const ny = Math.ceil(hBox / h) + 1 + 2 * MARGIN;
-    geo.set([h, slotMs * 4 ** l, minX - MARGIN * h, minY - MARGIN * h], 4 * l);
-    sizes[2 * l] = nx;
-    sizes[2 * l + 1] = ny;
-    maxSide = Math.max(maxSide, nx, ny);
-    maxNodes = Math.max(maxNodes, (nx + 2 * TAPS) * (ny + 4 * TAPS));
-  }
+export class HeatGrid {
+  private readonly ex: GridExports;
+  private readonly n: number;
+  private readonly at: { x: number; y: number; t: number; p: number };
+  private readonly t0: number;
 
-  const ex = new WebAssembly.Instance(kernelModule(), {
-    env: {
-      abort(): never {
-        throw new Error("heat grid module aborted");
+  constructor(x: Float64Array, y: Float64Array, t: Float64Array, p: Float64Array) {
+    this.ex = new WebAssembly.Instance(kernelModule(), {
+      env: {
+        abort(): never {
+          throw new Error("heat grid module aborted");
+        },
       },
-    },
-  }).exports as unknown as GridExports;
-  // Every allocation first (growing the memory detaches earlier views), then the views.
-  const f64 = (count: number): number => ex.alloc(8 * count);
-  const i32 = (count: number): number => ex.alloc(4 * count);
-  const ptr = {
-    x: f64(n),
-    y: f64(n),
-    t: f64(n),
-    p: f64(n),
-    slot: i32(n),
-    out: f64(n),
-    hl: f64(levels),
-    pl: f64(levels),
-    oxl: f64(levels),
-    oyl: f64(levels),
-    nxl: i32(levels),
-    nyl: i32(levels),
-    slotl: i32(levels),
-    pend: i32(levels),
-    fp: i32(levels * FIELDS),
-    rect: i32(levels * FIELDS * 4),
-    tmp: f64(maxNodes),
-    line: f64(maxSide + 4 * TAPS + 2),
-    colMax: f64(maxSide + 2 * TAPS),
-    wxs: f64(4 * maxSide + 64),
-    wys: f64(4 * maxSide + 64),
-  };
-  const fieldPtr = new Int32Array(levels * FIELDS);
-  for (let l = 0; l < levels; l++)
-    for (let f = 0; f < FIELDS; f++) fieldPtr[l * FIELDS + f] = f64(sizes[2 * l] * sizes[2 * l + 1]);
-
-  const buf = ex.memory.buffer;
-  const F = (at: number, count: number): Float64Array => new Float64Array(buf, at, count);
-  const I = (at: number, count: number): Int32Array => new Int32Array(buf, at, count);
-  F(ptr.x, n).set(x);
-  F(ptr.y, n).set(y);
-  F(ptr.t, n).set(t);
-  F(ptr.p, n).set(p);
-  const slot = I(ptr.slot, n);
-  for (let i = 0; i < n; i++) slot[i] = Math.floor((t[i] - t0) / slotMs);
-  for (let l = 0; l < levels; l++) {
-    F(ptr.hl, levels)[l] = geo[4 * l];
-    F(ptr.pl, levels)[l] = geo[4 * l + 1];
-    F(ptr.oxl, levels)[l] = geo[4 * l + 2];
-    F(ptr.oyl, levels)[l] = geo[4 * l + 3];
-    I(ptr.nxl, levels)[l] = sizes[2 * l];
-    I(ptr.nyl, levels)[l] = sizes[2 * l + 1];
+    }).exports as unknown as GridExports;
+    const n = x.length;
+    this.n = n;
+    this.t0 = t[0];
+    const ex = this.ex;
+    this.at = { x: ex.alloc(8 * n), y: ex.alloc(8 * n), t: ex.alloc(8 * n), p: ex.alloc(8 * n) };
+    const buf = ex.memory.buffer;
+    new Float64Array(buf, this.at.x, n).set(x);
+    new Float64Array(buf, this.at.y, n).set(y);
+    new Float64Array(buf, this.at.t, n).set(t);
+    new Float64Array(buf, this.at.p, n).set(p);
   }
-  I(ptr.pend, levels).fill(-1);
-  I(ptr.fp, levels * FIELDS).set(fieldPtr);
-  const rect = I(ptr.rect, levels * FIELDS * 4);
-  for (let f = 0; f < levels * FIELDS; f++) rect[4 * f] = 1; // empty: x0 = 1 > x1 = 0
-  const g = blurTaps();
-  ex.grid(
-    n,
-    ptr.x,
-    ptr.y,
-    ptr.t,
-    ptr.p,
-    ptr.slot,
-    ptr.out,
-    levels,
-    ptr.hl,
-    ptr.pl,
-    ptr.oxl,
-    ptr.oyl,
-    ptr.nxl,
-    ptr.nyl,
-    ptr.slotl,
-    ptr.pend,
-    ptr.fp,
-    ptr.rect,
-    ptr.tmp,
-    ptr.line,
-    ptr.colMax,
-    ptr.wxs,
-    ptr.wys,
-    w2,
-    fourK,
-    slotMs,
-    t0,
-    g[0],
-    g[1],
-    g[2],
-    g[3],
-  );
-  return Float64Array.from(F(ptr.out, n));
+
+  /**
+   * At `samples` spots evenly through the scan, the box [min x, max x, min y, max y] of the spots
+   * fired within (3 + (c & 1)) · choices[c >> 1] ms before it, box of sample k and cut c at
+   * [(k · 2·choices.length + c) · 4].
+   */
+  windowBoxes(samples: number, choices: readonly number[]): Float64Array {
+    const ex = this.ex;
+    const choicesAt = ex.alloc(8 * choices.length);
+    const count = samples * 2 * choices.length * 4;
+    const outAt = ex.alloc(8 * count);
+    new Float64Array(ex.memory.buffer, choicesAt, choices.length).set(choices);
+    ex.windowBoxes(this.n, this.at.x, this.at.y, this.at.t, samples, choicesAt, choices.length, outAt);
+    return Float64Array.from(new Float64Array(ex.memory.buffer, outAt, count));
+  }
+
+  /**
+   * Grid part of the heat index of every spot (spots fired before the last three slots of each
+   * spot's own slot), in firing order. `levels` from {@link gridLevels} (> 0).
+   */
+  run(w2: number, fourK: number, slotMs: number, levels: number): Float64Array {
+    const ex = this.ex;
+    const n = this.n;
+    const boxAt = ex.alloc(32);
+    ex.spotBox(n, this.at.x, this.at.y, boxAt);
+    const [minX, maxX, minY, maxY] = new Float64Array(ex.memory.buffer, boxAt, 4);
+    const wBox = Math.max(maxX - minX, 1e-9);
+    const hBox = Math.max(maxY - minY, 1e-9);
+    const h0 = Math.sqrt((fourK * slotMs) / 2);
+    const geo = new Float64Array(4 * levels); // h, P, ox, oy per level
+    const sizes = new Int32Array(2 * levels); // nx, ny per level
+    let maxSide = 0;
+    let maxNodes = 0;
+    for (let l = 0; l < levels; l++) {
+      const h = h0 * 2 ** l;
+      const nx = Math.ceil(wBox / h) + 1 + 2 * MARGIN;
+      const ny = Math.ceil(hBox / h) + 1 + 2 * MARGIN;
+      geo.set([h, slotMs * 4 ** l, minX - MARGIN * h, minY - MARGIN * h], 4 * l);
+      sizes[2 * l] = nx;
+      sizes[2 * l + 1] = ny;
+      maxSide = Math.max(maxSide, nx, ny);
+      maxNodes = Math.max(maxNodes, (nx + 2 * TAPS) * (ny + 4 * TAPS));
+    }
+    // Every allocation first (growing the memory detaches earlier views), then the views.
+    const f64 = (count: number): number => ex.alloc(8 * count);
+    const i32 = (count: number): number => ex.alloc(4 * count);
+    const ptr = {
+      slot: i32(n),
+      out: f64(n),
+      hl: f64(levels),
+      pl: f64(levels),
+      oxl: f64(levels),
+      oyl: f64(levels),
+      nxl: i32(levels),
+      nyl: i32(levels),
+      slotl: i32(levels),
+      pend: i32(levels),
+      fp: i32(levels * FIELDS),
+      rect: i32(levels * FIELDS * 4),
+      tmp: f64(maxNodes),
+      line: f64(maxSide + 4 * TAPS + 2),
+      colMax: f64(maxSide + 2 * TAPS),
+      wxs: f64(4 * maxSide + 64),
+      wys: f64(4 * maxSide + 64),
+    };
+    const fieldPtr = new Int32Array(levels * FIELDS);
+    for (let l = 0; l < levels; l++)
+      for (let f = 0; f < FIELDS; f++) fieldPtr[l * FIELDS + f] = f64(sizes[2 * l] * sizes[2 * l + 1]);
+
+    const buf = ex.memory.buffer;
+    const F = (at: number, count: number): Float64Array => new Float64Array(buf, at, count);
+    const I = (at: number, count: number): Int32Array => new Int32Array(buf, at, count);
+    ex.slots(n, this.at.t, this.t0, slotMs, ptr.slot);
+    for (let l = 0; l < levels; l++) {
+      F(ptr.hl, levels)[l] = geo[4 * l];
+      F(ptr.pl, levels)[l] = geo[4 * l + 1];
+      F(ptr.oxl, levels)[l] = geo[4 * l + 2];
+      F(ptr.oyl, levels)[l] = geo[4 * l + 3];
+      I(ptr.nxl, levels)[l] = sizes[2 * l];
+      I(ptr.nyl, levels)[l] = sizes[2 * l + 1];
+    }
+    I(ptr.pend, levels).fill(-1);
+    I(ptr.fp, levels * FIELDS).set(fieldPtr);
+    const rect = I(ptr.rect, levels * FIELDS * 4);
+    for (let f = 0; f < levels * FIELDS; f++) rect[4 * f] = 1; // empty: x0 = 1 > x1 = 0
+    const g = blurTaps();
+    ex.grid(
+      n,
+      this.at.x,
+      this.at.y,
+      this.at.t,
+      this.at.p,
+      ptr.slot,
+      ptr.out,
+      levels,
+      ptr.hl,
+      ptr.pl,
+      ptr.oxl,
+      ptr.oyl,
+      ptr.nxl,
+      ptr.nyl,
+      ptr.slotl,
+      ptr.pend,
+      ptr.fp,
+      ptr.rect,
+      ptr.tmp,
+      ptr.line,
+      ptr.colMax,
+      ptr.wxs,
+      ptr.wys,
+      w2,
+      fourK,
+      slotMs,
+      this.t0,
+      g[0],
+      g[1],
+      g[2],
+      g[3],
+    );
+    return Float64Array.from(F(ptr.out, n));
+  }
 }

@@ -17,7 +17,7 @@
 import { kernelModule } from "../wasm.js";
 import { postHeatJob, workersByDefault } from "../workers.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
-import { gridLevels, heatGridPart } from "./heat-wasm.js";
+import { gridLevels, HeatGrid } from "./heat-wasm.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
 export const KAPPA_MM2_PER_S = 0.13;
@@ -86,14 +86,18 @@ export function heatIndex(
       : n > THREADED_MIN_SPOTS && workersByDefault()
         ? 2
         : 1;
-  const chosenMs = opts.slotMs ?? (n <= EXACT_MAX_SPOTS ? 0 : chooseSlotMs(xMm, yMm, tMs, w2, fourK, cutoff));
-  const levels = gridLevels(tMs[n - 1] - tMs[0], chosenMs, fourK);
-  const slotMs = levels > 0 ? chosenMs : 0;
   const p = Float64Array.from(pulses);
+  // The grid run's copy of the spots serves the slot cost model too (small scans need neither).
+  const wantGrids = opts.slotMs === undefined ? n > EXACT_MAX_SPOTS : opts.slotMs > 0;
+  const grids = wantGrids ? new HeatGrid(xMm, yMm, tMs, p) : null;
+  const chosenMs =
+    opts.slotMs ?? (grids === null ? 0 : chooseSlotMs(grids, n, tMs[n - 1] - tMs[0], w2, fourK, cutoff));
+  const levels = grids === null ? 0 : gridLevels(tMs[n - 1] - tMs[0], chosenMs, fourK);
+  const slotMs = levels > 0 ? chosenMs : 0;
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
   const base = { module: kernelModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
-    const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
+    const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
     runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });
     return heat;
   }
@@ -102,7 +106,7 @@ export function heatIndex(
   const out = new Float64Array(new SharedArrayBuffer(8 * n));
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
   postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
-  const grid = levels > 0 ? heatGridPart(xMm, yMm, tMs, p, w2, fourK, slotMs, levels) : null;
+  const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
   runHeatJob({ ...base, out, role: 1, grid: null, ctrl });
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
@@ -127,47 +131,21 @@ export function heatIndex(
  * ~1.5 µs per spot. Depends only on the scan, never on the thread count.
  */
 function chooseSlotMs(
-  x: Float64Array,
-  y: Float64Array,
-  t: Float64Array,
+  grids: HeatGrid,
+  n: number,
+  spanMs: number,
   w2: number,
   fourK: number,
   cutoff: number,
 ): number {
-  const n = x.length;
-  const spanMs = t[n - 1] - t[0];
   if (!(fourK > 0) || spanMs <= 3 * SLOT_CHOICES_MS[0]) return 0;
   const rateT = (n - 1) / spanMs;
   const aCut = w2 / cutoff;
   const tailNodes = 2 * 4.5 * Math.sqrt(12 * 2) + 2 * 3; // both sides: e^{-20} of a 12-slot-old group
-  // Per window, one walk back through the spots: the box of the spots fired in the last 3 and
-  // 4 slots for every slot choice (cut ages ascending), box c at boxes[(k·cuts + c)·4 …].
+  // Per window, one walk back through the spots (in the module): the box of the spots fired in
+  // the last 3 and 4 slots for every slot choice, box c at boxes[(k·cuts + c)·4 …].
   const cuts = 2 * SLOT_CHOICES_MS.length;
-  const boxes = new Float64Array(WINDOW_SAMPLES * cuts * 4);
-  for (let k = 0; k < WINDOW_SAMPLES; k++) {
-    const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / WINDOW_SAMPLES));
-    let minX = x[i];
-    let maxX = minX;
-    let minY = y[i];
-    let maxY = minY;
-    let j = i - 1;
-    for (let c = 0; c < cuts; c++) {
-      const tEnd = t[i] - (3 + (c & 1)) * SLOT_CHOICES_MS[c >> 1];
-      for (; j >= 0 && t[j] >= tEnd; j--) {
-        const xj = x[j];
-        const yj = y[j];
-        if (xj < minX) minX = xj;
-        else if (xj > maxX) maxX = xj;
-        if (yj < minY) minY = yj;
-        else if (yj > maxY) maxY = yj;
-      }
-      const o = (k * cuts + c) * 4;
-      boxes[o] = minX;
-      boxes[o + 1] = maxX;
-      boxes[o + 2] = minY;
-      boxes[o + 3] = maxY;
-    }
-  }
+  const boxes = grids.windowBoxes(WINDOW_SAMPLES, SLOT_CHOICES_MS);
   let best = 0;
   let bestCost = Infinity;
   for (let choice = 0; choice < SLOT_CHOICES_MS.length; choice++) {
