@@ -1,10 +1,11 @@
 /**
  * laserscan's hot loops as one WebAssembly module, built by `npm run build:wasm`
  * (AssemblyScript): the heat index's grid ladder (heat-grid.ts) and exact part (heat-exact.ts),
- * and the splat-and-stats kernel (splat.ts), in linear memory laid out with `alloc`
+ * the splat-and-stats kernel (splat.ts) and Poisson-disk strips (poisson.ts), in linear memory laid out with `alloc`
  * (memory.ts). Each run makes its own instance; src/wasm.ts loads the module.
  */
 export { alloc } from "./memory";
 export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
 export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, splatBand, splatSetup } from "./splat";
+export { poissonStrip } from "./poisson";

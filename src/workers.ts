@@ -7,13 +7,10 @@
  * than it has. A job that posts no answer signals through its shared arrays; its caller waits
  * there with a time limit, so a worker that dies is noticed.
  */
-import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
-import { pathToFileURL } from "node:url";
 import { isMainThread, Worker } from "node:worker_threads";
 import { type BandJob, type BandResult, HIST_BINS, KERNEL_FUNCTIONS } from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
-import { uniformFrom } from "./pattern/random.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
 
 /**
@@ -23,32 +20,27 @@ import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
 type WorkerMessage =
   | { kind: "bands"; job: BandJob }
   | { kind: "heat"; job: HeatJob }
-  | { kind: "poisson"; job: StripJob; seed: number; stream: number };
+  | { kind: "poisson"; job: StripJob };
 
 /**
  * The workers' source, built on first use (not at import: the kernels' modules import this one).
- * `__name` is what tsx adds to named functions in src/ (vitest); dynamic imports work whether
- * Node runs the eval'd source as CommonJS or as a module; pure-rand comes from its file URL.
+ * `__name` is what tsx adds to named functions in src/ (vitest); the dynamic import works whether
+ * Node runs the eval'd source as CommonJS or as a module.
  */
 function workerSource(): string {
-  const prng = pathToFileURL(
-    createRequire(import.meta.url).resolve("pure-rand/generator/xoroshiro128plus"),
-  ).href;
   return `"use strict";
 const __name = (f) => f;
 ${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
 const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
-const uniformFrom = (${uniformFrom.toString()});
-Promise.all([import("node:worker_threads"), import(${JSON.stringify(prng)})]).then(([{ parentPort }, prng]) => {
-  const xoroshiro128plus = prng.xoroshiro128plus ?? prng.default.xoroshiro128plus;
+import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (msg) => {
     if (msg.kind === "heat") {
       runHeatJob(msg.job);
       return;
     }
     if (msg.kind === "poisson") {
-      growStrip(msg.job, uniformFrom(xoroshiro128plus, msg.seed, msg.stream));
+      growStrip(msg.job);
       return;
     }
     const job = msg.job;
@@ -143,9 +135,9 @@ export function postHeatJob(job: HeatJob): void {
 }
 
 /**
- * Post a Poisson strip to the first worker, grown with the uniform stream (`seed`, `stream`);
- * it announces the end through `job.done`.
+ * Post a Poisson strip to the first worker (its uniform stream is `job.seed32`); it announces
+ * the end through `job.done`.
  */
-export function postPoissonJob(job: StripJob, seed: number, stream: number): void {
-  worker(0).postMessage({ kind: "poisson", job, seed, stream } satisfies WorkerMessage);
+export function postPoissonJob(job: StripJob): void {
+  worker(0).postMessage({ kind: "poisson", job } satisfies WorkerMessage);
 }

@@ -8,10 +8,12 @@
  * of 4 rows between them that neither touches (a point reaches 2 rows), then the seam is grown
  * against both. The strips, their random streams and the output order (strip, strip, seam) do
  * not depend on the thread count: one thread grows the same three parts in turn, bit for bit.
+ * The growth itself runs in the WebAssembly module (src/wasm.ts, assembly/poisson.ts).
  */
 import type { Area } from "../area/types.js";
+import { kernelModule } from "../wasm.js";
 import { postPoissonJob, workersByDefault } from "../workers.js";
-import { uniform } from "./random.js";
+import { streamSeed } from "./random.js";
 
 /** Candidates tried around an active point before it retires. */
 const CANDIDATES = 8;
@@ -85,6 +87,10 @@ function areaCells(area: Area, cell: number, gw: number, gh: number, gp: number)
  * `gw` × `gh` cells, row stride `gp`; `grid` holds x, y per cell). Points go to `px`, `py`.
  */
 export interface StripJob {
+  /** The compiled kernel module (src/wasm.ts `kernelModule()`); the strip runs in its own instance. */
+  module: object;
+  /** 32-bit seed of the strip's uniform stream (random.ts `streamSeed`). */
+  seed32: number;
   x0: number;
   y0: number;
   x1: number;
@@ -112,94 +118,84 @@ export interface StripJob {
 }
 
 /**
- * Grow strip `job` (seeds in a random row order, then Bridson from every seed) with `rand`; its
- * points go to job.px/py and their count to job.done[0]. Self-contained (no module constants,
- * no calls out): a pool worker runs it from its source text.
+ * Grow strip `job` (seeds in a random row order, then Bridson from every seed) in its own
+ * instance of the module: the grid rows it can reach are copied in, its own rows copied back to
+ * the shared grid; its points go to job.px/py and their count to job.done[0]. Self-contained
+ * (no imports, no module constants): a pool worker runs it from its source text.
  */
-export function growStrip(job: StripJob, rand: () => number): void {
-  const { x0, y0, x1, y1, cell, gw, gp, r2, step, empty, recent, rowLo, rowHi } = job;
-  const allowed = job.allowed;
-  const grid = job.grid;
-  const offsets = job.offsets;
-  const nOff = offsets.length;
-  const cosK = job.cosK;
-  const sinK = job.sinK;
-  const nCand = cosK.length;
-  const px = job.px;
-  const py = job.py;
-  const cap = px.length;
-  const active = new Int32Array(cap);
-  let n = 0;
-  let nActive = 0;
-  /** No point closer than r to (x, y) in grid cell g? (Captures no mutable counter: a closure
-   * writing `n` would move it to the heap and slow the hot loop by a third.) */
-  const isFree = (x: number, y: number, g: number): boolean => {
-    for (let k = 0; k < nOff; k++) {
-      const o = 2 * g + offsets[k];
-      const dx = grid[o] - x;
-      const dy = grid[o + 1] - y;
-      if (dx * dx + dy * dy < r2) return false;
-    }
-    return true;
+export function growStrip(job: StripJob): void {
+  type Exports = {
+    memory: { buffer: ArrayBuffer };
+    alloc(bytes: number): number;
+    poissonStrip(...args: number[]): number;
   };
-  // Seeds: sweep the allowed cells once in a seeded random row order and dart each empty one;
-  // Bridson then grows from every seed until no candidate fits. Every part of the area
-  // (islands of a mask, separate polygons) gets a seed.
+  const wasm = (
+    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
+  ).WebAssembly;
+  const ex = new wasm.Instance(job.module, {
+    env: {
+      abort(): never {
+        throw new Error("Poisson module aborted");
+      },
+    },
+  }).exports as Exports;
+  const { gp, rowLo, rowHi } = job;
+  // Padded rows [rowLo, rowHi + 4): the strip's rows (padded rowLo + 2 …) and two on each side.
+  const c0 = rowLo * gp;
+  const c1 = (rowHi + 4) * gp;
+  const cap = job.px.length;
   const rows = rowHi - rowLo;
-  const rowOrder = new Int32Array(rows);
-  for (let j = 0; j < rows; j++) rowOrder[j] = rowLo + j;
-  for (let j = rows - 1; j > 0; j--) {
-    const k = (rand() * (j + 1)) | 0;
-    const t = rowOrder[j];
-    rowOrder[j] = rowOrder[k];
-    rowOrder[k] = t;
-  }
-  for (let jr = 0; jr < rows && n < cap; jr++) {
-    const j = rowOrder[jr];
-    for (let i = 0; i < gw && n < cap; i++) {
-      const g = (j + 2) * gp + i + 2;
-      if (allowed[g] === 0 || grid[2 * g] !== empty) continue;
-      const sx = x0 + (i + rand()) * cell;
-      const sy = y0 + (j + rand()) * cell;
-      if (sx >= x1 || sy >= y1 || !isFree(sx, sy, g)) continue;
-      px[n] = sx;
-      py[n] = sy;
-      grid[2 * g] = sx;
-      grid[2 * g + 1] = sy;
-      active[nActive++] = n++;
-      while (nActive > 0 && n < cap) {
-        // A random one of the newest active points: random enough for blue noise, and its
-        // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
-        const slot = nActive > recent ? nActive - 1 - ((rand() * recent) | 0) : (rand() * nActive) | 0;
-        const p = active[slot];
-        const theta = 2 * Math.PI * rand();
-        const ct = Math.cos(theta);
-        const st = Math.sin(theta);
-        const ax = px[p];
-        const ay = py[p];
-        let placed = false;
-        for (let c = 0; c < nCand; c++) {
-          const cx = ax + step * (ct * cosK[c] - st * sinK[c]);
-          const cy = ay + step * (st * cosK[c] + ct * sinK[c]);
-          if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
-          const row = ((cy - y0) / cell) | 0;
-          if (row < rowLo || row >= rowHi) continue;
-          const cg = (row + 2) * gp + (((cx - x0) / cell) | 0) + 2;
-          if (allowed[cg] === 0) continue;
-          if (isFree(cx, cy, cg)) {
-            px[n] = cx;
-            py[n] = cy;
-            grid[2 * cg] = cx;
-            grid[2 * cg + 1] = cy;
-            active[nActive++] = n++;
-            placed = true;
-            break;
-          }
-        }
-        if (!placed) active[slot] = active[--nActive];
-      }
-    }
-  }
+  const at = {
+    grid: ex.alloc(16 * (c1 - c0)),
+    allowed: ex.alloc(c1 - c0),
+    offsets: ex.alloc(4 * job.offsets.length),
+    cosK: ex.alloc(8 * job.cosK.length),
+    sinK: ex.alloc(8 * job.sinK.length),
+    px: ex.alloc(8 * cap),
+    py: ex.alloc(8 * cap),
+    active: ex.alloc(4 * cap),
+    rowOrder: ex.alloc(4 * Math.max(1, rows)),
+  };
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, at.grid, 2 * (c1 - c0)).set(job.grid.subarray(2 * c0, 2 * c1));
+  new Uint8Array(buf, at.allowed, c1 - c0).set(job.allowed.subarray(c0, c1));
+  new Int32Array(buf, at.offsets, job.offsets.length).set(job.offsets);
+  new Float64Array(buf, at.cosK, job.cosK.length).set(job.cosK);
+  new Float64Array(buf, at.sinK, job.sinK.length).set(job.sinK);
+  const n = ex.poissonStrip(
+    job.x0,
+    job.y0,
+    job.x1,
+    job.y1,
+    job.cell,
+    job.gw,
+    gp,
+    job.r2,
+    job.step,
+    job.empty,
+    job.recent,
+    rowLo,
+    rowHi,
+    at.grid,
+    at.allowed,
+    at.offsets,
+    job.offsets.length,
+    at.cosK,
+    at.sinK,
+    job.cosK.length,
+    at.px,
+    at.py,
+    cap,
+    at.active,
+    at.rowOrder,
+    job.seed32 | 0,
+  );
+  job.px.set(new Float64Array(buf, at.px, n));
+  job.py.set(new Float64Array(buf, at.py, n));
+  // The strip's own rows back to the shared grid (the seam grows against them).
+  const own0 = (rowLo + 2) * gp;
+  const own1 = (rowHi + 2) * gp;
+  job.grid.set(new Float64Array(buf, at.grid + 16 * (own0 - c0), 2 * (own1 - own0)), 2 * own0);
   job.done[0] = n;
   Atomics.store(job.done, 1, 1);
   Atomics.notify(job.done, 1);
@@ -251,11 +247,13 @@ export function poissonDisk(
         [mid - SEAM_ROWS / 2, mid + SEAM_ROWS / 2],
       ]
     : [[0, gh]];
-  const jobs = parts.map(([rowLo, rowHi]): StripJob => {
+  const jobs = parts.map(([rowLo, rowHi], part): StripJob => {
     let cells = 0;
     for (let g = (rowLo + 2) * gp; g < (rowHi + 2) * gp; g++) cells += allowed[g];
     const cap = Math.ceil(PACKING_BOUND * cells * 0.5) + 16; // a cell is r²/2
     return {
+      module: kernelModule(),
+      seed32: streamSeed(seed, streams[part]),
       x0,
       y0,
       x1: x0 + w,
@@ -290,19 +288,19 @@ export function poissonDisk(
   };
   if (split) {
     const onWorker = threads > 1;
-    if (onWorker) postPoissonJob(jobs[1], seed, streams[1]);
-    growStrip(jobs[0], uniform(seed, streams[0]));
+    if (onWorker) postPoissonJob(jobs[1]);
+    growStrip(jobs[0]);
     test(0);
-    if (!onWorker) growStrip(jobs[1], uniform(seed, streams[1]));
+    if (!onWorker) growStrip(jobs[1]);
     else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
       throw new Error(
         `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
       );
     test(1);
-    growStrip(jobs[2], uniform(seed, streams[2]));
+    growStrip(jobs[2]);
     test(2);
   } else {
-    growStrip(jobs[0], uniform(seed, streams[0]));
+    growStrip(jobs[0]);
     test(0);
   }
   let count = 0;

@@ -6,20 +6,17 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 /** A seeded source of uniform doubles in [0, 1). */
 export type Uniform = () => number;
 
-/** A uniform [0, 1) generator for `seed`; `stream` separates independent uses of one seed. */
-export function uniform(seed: number, stream = 0): Uniform {
-  return uniformFrom(xoroshiro128plus, seed, stream);
+/**
+ * The 32-bit xoroshiro128+ seed of stream `stream` of `seed`: independent uses of one seed draw
+ * from different streams. The Poisson module (assembly/poisson.ts) seeds its own copy of the
+ * generator with it and draws the very same numbers as {@link uniform}.
+ */
+export function streamSeed(seed: number, stream: number): number {
+  return (seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0;
 }
 
-/**
- * {@link uniform} over a given xoroshiro128+ factory. Self-contained: a worker thread builds it
- * from its source text with pure-rand loaded there, and draws the very same numbers.
- */
-export function uniformFrom(
-  make: (seed: number) => { next(): number },
-  seed: number,
-  stream: number,
-): Uniform {
-  const rng = make((seed ^ Math.imul(stream + 1, 0x9e3779b1)) >>> 0);
+/** A uniform [0, 1) generator for `seed`; `stream` separates independent uses of one seed. */
+export function uniform(seed: number, stream = 0): Uniform {
+  const rng = xoroshiro128plus(streamSeed(seed, stream));
   return () => (rng.next() >>> 0) / 4294967296;
 }
