@@ -40,6 +40,7 @@ let SPANPIX: usize = 0; // i32 pairs [a, b)
 let LEVELBITS: usize = 0; // u32 per level
 let NL: i32 = 0;
 let BUF: usize = 0; // f32 band buffer
+let ROWS: usize = 0; // u8 per band row: 1 when a footprint touched it (the rows a kept raster needs)
 let GX: usize = 0; // f64 footprint factors
 let GY: usize = 0;
 let HIST: usize = 0; // u32 per bin
@@ -106,6 +107,7 @@ export function splatSetup(
   NL = nl;
   const k = <i32>Math.ceil((2 * radius) / pix) + 3;
   BUF = alloc(4 * bandRows * width);
+  ROWS = alloc(bandRows);
   GX = alloc(8 * k);
   GY = alloc(8 * k);
   HIST = alloc(4 * HIST_BINS);
@@ -115,6 +117,9 @@ export function splatSetup(
 
 export function bufPtr(): usize {
   return BUF;
+}
+export function rowsPtr(): usize {
+  return ROWS;
 }
 export function histPtr(): usize {
   return HIST;
@@ -139,6 +144,7 @@ export function splatBand(b: i32): void {
   const mode = MODE;
   const c = Math.exp(-2 * k2 * pix * pix);
   const r2 = rad * rad;
+  memory.fill(ROWS, 0, <usize>BANDROWS);
   for (let q = ldi(BANDSTART, b), qe = ldi(BANDSTART, b + 1); q < qe; q++) {
     const k = ldi(BANDSPOTS, q);
     const x = ldf(SX, k);
@@ -150,6 +156,7 @@ export function splatBand(b: i32): void {
     if (i0 > i1 || j0 > j1) continue;
     const ni = i1 - i0;
     const nj = j1 - j0;
+    memory.fill(ROWS + <usize>(j0 - r0), 1, <usize>(nj + 1));
     const pulses = <f64>ldf32(SP, k);
     if (mode == GAUSS_LINEAR) {
       // F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)).

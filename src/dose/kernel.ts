@@ -6,7 +6,7 @@
  *
  * A band is splatted into a small per-thread buffer (stays in cache), then each spot's
  * footprint is read back once: every nonzero pixel goes into the stats (when inside the area)
- * and is cleared for the next band; a kept raster gets the band's rows before they are read.
+ * and is cleared for the next band; a kept raster gets the band's touched rows before they are read.
  * Only touched pixels are visited; nothing is allocated per band, spot or pixel.
  */
 
@@ -102,6 +102,7 @@ export function runBands(job: BandJob, out: BandResult): void {
     gatherBand(b: number): number;
     band(b: number): number;
     bufPtr(): number;
+    rowsPtr(): number;
     histPtr(): number;
     countsPtr(): number;
     maxValue(): number;
@@ -161,6 +162,7 @@ export function runBands(job: BandJob, out: BandResult): void {
   mem = ex.memory.buffer; // the set-up grew the memory
   const W = job.width;
   const buf = new Float32Array(mem, ex.bufPtr(), job.bandRows * W);
+  const touched = new Uint8Array(mem, ex.rowsPtr(), job.bandRows);
   const raster = job.raster;
   out.acc[1] = performance.timeOrigin + performance.now();
   for (;;) {
@@ -169,9 +171,12 @@ export function runBands(job: BandJob, out: BandResult): void {
     if (raster === null) job.bandSum[b] = ex.band(b);
     else {
       ex.splatBand(b);
+      // Only the rows a footprint touched: the raster is fresh (zero) memory, and writing the
+      // others would only make the system map their pages (≈ 0.3 s for 400 MB here).
       const r0 = b * job.bandRows;
       const rows = Math.min(job.height, r0 + job.bandRows) - r0;
-      raster.set(buf.subarray(0, rows * W), r0 * W);
+      for (let j = 0; j < rows; j++)
+        if (touched[j] !== 0) raster.set(buf.subarray(j * W, (j + 1) * W), (r0 + j) * W);
       job.bandSum[b] = ex.gatherBand(b);
     }
     out.acc[3]++;
