@@ -8,4 +8,4 @@ export { alloc } from "./memory";
 export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
 export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, rowsPtr, splatBand, splatSetup } from "./splat";
-export { poissonStrip } from "./poisson";
+export { poissonStrip, uniforms } from "./poisson";

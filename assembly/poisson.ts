@@ -162,3 +162,12 @@ export function poissonStrip(
   }
   return n;
 }
+
+/** The first `count` uniforms of the stream seeded with `seed32`, into `out` (tests compare them with random.ts). */
+export function uniforms(seed32: i32, count: i32, out: usize): void {
+  S01 = -1;
+  S00 = ~seed32;
+  S11 = seed32;
+  S10 = 0;
+  for (let i = 0; i < count; i++) store<f64>(out + (<usize>i << 3), rand());
+}
