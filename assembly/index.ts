@@ -7,5 +7,5 @@
 export { alloc } from "./memory";
 export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
-export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, rowsPtr, splatBand, splatSetup } from "./splat";
+export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, nonzeroCount, rowsPtr, splatBand, splatSetup } from "./splat";
 export { poissonStrip, uniforms } from "./poisson";

@@ -46,6 +46,7 @@ let GY: usize = 0;
 let HIST: usize = 0; // u32 per bin
 let COUNTS: usize = 0; // f64 per level
 let MAXV: f64 = 0;
+let NONZERO: f64 = 0; // nonzero inside pixels
 
 // @ts-ignore: decorator
 @inline function ldf32(base: usize, i: i32): f32 {
@@ -113,6 +114,7 @@ export function splatSetup(
   HIST = alloc(4 * HIST_BINS);
   COUNTS = alloc(8 * max(1, nl));
   MAXV = 0;
+  NONZERO = 0;
 }
 
 export function bufPtr(): usize {
@@ -129,6 +131,9 @@ export function countsPtr(): usize {
 }
 export function maxValue(): f64 {
   return MAXV;
+}
+export function nonzeroCount(): f64 {
+  return NONZERO;
 }
 
 /** Splat every spot of band b into the band buffer. */
@@ -254,6 +259,7 @@ function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
   let mx = MAXV;
   let sum = 0.0;
   let c0 = 0;
+  let nz = 0;
   for (let r = 0; r < nh; r++) {
     for (let p = p0 + r * w, pe = p + nw; p < pe; p++) {
       const at = BUF + (<usize>p << 2);
@@ -268,6 +274,7 @@ function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
         const hp = HIST + (<usize>bin << 2);
         store<u32>(hp, load<u32>(hp) + 1);
         c0 += u >= l0 ? 1 : 0;
+        nz++;
         for (let l = 1; l < nl; l++) {
           const cp = COUNTS + (<usize>l << 3);
           if (u >= load<u32>(LEVELBITS + (<usize>l << 2))) store<f64>(cp, load<f64>(cp) + 1);
@@ -276,6 +283,7 @@ function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
     }
   }
   MAXV = mx;
+  NONZERO += <f64>nz;
   if (nl > 0) store<f64>(COUNTS, load<f64>(COUNTS) + <f64>c0);
   return sum;
 }

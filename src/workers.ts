@@ -44,7 +44,7 @@ import("node:worker_threads").then(({ parentPort }) => {
       return;
     }
     const job = msg.job;
-    const out = { acc: new Float64Array(4), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
+    const out = { acc: new Float64Array(5), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
     runBands(job, out);
     parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });

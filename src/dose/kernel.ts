@@ -78,8 +78,8 @@ export interface BandJob {
 /** What one thread accumulated: integer counts and a max, order independent. */
 export interface BandResult {
   /**
-   * [max value, start and end of the thread's work (ms since the epoch), bands done]: a typed
-   * array, so the fields never change representation.
+   * [max value, start and end of the thread's work (ms since the epoch), bands done, nonzero
+   * inside pixels]: a typed array, so the fields never change representation.
    */
   acc: Float64Array;
   /** Per level: inside pixels at or above it. */
@@ -91,9 +91,11 @@ export interface BandResult {
 /**
  * Claim bands until none is left: each is splatted in spot order (so each pixel's value does not
  * depend on who did the band), copied to the kept raster if any, and gathered; the thread's
- * stats go to `out`.
+ * stats go to `out` (fresh: zero counts and histogram).
  */
 export function runBands(job: BandJob, out: BandResult): void {
+  // A thread that comes after every band was taken (it was busy) has nothing to do.
+  if (Atomics.load(job.counter, 0) >= job.nBands) return;
   type Exports = {
     memory: { buffer: ArrayBuffer };
     alloc(bytes: number): number;
@@ -106,6 +108,7 @@ export function runBands(job: BandJob, out: BandResult): void {
     histPtr(): number;
     countsPtr(): number;
     maxValue(): number;
+    nonzeroCount(): number;
   };
   const wasm = (
     globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
@@ -182,11 +185,10 @@ export function runBands(job: BandJob, out: BandResult): void {
     out.acc[3]++;
   }
   out.acc[2] = performance.timeOrigin + performance.now();
-  out.acc[0] = Math.max(out.acc[0], ex.maxValue());
-  const hist = new Uint32Array(mem, ex.histPtr(), out.hist.length);
-  for (let i = 0; i < hist.length; i++) out.hist[i] += hist[i];
-  const counts = new Float64Array(mem, ex.countsPtr(), Math.max(1, nl));
-  for (let l = 0; l < nl; l++) out.levelCounts[l] += counts[l];
+  out.acc[0] = ex.maxValue();
+  out.acc[4] = ex.nonzeroCount();
+  out.hist.set(new Uint32Array(mem, ex.histPtr(), out.hist.length));
+  out.levelCounts.set(new Float64Array(mem, ex.countsPtr(), nl));
 }
 
 /** The kernel's functions, for the worker source (each is declared there under its name). */

@@ -240,7 +240,7 @@ export async function splatDose(
   for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
   opts.whileSplatting?.();
   const mine: BandResult = {
-    acc: new Float64Array(4),
+    acc: new Float64Array(5),
     levelCounts: new Float64Array(job.levelBits.length),
     hist: new Uint32Array(HIST_BINS),
   };
@@ -248,8 +248,10 @@ export async function splatDose(
   const all = [mine, ...(await Promise.all(results))];
   all.forEach((r, t) => {
     const at = (ms: number) => ms - performance.timeOrigin;
-    timingMark(`${t === 0 ? "main" : `worker ${t}`} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
-    timingMark(`${t === 0 ? "main" : `worker ${t}`} splat ends`, at(r.acc[2]));
+    const who = t === 0 ? "main" : `worker ${t}`;
+    if (r.acc[3] === 0) return timingMark(`${who}: no band left to splat`);
+    timingMark(`${who} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
+    timingMark(`${who} splat ends`, at(r.acc[2]));
   });
   const stats = finishStats(all, job.bandSum, insidePixels, opts.levels ?? []);
   const raster: Raster | undefined = job.raster

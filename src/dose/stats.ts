@@ -37,16 +37,27 @@ function binMid(bin: number): number {
 
 /**
  * The nearest-rank quantile `q` of `total` values: `zeros` zeros and the positive rest counted
- * in `hist` (bins of float32 bit patterns).
+ * in `hist` (bins of float32 bit patterns). `maxValue`, when given, is the largest value: the
+ * walk then starts at its bin and goes down (a high quantile is met after few bins).
  */
-export function quantileFromHistogram(hist: Uint32Array, zeros: number, total: number, q: number): number {
+export function quantileFromHistogram(
+  hist: Uint32Array,
+  zeros: number,
+  total: number,
+  q: number,
+  maxValue = Number.POSITIVE_INFINITY,
+): number {
   if (total <= 0) return 0;
   const rank = Math.max(1, Math.ceil(q * total));
   if (rank <= zeros) return 0;
-  let seen = zeros;
-  for (let b = 0; b < hist.length; b++) {
-    seen += hist[b];
-    if (seen >= rank) return binMid(b);
+  // Values in bins below b: total − (values in bins b and up); the rank-th is in the first bin,
+  // from the top, with fewer than `rank` values below it.
+  f32[0] = maxValue;
+  const top = maxValue < Number.POSITIVE_INFINITY ? (u32[0] >>> HIST_SHIFT) - HIST_BASE : hist.length - 1;
+  let atOrAbove = 0;
+  for (let b = Math.min(hist.length - 1, Math.max(0, top)); b >= 0; b--) {
+    atOrAbove += hist[b];
+    if (total - atOrAbove < rank) return binMid(b);
   }
   return 0;
 }
@@ -82,24 +93,26 @@ export function finishStats(
   let sum = 0;
   for (let b = 0; b < bandSum.length; b++) sum += bandSum[b];
   let max = 0;
-  const hist = results[0].hist;
+  let nonzero = 0;
   const counts = new Float64Array(levels.length);
-  for (let t = 0; t < results.length; t++) {
-    const r = results[t];
+  // Threads that splatted no band have empty histograms: merge only the others.
+  const busy = results.filter((r) => r.acc[3] > 0);
+  const hist = busy.length > 0 ? busy[0].hist : results[0].hist;
+  for (let t = 0; t < busy.length; t++) {
+    const r = busy[t];
     if (r.acc[0] > max) max = r.acc[0];
+    nonzero += r.acc[4];
     for (let l = 0; l < counts.length; l++) counts[l] += r.levelCounts[l];
     if (t === 0) continue;
     const h = r.hist;
     for (let b = 0; b < HIST_BINS; b++) hist[b] += h[b];
   }
-  let nonzero = 0;
-  for (let b = 0; b < HIST_BINS; b++) nonzero += hist[b];
   return {
     insidePixels,
     nonzeroPixels: nonzero,
     meanUm: insidePixels > 0 ? sum / insidePixels : 0,
     maxUm: max,
-    p95Um: quantileFromHistogram(hist, insidePixels - nonzero, insidePixels, P95),
+    p95Um: quantileFromHistogram(hist, insidePixels - nonzero, insidePixels, P95, max),
     sumUm: sum,
     levelFractions: Array.from(counts, (c) => (insidePixels > 0 ? c / insidePixels : 0)),
   };
