@@ -14,6 +14,7 @@ const WASM_URL = new URL("../dist/wasm/kernels.wasm", import.meta.url);
 // Node has WebAssembly; TypeScript's ES2022 lib does not declare it: the little used here.
 declare const WebAssembly: {
   Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
   compile(bytes: Uint8Array): Promise<object>;
 };
 
@@ -47,4 +48,25 @@ export function precompileKernels(): void {
       // kernelModule() compiles, and reports any problem, on first use
     },
   );
+}
+
+/** What every instance exports: its memory and the bump allocator (assembly/memory.ts). */
+export interface KernelMemory {
+  memory: { buffer: ArrayBuffer };
+  alloc(bytes: number): number;
+}
+
+/**
+ * A fresh instance of the module (zeroed memory) with the exports `T` the caller uses. The
+ * drivers that also run in workers (dose/kernel.ts, sequence/heat-kernel.ts, pattern/poisson.ts)
+ * make theirs inline: a worker has their source text only.
+ */
+export function kernelInstance<T>(): T & KernelMemory {
+  return new WebAssembly.Instance(kernelModule(), {
+    env: {
+      abort(): never {
+        throw new Error("laserscan kernel module aborted");
+      },
+    },
+  }).exports as T & KernelMemory;
 }

@@ -6,6 +6,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Area } from "../area/types.js";
 import type { Spots } from "../pattern/types.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import { kernelInstance } from "../wasm.js";
 import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
 import { type OrderContext, orderStamp } from "./orders.js";
 import { buildStamps, crossStampClosePairs } from "./stamps.js";
@@ -101,16 +102,8 @@ export function buildScan(
     );
   }
 
-  const xMm = new Float64Array(n);
-  const yMm = new Float64Array(n);
-  const stamp = new Uint32Array(n);
+  const { xMm, yMm, stamp } = inFiringOrder(order, spots.x, spots.y, st.stampOf);
   const pulses = new Uint32Array(n).fill(plan.pulse.stack);
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    xMm[k] = spots.x[i];
-    yMm[k] = spots.y[i];
-    stamp[k] = st.stampOf[i];
-  }
   const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
   const wMm = plan.spot.diameterUm / 2000;
   const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S, undefined, {
@@ -152,5 +145,36 @@ export function buildScan(
     heat,
     heatPerSpot,
     warnings,
+  };
+}
+
+/** Spot positions and stamps in firing order (`order[k]` = the k-th spot fired), gathered in the module. */
+function inFiringOrder(
+  order: Uint32Array,
+  x: Float64Array,
+  y: Float64Array,
+  stampOf: Uint32Array,
+): { xMm: Float64Array; yMm: Float64Array; stamp: Uint32Array } {
+  const n = order.length;
+  const ex = kernelInstance<{ permute(...args: number[]): void }>();
+  const at = {
+    order: ex.alloc(4 * n),
+    x: ex.alloc(8 * n),
+    y: ex.alloc(8 * n),
+    s: ex.alloc(4 * n),
+    outX: ex.alloc(8 * n),
+    outY: ex.alloc(8 * n),
+    outS: ex.alloc(4 * n),
+  };
+  const buf = ex.memory.buffer;
+  new Uint32Array(buf, at.order, n).set(order);
+  new Float64Array(buf, at.x, n).set(x.subarray(0, n));
+  new Float64Array(buf, at.y, n).set(y.subarray(0, n));
+  new Uint32Array(buf, at.s, n).set(stampOf.subarray(0, n));
+  ex.permute(n, at.order, at.x, at.y, at.s, at.outX, at.outY, at.outS);
+  return {
+    xMm: Float64Array.from(new Float64Array(buf, at.outX, n)),
+    yMm: Float64Array.from(new Float64Array(buf, at.outY, n)),
+    stamp: Uint32Array.from(new Uint32Array(buf, at.outS, n)),
   };
 }

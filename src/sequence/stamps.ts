@@ -5,6 +5,7 @@
  * without spots are dropped.
  */
 import KDBush from "kdbush";
+import { kernelInstance } from "../wasm.js";
 
 /** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
 export interface BoxMm {
@@ -55,27 +56,21 @@ export function buildStamps(
   const sy = fh - overlapMm;
   const nx = tileCount(box.maxX - box.minX, fw, sx);
   const ny = tileCount(box.maxY - box.minY, fh, sy);
-  // Visit rank of tile (c, r): rows from the bottom, even rows left to right, odd right to left.
-  const tileOf = new Uint32Array(count);
-  const tileCountArr = new Uint32Array(nx * ny);
-  for (let i = 0; i < count; i++) {
-    const u = x[i] - box.minX;
-    const v = y[i] - box.minY;
-    // Lowest row whose field [r·sy, r·sy + fh] holds v; rows are visited bottom first.
-    let r = Math.ceil((v - fh - EDGE_EPS_MM) / sy);
-    if (r < 0) r = 0;
-    if (r > ny - 1) r = ny - 1;
-    // Columns whose field holds u: [cLo, cHi]; even rows take the lowest, odd the highest.
-    let cLo = Math.ceil((u - fw - EDGE_EPS_MM) / sx);
-    let cHi = Math.floor((u + EDGE_EPS_MM) / sx);
-    if (cLo < 0) cLo = 0;
-    if (cHi > nx - 1) cHi = nx - 1;
-    if (cHi < cLo) cHi = cLo;
-    const c = (r & 1) === 0 ? cLo : cHi;
-    const rank = r * nx + ((r & 1) === 0 ? c : nx - 1 - c);
-    tileOf[i] = rank;
-    tileCountArr[rank]++;
-  }
+  // Visit rank of tile (c, r): rows from the bottom, even rows left to right, odd right to left;
+  // each spot takes the lowest row, and in it the first column in the row's direction, whose
+  // field holds it (the per-spot loop runs in the WebAssembly module, assembly/scan.ts).
+  const ex = kernelInstance<{ tileRanks(...args: number[]): void }>();
+  const at = {
+    x: ex.alloc(8 * count),
+    y: ex.alloc(8 * count),
+    tileOf: ex.alloc(4 * count),
+    counts: ex.alloc(4 * nx * ny),
+  };
+  new Float64Array(ex.memory.buffer, at.x, count).set(x.subarray(0, count));
+  new Float64Array(ex.memory.buffer, at.y, count).set(y.subarray(0, count));
+  ex.tileRanks(count, at.x, at.y, box.minX, box.minY, fw, fh, sx, sy, nx, ny, at.tileOf, at.counts);
+  const tileOf = new Uint32Array(ex.memory.buffer, at.tileOf, count);
+  const tileCountArr = new Uint32Array(ex.memory.buffer, at.counts, nx * ny);
   // Drop empty tiles; renumber in visiting order.
   const stampOfTile = new Int32Array(nx * ny).fill(-1);
   let stamps = 0;

@@ -2,6 +2,7 @@
  * Point-and-shoot galvo timing (SPEC §3.5): first-pulse time per spot, treatment time, jump
  * path length and per-stamp durations, exactly as the spec's pseudo-code.
  */
+import { kernelInstance } from "../wasm.js";
 
 /** The scanner settings the timing needs (plan `scanner`, SPEC §4.1). */
 export interface ScannerTiming {
@@ -26,7 +27,10 @@ export interface Timing {
 
 /**
  * Time a firing order. `xMm`, `yMm`, `stamp`, `pulses` are in firing order (stamps in visiting
- * order, each stamp's spots contiguous); `centreMm` holds the stamp centres as x, y pairs.
+ * order, each stamp's spots contiguous); `centreMm` holds the stamp centres as x, y pairs. The
+ * loop is SPEC §3.5's pseudo-code (the ms-per-mm and ms-per-µs factors computed once, as
+ * before), run in the WebAssembly module (assembly/scan.ts): IEEE arithmetic and `sqrt`, the same
+ * bits as the JavaScript it replaces.
  */
 export function scanTiming(
   xMm: Float64Array,
@@ -38,45 +42,43 @@ export function scanTiming(
   scanner: ScannerTiming,
 ): Timing {
   const n = xMm.length;
-  const tMs = new Float64Array(n);
-  const stampMs = new Float64Array(stampCount);
-  const periodMs = 1000 / scanner.repRateHz;
-  const jumpDelayMs = scanner.jumpDelayUs / 1000;
-  const pulseMs = scanner.pulseUs / 1000;
-  const msPerMm = 1000 / scanner.jumpSpeedMmS;
-  let end = 0;
-  let lastPulse = Number.NEGATIVE_INFINITY;
-  let pathLengthMm = 0;
-  let current = -1;
-  let px = 0;
-  let py = 0;
-  let stampStart = 0;
-  for (let i = 0; i < n; i++) {
-    const s = stamp[i];
-    if (s !== current) {
-      if (current >= 0) {
-        stampMs[current] = end - stampStart;
-        end += scanner.stampMoveMs;
-      }
-      current = s;
-      stampStart = end;
-      px = centreMm[2 * s];
-      py = centreMm[2 * s + 1];
-    }
-    const dx = xMm[i] - px;
-    const dy = yMm[i] - py;
-    // sqrt, not hypot: IEEE-exact, so times are the same bytes on every machine.
-    const jumpMm = Math.sqrt(dx * dx + dy * dy);
-    pathLengthMm += jumpMm;
-    const arrive = end + jumpMm * msPerMm + jumpDelayMs;
-    const ready = lastPulse + periodMs;
-    const t = Math.max(arrive, ready);
-    tMs[i] = t;
-    lastPulse = t + (pulses[i] - 1) * periodMs;
-    end = lastPulse + pulseMs;
-    px = xMm[i];
-    py = yMm[i];
-  }
-  if (current >= 0) stampMs[current] = end - stampStart;
-  return { tMs, treatmentMs: end, pathLengthMm, stampMs };
+  const ex = kernelInstance<{ timing(...args: number[]): number }>();
+  const at = {
+    x: ex.alloc(8 * n),
+    y: ex.alloc(8 * n),
+    stamp: ex.alloc(4 * n),
+    pulses: ex.alloc(4 * n),
+    centre: ex.alloc(8 * centreMm.length),
+    t: ex.alloc(8 * n),
+    stampMs: ex.alloc(8 * stampCount),
+    path: ex.alloc(8),
+  };
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, at.x, n).set(xMm);
+  new Float64Array(buf, at.y, n).set(yMm);
+  new Uint32Array(buf, at.stamp, n).set(stamp);
+  new Uint32Array(buf, at.pulses, n).set(pulses);
+  new Float64Array(buf, at.centre, centreMm.length).set(centreMm);
+  const treatmentMs = ex.timing(
+    n,
+    at.x,
+    at.y,
+    at.stamp,
+    at.pulses,
+    at.centre,
+    1000 / scanner.repRateHz,
+    scanner.jumpDelayUs / 1000,
+    scanner.pulseUs / 1000,
+    1000 / scanner.jumpSpeedMmS,
+    scanner.stampMoveMs,
+    at.t,
+    at.stampMs,
+    at.path,
+  );
+  return {
+    tMs: Float64Array.from(new Float64Array(buf, at.t, n)),
+    treatmentMs,
+    pathLengthMm: new Float64Array(buf, at.path, 1)[0],
+    stampMs: Float64Array.from(new Float64Array(buf, at.stampMs, stampCount)),
+  };
 }
