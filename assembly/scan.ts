@@ -121,3 +121,25 @@ export function permute(
     store<i32>(outS + (<usize>k << 2), load<i32>(s + (i << 2)));
   }
 }
+
+/**
+ * Stamp lists: stamp s = stampOfTile[tileOf[i]] of each spot into `stampOf`, and spot indices
+ * grouped by stamp into `items` (`fill[s]`: the next free slot of stamp s, advanced here).
+ */
+export function stampLists(
+  n: i32,
+  tileOf: usize,
+  stampOfTile: usize,
+  fill: usize,
+  stampOf: usize,
+  items: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const s = load<i32>(stampOfTile + (<usize>load<i32>(tileOf + (<usize>i << 2)) << 2));
+    store<i32>(stampOf + (<usize>i << 2), s);
+    const fp = fill + (<usize>s << 2);
+    const q = load<i32>(fp);
+    store<i32>(fp, q + 1);
+    store<i32>(items + (<usize>q << 2), i);
+  }
+}

@@ -59,26 +59,31 @@ export function buildStamps(
   // Visit rank of tile (c, r): rows from the bottom, even rows left to right, odd right to left;
   // each spot takes the lowest row, and in it the first column in the row's direction, whose
   // field holds it (the per-spot loop runs in the WebAssembly module, assembly/scan.ts).
-  const ex = kernelInstance<{ tileRanks(...args: number[]): void }>();
+  const ex = kernelInstance<{ tileRanks(...args: number[]): void; stampLists(...args: number[]): void }>();
+  const tiles = nx * ny;
   const at = {
     x: ex.alloc(8 * count),
     y: ex.alloc(8 * count),
     tileOf: ex.alloc(4 * count),
-    counts: ex.alloc(4 * nx * ny),
+    counts: ex.alloc(4 * tiles),
+    stampOfTile: ex.alloc(4 * tiles),
+    fill: ex.alloc(4 * tiles),
+    stampOf: ex.alloc(4 * count),
+    items: ex.alloc(4 * count),
   };
-  new Float64Array(ex.memory.buffer, at.x, count).set(x.subarray(0, count));
-  new Float64Array(ex.memory.buffer, at.y, count).set(y.subarray(0, count));
+  const buf = ex.memory.buffer;
+  new Float64Array(buf, at.x, count).set(x.subarray(0, count));
+  new Float64Array(buf, at.y, count).set(y.subarray(0, count));
   ex.tileRanks(count, at.x, at.y, box.minX, box.minY, fw, fh, sx, sy, nx, ny, at.tileOf, at.counts);
-  const tileOf = new Uint32Array(ex.memory.buffer, at.tileOf, count);
-  const tileCountArr = new Uint32Array(ex.memory.buffer, at.counts, nx * ny);
+  const tileCountArr = new Uint32Array(buf, at.counts, tiles);
   // Drop empty tiles; renumber in visiting order.
-  const stampOfTile = new Int32Array(nx * ny).fill(-1);
+  const stampOfTile = new Int32Array(buf, at.stampOfTile, tiles).fill(-1);
   let stamps = 0;
-  for (let t = 0; t < nx * ny; t++) if (tileCountArr[t] > 0) stampOfTile[t] = stamps++;
+  for (let t = 0; t < tiles; t++) if (tileCountArr[t] > 0) stampOfTile[t] = stamps++;
   const originMm = new Float64Array(2 * stamps);
   const centreMm = new Float64Array(2 * stamps);
   const start = new Uint32Array(stamps + 1);
-  for (let t = 0; t < nx * ny; t++) {
+  for (let t = 0; t < tiles; t++) {
     const s = stampOfTile[t];
     if (s < 0) continue;
     const r = Math.floor(t / nx);
@@ -91,14 +96,10 @@ export function buildStamps(
     start[s + 1] = tileCountArr[t];
   }
   for (let s = 0; s < stamps; s++) start[s + 1] += start[s];
-  const fill = start.slice(0, stamps);
-  const items = new Uint32Array(count);
-  const stampOf = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const s = stampOfTile[tileOf[i]];
-    stampOf[i] = s;
-    items[fill[s]++] = i;
-  }
+  new Uint32Array(buf, at.fill, stamps).set(start.subarray(0, stamps));
+  ex.stampLists(count, at.tileOf, at.stampOfTile, at.fill, at.stampOf, at.items);
+  const items = new Uint32Array(buf, at.items, count).slice();
+  const stampOf = new Uint32Array(buf, at.stampOf, count).slice();
   return { count: stamps, originMm, centreMm, start, items, stampOf };
 }
 
