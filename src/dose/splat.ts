@@ -246,13 +246,15 @@ export async function splatDose(
   };
   runBands(job, mine);
   const all = [mine, ...(await Promise.all(results))];
-  all.forEach((r, t) => {
-    const at = (ms: number) => ms - performance.timeOrigin;
+  const at = (ms: number) => ms - performance.timeOrigin;
+  for (const [t, r] of all.entries()) {
     const who = t === 0 ? "main" : `worker ${t}`;
-    if (r.acc[3] === 0) return timingMark(`${who}: no band left to splat`);
-    timingMark(`${who} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
-    timingMark(`${who} splat ends`, at(r.acc[2]));
-  });
+    if (r.acc[3] === 0) timingMark(`${who}: no band left to splat`);
+    else {
+      timingMark(`${who} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
+      timingMark(`${who} splat ends`, at(r.acc[2]));
+    }
+  }
   const stats = finishStats(all, job.bandSum, insidePixels, opts.levels ?? []);
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
