@@ -59,7 +59,7 @@ export interface KernelMemory {
 /**
  * A fresh instance of the module (zeroed memory) with the exports `T` the caller uses. The
  * drivers that also run in workers (dose/kernel.ts, sequence/heat-kernel.ts, pattern/poisson.ts)
- * make theirs inline: a worker has their source text only.
+ * are handed one (a worker makes its own: workers.ts).
  */
 export function kernelInstance<T>(): T & KernelMemory {
   return new WebAssembly.Instance(kernelModule(), {

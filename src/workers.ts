@@ -33,19 +33,21 @@ const __name = (f) => f;
 ${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
 const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
+const instantiate = (module) =>
+  new WebAssembly.Instance(module, { env: { abort() { throw new Error("laserscan kernel module aborted"); } } }).exports;
 import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (msg) => {
     if (msg.kind === "heat") {
-      runHeatJob(msg.job);
+      runHeatJob(msg.job, instantiate(msg.job.module));
       return;
     }
     if (msg.kind === "poisson") {
-      growStrip(msg.job);
+      growStrip(msg.job, instantiate(msg.job.module));
       return;
     }
     const job = msg.job;
     const out = { acc: new Float64Array(5), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
-    runBands(job, out);
+    runBands(job, out, instantiate(job.module));
     parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * The splat-and-stats job and its driver. The loops run in the WebAssembly module (src/wasm.ts,
- * assembly/splat.ts); {@link runBands} copies a job's arrays into its own instance and claims
- * bands. It must stay self-contained (no imports, no module constants): workers.ts builds the
- * worker from its `toString()`, so the same code runs from src/ under vitest and from dist/.
+ * assembly/splat.ts); {@link runBands} copies a job's arrays into the instance it is given and
+ * claims bands. It must stay self-contained (no imports, no module constants): workers.ts builds
+ * the worker from its `toString()`, so the same code runs from src/ under vitest and from dist/.
  *
  * A band is splatted into a small per-thread buffer (stays in cache), then each spot's
  * footprint is read back once: every nonzero pixel goes into the stats (when inside the area)
@@ -91,9 +91,10 @@ export interface BandResult {
 /**
  * Claim bands until none is left: each is splatted in spot order (so each pixel's value does not
  * depend on who did the band), copied to the kept raster if any, and gathered; the thread's
- * stats go to `out` (fresh: zero counts and histogram).
+ * stats go to `out` (fresh: zero counts and histogram). `instance`: a fresh instance of
+ * `job.module` (src/wasm.ts `kernelInstance()`; a worker makes its own).
  */
-export function runBands(job: BandJob, out: BandResult): void {
+export function runBands(job: BandJob, out: BandResult, instance: unknown): void {
   // A thread that comes after every band was taken (it was busy) has nothing to do.
   if (Atomics.load(job.counter, 0) >= job.nBands) return;
   type Exports = {
@@ -110,16 +111,7 @@ export function runBands(job: BandJob, out: BandResult): void {
     maxValue(): number;
     nonzeroCount(): number;
   };
-  const wasm = (
-    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
-  ).WebAssembly;
-  const ex = new wasm.Instance(job.module, {
-    env: {
-      abort(): never {
-        throw new Error("splat module aborted");
-      },
-    },
-  }).exports as Exports;
+  const ex = instance as Exports;
   const n = job.spotX.length;
   const nl = job.levelBits.length;
   const at = {

@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
-import { kernelModule } from "../wasm.js";
+import { kernelInstance, kernelModule } from "../wasm.js";
 import { prestartWorkers, runBandsOnWorker } from "../workers.js";
 import type { DoseModel } from "./ablation.js";
 import {
@@ -244,7 +244,7 @@ export async function splatDose(
     levelCounts: new Float64Array(job.levelBits.length),
     hist: new Uint32Array(HIST_BINS),
   };
-  runBands(job, mine);
+  runBands(job, mine, kernelInstance());
   const all = [mine, ...(await Promise.all(results))];
   const at = (ms: number) => ms - performance.timeOrigin;
   for (const [t, r] of all.entries()) {

@@ -11,7 +11,7 @@
  * The growth itself runs in the WebAssembly module (src/wasm.ts, assembly/poisson.ts).
  */
 import type { Area } from "../area/types.js";
-import { kernelModule } from "../wasm.js";
+import { kernelInstance, kernelModule } from "../wasm.js";
 import { postPoissonJob, workersByDefault } from "../workers.js";
 import { streamSeed } from "./random.js";
 
@@ -118,27 +118,18 @@ export interface StripJob {
 }
 
 /**
- * Grow strip `job` (seeds in a random row order, then Bridson from every seed) in its own
- * instance of the module: the grid rows it can reach are copied in, its own rows copied back to
- * the shared grid; its points go to job.px/py and their count to job.done[0]. Self-contained
+ * Grow strip `job` (seeds in a random row order, then Bridson from every seed) in `instance`, a
+ * fresh instance of `job.module` (src/wasm.ts `kernelInstance()`; a worker makes its own): the
+ * grid rows it can reach are copied in, its own rows copied back to the shared grid; its points go to job.px/py and their count to job.done[0]. Self-contained
  * (no imports, no module constants): a pool worker runs it from its source text.
  */
-export function growStrip(job: StripJob): void {
+export function growStrip(job: StripJob, instance: unknown): void {
   type Exports = {
     memory: { buffer: ArrayBuffer };
     alloc(bytes: number): number;
     poissonStrip(...args: number[]): number;
   };
-  const wasm = (
-    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
-  ).WebAssembly;
-  const ex = new wasm.Instance(job.module, {
-    env: {
-      abort(): never {
-        throw new Error("Poisson module aborted");
-      },
-    },
-  }).exports as Exports;
+  const ex = instance as Exports;
   const { gp, rowLo, rowHi } = job;
   // Padded rows [rowLo, rowHi + 4): the strip's rows (padded rowLo + 2 …) and two on each side.
   const c0 = rowLo * gp;
@@ -289,18 +280,18 @@ export function poissonDisk(
   if (split) {
     const onWorker = threads > 1;
     if (onWorker) postPoissonJob(jobs[1]);
-    growStrip(jobs[0]);
+    growStrip(jobs[0], kernelInstance());
     test(0);
-    if (!onWorker) growStrip(jobs[1]);
+    if (!onWorker) growStrip(jobs[1], kernelInstance());
     else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
       throw new Error(
         `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
       );
     test(1);
-    growStrip(jobs[2]);
+    growStrip(jobs[2], kernelInstance());
     test(2);
   } else {
-    growStrip(jobs[0]);
+    growStrip(jobs[0], kernelInstance());
     test(0);
   }
   let count = 0;

@@ -58,8 +58,12 @@ export interface HeatJob {
   ctrl: Int32Array | null;
 }
 
-/** Compute the exact part of the blocks this thread claims (all of them for role 0), see the module comment. */
-export function runHeatJob(job: HeatJob): void {
+/**
+ * Compute the exact part of the blocks this thread claims (all of them for role 0), see the
+ * module comment, in `instance`: a fresh instance of `job.module` (src/wasm.ts
+ * `kernelInstance()`; a worker makes its own).
+ */
+export function runHeatJob(job: HeatJob, instance: unknown): void {
   const n = job.x.length;
   const blockSize = job.blockSize;
   const nBlocks = Math.ceil(n / blockSize);
@@ -73,16 +77,7 @@ export function runHeatJob(job: HeatJob): void {
     exactSetup(...args: number[]): void;
     exactBlock(i0: number, i1: number, dst: number, add: number): void;
   };
-  const wasm = (
-    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
-  ).WebAssembly;
-  const ex = new wasm.Instance(job.module, {
-    env: {
-      abort(): never {
-        throw new Error("heat module aborted");
-      },
-    },
-  }).exports as Exports;
+  const ex = instance as Exports;
   const at = {
     x: ex.alloc(8 * n),
     y: ex.alloc(8 * n),

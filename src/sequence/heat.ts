@@ -14,7 +14,7 @@
  * order either way, so results are bit-identical whatever the thread count.
  */
 
-import { kernelModule } from "../wasm.js";
+import { kernelInstance, kernelModule } from "../wasm.js";
 import { postHeatJob, workersByDefault } from "../workers.js";
 import { type HeatJob, runHeatJob } from "./heat-kernel.js";
 import { gridLevels, HeatGrid } from "./heat-wasm.js";
@@ -103,7 +103,7 @@ export function heatIndex(
   const base = { module: kernelModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
   if (threads === 1) {
     const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });
+    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, kernelInstance());
     return heat;
   }
   // The worker starts on the exact part while this thread runs the grids (serial), then helps.
@@ -112,12 +112,12 @@ export function heatIndex(
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
   postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
   const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-  runHeatJob({ ...base, out, role: 1, grid: null, ctrl });
+  runHeatJob({ ...base, out, role: 1, grid: null, ctrl }, kernelInstance());
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
       if (Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) === "timed-out") {
         // The worker is gone: do it all here.
-        runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null });
+        runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, kernelInstance());
         return heat;
       }
     }
