@@ -5,8 +5,13 @@
 
 let top: usize = __heap_base;
 
-/** `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). */
+/**
+ * `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). Traps when asked for
+ * 2 GiB or more (JavaScript's number arrives wrapped to a negative i32) or when the memory cannot
+ * grow (4 GiB in all), rather than hand out memory that overlaps.
+ */
 export function alloc(bytes: i32): usize {
+  if (bytes < 0) unreachable();
   const p = (top + 15) & ~(<usize>15);
   top = p + <usize>bytes;
   const need = <i32>((top + 0xffff) >>> 16);
