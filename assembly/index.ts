@@ -10,4 +10,4 @@ export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
 export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, nonzeroCount, rowsPtr, splatBand, splatSetup } from "./splat";
 export { poissonStrip, uniforms } from "./poisson";
-export { permute, stampLists, tileRanks, timing } from "./scan";
+export { permute, stampLists, sweepSorted, tileRanks, timing } from "./scan";

@@ -143,3 +143,74 @@ export function stampLists(
     store<i32>(items + (<usize>q << 2), i);
   }
 }
+
+/**
+ * Raster (`alternate` 0) or serpentine (1) order of every stamp at once, when a stamp's spots
+ * already come sorted by (band, x, index), as lattices generated row by row do: band of spot i is
+ * `row[i]` (`hasRow`) or ⌊(y_i − originY)/spacing⌋. Stamp s holds items[start[s] .. start[s+1]);
+ * its order goes to the same slots of `out`, and done[s] = 1; a stamp whose spots are not sorted
+ * gets done[s] = 0 and is left to orders.ts.
+ */
+export function sweepSorted(
+  stamps: i32,
+  start: usize,
+  items: usize,
+  x: usize,
+  y: usize,
+  row: usize,
+  hasRow: i32,
+  originY: f64,
+  spacing: f64,
+  alternate: i32,
+  out: usize,
+  done: usize,
+): void {
+  for (let s = 0; s < stamps; s++) {
+    const a0 = load<i32>(start + (<usize>s << 2));
+    const a1 = load<i32>(start + (<usize>(s + 1) << 2));
+    let sorted = true;
+    let prevI = 0;
+    let prevBand = 0;
+    let prevX = 0.0;
+    for (let a = a0; a < a1; a++) {
+      const i = load<i32>(items + (<usize>a << 2));
+      const band =
+        hasRow != 0
+          ? load<i32>(row + (<usize>i << 2))
+          : <i32>Math.floor((load<f64>(y + (<usize>i << 3)) - originY) / spacing);
+      const xi = load<f64>(x + (<usize>i << 3));
+      if (a > a0 && !(prevBand < band || (prevBand == band && (prevX < xi || (prevX == xi && prevI < i))))) {
+        sorted = false;
+        break;
+      }
+      prevI = i;
+      prevBand = band;
+      prevX = xi;
+    }
+    store<i32>(done + (<usize>s << 2), sorted ? 1 : 0);
+    if (!sorted) continue;
+    // Copy in order, reversing every other run of one band (serpentine).
+    let runStart = a0;
+    let rank = 0;
+    for (let a = a0; a <= a1; a++) {
+      let endOfRun = a == a1;
+      if (!endOfRun) {
+        const i = load<i32>(items + (<usize>a << 2));
+        const j = load<i32>(items + (<usize>runStart << 2));
+        const bi =
+          hasRow != 0 ? load<i32>(row + (<usize>i << 2)) : <i32>Math.floor((load<f64>(y + (<usize>i << 3)) - originY) / spacing);
+        const bj =
+          hasRow != 0 ? load<i32>(row + (<usize>j << 2)) : <i32>Math.floor((load<f64>(y + (<usize>j << 3)) - originY) / spacing);
+        endOfRun = bi != bj;
+      }
+      if (!endOfRun) continue;
+      const reverse = alternate != 0 && (rank & 1) == 1;
+      for (let b = runStart; b < a; b++) {
+        const from = reverse ? a - 1 - (b - runStart) : b;
+        store<i32>(out + (<usize>b << 2), load<i32>(items + (<usize>from << 2)));
+      }
+      rank++;
+      runStart = a;
+    }
+  }
+}

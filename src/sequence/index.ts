@@ -88,7 +88,9 @@ export function buildScan(
   };
   const rng = xoroshiro128plus(plan.sequence.seed);
   const order = new Uint32Array(n);
+  const swept = sweptStamps(plan.sequence.order, ctx, st.start, st.items, st.count, order);
   for (let s = 0; s < st.count; s++) {
+    if (swept[s] === 1) continue;
     const a = st.start[s];
     const b = st.start[s + 1];
     orderStamp(
@@ -177,4 +179,61 @@ function inFiringOrder(
     yMm: Float64Array.from(new Float64Array(buf, at.outY, n)),
     stamp: Uint32Array.from(new Uint32Array(buf, at.outS, n)),
   };
+}
+
+/**
+ * Raster and serpentine orders of the stamps whose spots already come sorted by band and x (a
+ * lattice generated row by row), all at once in the module, into `order`; 1 per stamp so done,
+ * 0 for the stamps left to {@link orderStamp} (all of them for the other orders). The module
+ * follows orders.ts's sweep (tested against it).
+ */
+export function sweptStamps(
+  kind: string,
+  ctx: OrderContext,
+  start: Uint32Array,
+  items: Uint32Array,
+  stamps: number,
+  order: Uint32Array,
+): Uint8Array {
+  const done = new Uint8Array(stamps);
+  if (kind !== "raster" && kind !== "serpentine") return done;
+  const n = items.length;
+  const ex = kernelInstance<{ sweepSorted(...args: number[]): void }>();
+  const at = {
+    start: ex.alloc(4 * (stamps + 1)),
+    items: ex.alloc(4 * n),
+    x: ex.alloc(8 * ctx.x.length),
+    y: ex.alloc(8 * ctx.y.length),
+    row: ex.alloc(4 * (ctx.row ? ctx.row.length : 0)),
+    out: ex.alloc(4 * n),
+    done: ex.alloc(4 * stamps),
+  };
+  const buf = ex.memory.buffer;
+  new Uint32Array(buf, at.start, stamps + 1).set(start.subarray(0, stamps + 1));
+  new Uint32Array(buf, at.items, n).set(items);
+  new Float64Array(buf, at.x, ctx.x.length).set(ctx.x);
+  new Float64Array(buf, at.y, ctx.y.length).set(ctx.y);
+  if (ctx.row) new Int32Array(buf, at.row, ctx.row.length).set(ctx.row);
+  ex.sweepSorted(
+    stamps,
+    at.start,
+    at.items,
+    at.x,
+    at.y,
+    at.row,
+    ctx.row ? 1 : 0,
+    ctx.originYMm,
+    ctx.spacingMm,
+    kind === "serpentine" ? 1 : 0,
+    at.out,
+    at.done,
+  );
+  const flags = new Int32Array(buf, at.done, stamps);
+  const out = new Uint32Array(buf, at.out, n);
+  for (let s = 0; s < stamps; s++)
+    if (flags[s] === 1) {
+      done[s] = 1;
+      order.set(out.subarray(start[s], start[s + 1]), start[s]);
+    }
+  return done;
 }
