@@ -55,6 +55,24 @@ export function defaultMinStepMm(fieldMm: readonly [number, number]): number {
   return Math.min(fieldMm[0], fieldMm[1]) / 4;
 }
 
+/** What the orders need to know about a pattern (see {@link OrderContext}). */
+export function orderContext(plan: ResolvedPlan, area: Area, spots: Spots): OrderContext {
+  // Lattice rows serve as raster rows only when unrotated (horizontal, indices counting upwards);
+  // otherwise rows are bands of the mean spacing (SPEC §4.3).
+  const horizontalRows = spots.row !== undefined && plan.pattern.rotationDeg % 360 === 0;
+  return {
+    x: spots.x,
+    y: spots.y,
+    row: horizontalRows ? spots.row : undefined,
+    col: horizontalRows ? spots.col : undefined,
+    spacingMm: spots.spacingMm,
+    originXMm: area.minX,
+    originYMm: area.minY,
+    k: plan.sequence.k,
+    minStepMm: plan.sequence.minStepMm ?? defaultMinStepMm(plan.scanner.fieldMm),
+  };
+}
+
 /**
  * Stamps, order, timing and heat of `spots` on `area` under `plan` (deterministic per
  * `plan.sequence.seed`). `opts.heatThreads`: threads of the heat index (default: heatIndex's
@@ -72,20 +90,7 @@ export function buildScan(
   const st = buildStamps(spots.x, spots.y, n, box, sc.fieldMm, sc.overlapMm);
   const warnings: string[] = [];
 
-  // Lattice rows serve as raster rows only when unrotated (horizontal, indices counting upwards);
-  // otherwise rows are bands of the mean spacing (SPEC §4.3).
-  const horizontalRows = spots.row !== undefined && plan.pattern.rotationDeg % 360 === 0;
-  const ctx: OrderContext = {
-    x: spots.x,
-    y: spots.y,
-    row: horizontalRows ? spots.row : undefined,
-    col: horizontalRows ? spots.col : undefined,
-    spacingMm: spots.spacingMm,
-    originXMm: area.minX,
-    originYMm: area.minY,
-    k: plan.sequence.k,
-    minStepMm: plan.sequence.minStepMm ?? defaultMinStepMm(sc.fieldMm),
-  };
+  const ctx = orderContext(plan, area, spots);
   const rng = xoroshiro128plus(plan.sequence.seed);
   const order = new Uint32Array(n);
   const swept = sweptStamps(plan.sequence.order, ctx, st.start, st.items, st.count, order);

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { resolvePlan } from "../../src/plan/load.js";
-import { sweptStamps } from "../../src/sequence/index.js";
-import { type OrderContext, orderStamp } from "../../src/sequence/orders.js";
+import { orderContext, sweptStamps } from "../../src/sequence/index.js";
+import { orderStamp } from "../../src/sequence/orders.js";
 import { buildStamps } from "../../src/sequence/stamps.js";
 import { rawPlan } from "../helpers/plans.js";
 
@@ -20,18 +20,7 @@ function scanInputs(patch: Record<string, unknown>, fieldMm: number) {
   const spots = generatePattern(plan, area);
   const box = { minX: area.minX, minY: area.minY, maxX: area.maxX, maxY: area.maxY };
   const st = buildStamps(spots.x, spots.y, spots.count, box, [fieldMm, fieldMm], 0);
-  const horizontal = spots.row !== undefined && plan.pattern.rotationDeg % 360 === 0;
-  const ctx: OrderContext = {
-    x: spots.x,
-    y: spots.y,
-    row: horizontal ? spots.row : undefined,
-    col: horizontal ? spots.col : undefined,
-    spacingMm: spots.spacingMm,
-    originXMm: area.minX,
-    originYMm: area.minY,
-    k: 3,
-    minStepMm: 1,
-  };
+  const ctx = orderContext(plan, area, spots);
   return { st, ctx };
 }
 
