@@ -103,6 +103,9 @@ export function poissonStrip(
     store<i32>(pj, load<i32>(pk));
     store<i32>(pk, t);
   }
+  // Seeds: sweep the allowed cells once in a seeded random row order and dart each empty one;
+  // Bridson then grows from every seed until no candidate fits. Every part of the area
+  // (islands of a mask, separate polygons) gets a seed.
   for (let jr = 0; jr < rows && n < cap; jr++) {
     const j = load<i32>(rowOrder + (<usize>jr << 2));
     for (let i = 0; i < gw && n < cap; i++) {
@@ -120,7 +123,8 @@ export function poissonStrip(
       nActive++;
       n++;
       while (nActive > 0 && n < cap) {
-        // A random one of the newest active points (see poisson.ts).
+        // A random one of the newest active points: random enough for blue noise, and its
+        // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
         const slot =
           nActive > recent ? nActive - 1 - <i32>(rand() * <f64>recent) : <i32>(rand() * <f64>nActive);
         const p = load<i32>(active + (<usize>slot << 2));

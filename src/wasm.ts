@@ -1,14 +1,15 @@
 /**
  * The WebAssembly module of laserscan's hot loops (assembly/, AssemblyScript), built by
  * `npm run build` into dist/wasm/kernels.wasm: the heat index (sequence/heat-wasm.ts,
- * heat-kernel.ts) and the splat-and-stats kernel (dose/kernel.ts). As JavaScript, a fresh
+ * heat-kernel.ts), the splat-and-stats kernel (dose/kernel.ts), Poisson-disk growth
+ * (pattern/poisson.ts) and the per-spot loops of a scan (sequence/stamps.ts, index.ts, timing.ts). As JavaScript, a fresh
  * process spent about as long compiling and deoptimizing these loops as running them; compiled
  * ahead they run at full speed from the first spot. Compiled once per process; every run makes
  * its own instance (memory starts zeroed), and workers get the compiled module with their job.
  */
 import { readFileSync } from "node:fs";
 
-/** dist/wasm/kernels.wasm, two folders up from src/wasm.ts and from dist/wasm.js alike. */
+/** dist/wasm/kernels.wasm, one folder up from src/wasm.ts and from dist/wasm.js alike. */
 const WASM_URL = new URL("../dist/wasm/kernels.wasm", import.meta.url);
 
 // Node has WebAssembly; TypeScript's ES2022 lib does not declare it: the little used here.

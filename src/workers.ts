@@ -3,10 +3,9 @@
  * (splat bands, heat index blocks, Poisson strips) built from the drivers' source text, so the
  * same code runs from src/ under vitest and from dist/ without a worker file to find; the loops
  * themselves are the WebAssembly module (src/wasm.ts), which each job carries compiled and the
- * worker instantiates for it. A worker runs
- * its jobs in the order they are posted: a heat job posted while it splats starts when the
- * splat's bands run out, so the two jobs share the cores and a process never runs more threads
- * than it has. A job that posts no answer signals through its shared arrays; its caller waits
+ * worker instantiates for it. A worker runs its jobs in the order they are posted: a heat job
+ * posted while it splats starts when the splat's bands run out, so the two jobs share the cores
+ * and a process never runs more threads than it has. A job that posts no answer signals through its shared arrays; its caller waits
  * there with a time limit, so a worker that dies is noticed.
  */
 import { availableParallelism } from "node:os";

@@ -120,8 +120,9 @@ export interface StripJob {
 /**
  * Grow strip `job` (seeds in a random row order, then Bridson from every seed) in `instance`, a
  * fresh instance of `job.module` (src/wasm.ts `kernelInstance()`; a worker makes its own): the
- * grid rows it can reach are copied in, its own rows copied back to the shared grid; its points go to job.px/py and their count to job.done[0]. Self-contained
- * (no imports, no module constants): a pool worker runs it from its source text.
+ * grid rows it can reach are copied in, its own rows copied back to the shared grid; its points
+ * go to job.px/py and their count to job.done[0]. Self-contained (no imports, no module
+ * constants): a pool worker runs it from its source text.
  */
 export function growStrip(job: StripJob, instance: unknown): void {
   type Exports = {

@@ -1,6 +1,6 @@
 /**
  * The heat index sum (SPEC §3.4) split by age: recent spots exactly (this file), older ones as
- * diffusing fields on a ladder of grids (assembly/heat-grid.ts, run by heat-grid.ts).
+ * diffusing fields on a ladder of grids (assembly/heat-grid.ts, run by heat-wasm.ts).
  *
  * Time is cut into slots of `slotMs` (P). For spot i in slot s (t_i − t_0 ∈ [sP, (s+1)P)):
  * - spots fired in slots ≥ s − 2 are summed exactly (cells of a spatial grid, each list in
@@ -18,7 +18,7 @@
  * within e^{−π²} ≈ 5·10⁻⁵ of the integrals; windows are cut where the Gaussians fall below
  * e^{−7} (deposits e^{−9}).
  *
- * Both parts run in the WebAssembly module built from assembly/heat.ts (as JavaScript a fresh
+ * Both parts run in the WebAssembly module (src/wasm.ts, assembly/) (as JavaScript a fresh
  * process spent as long compiling and deoptimizing these loops as running them). This file
  * drives the exact part on one thread or on two; {@link runHeatJob} is self-contained (no
  * imports, no module constants) because workers.ts also runs it in a worker thread from its

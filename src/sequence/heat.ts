@@ -6,7 +6,7 @@
  * is split by age (heat-kernel.ts): spots fired in the last two to three slots are summed
  * exactly with a spatial index (terms below `HEAT_CUTOFF` skipped), older ones are carried as
  * diffusing fields on a ladder of grids (coarser for older heat) and read with the exact heat
- * kernel (the grids run as WebAssembly: heat-grid.ts). Against the full O(N²) sum the result is
+ * kernel (the grids run as WebAssembly: heat-wasm.ts). Against the full O(N²) sum the result is
  * within 1 % per spot or 1e-4, whichever is larger (measured: ≤ 0.6 % per spot, ≤ 0.05 % on
  * max / p95 / mean on 100,000-spot scans). Big runs use two threads: this one runs the grids
  * while the pool's worker (workers.ts) takes blocks of the exact part (after its splat bands run
