@@ -71,3 +71,28 @@ export function kernelInstance<T>(): T & KernelMemory {
     },
   }).exports as T & KernelMemory;
 }
+
+/** The typed arrays handed to and from an instance. */
+type TypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Uint8Array;
+
+/**
+ * Copy `array` into newly allocated memory of `ex`; returns its address. The copy stays put when
+ * later allocations grow the memory (only views of the old buffer go stale).
+ */
+export function copyIn(ex: KernelMemory, array: TypedArray): number {
+  const at = ex.alloc(array.byteLength);
+  new Uint8Array(ex.memory.buffer, at, array.byteLength).set(
+    new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
+  );
+  return at;
+}
+
+/** A copy (owning its memory) of `count` elements of type `Type` at address `at` of `ex`. */
+export function copyOut<T extends TypedArray>(
+  ex: KernelMemory,
+  Type: new (buffer: ArrayBuffer, byteOffset: number, length: number) => T,
+  at: number,
+  count: number,
+): T {
+  return new Type(ex.memory.buffer, at, count).slice() as T;
+}

@@ -3,20 +3,13 @@
  * in the WebAssembly module (src/wasm.ts, assembly/heat-grid.ts): this file lays out the levels
  * and the module's memory; the loops are in the module. heat-kernel.ts drives the exact part.
  */
-import { kernelModule } from "../wasm.js";
+import { copyIn, copyOut, type KernelMemory, kernelInstance } from "../wasm.js";
 
 const FIELDS = 7; // per level: groups 0..3, pending, sum, archive
 const MARGIN = 12; // nodes beyond the spots' box on each side
 const TAPS = 3; // blur half-width, nodes
 
-// Node has WebAssembly; TypeScript's ES2022 lib does not declare it: the little used here.
-declare const WebAssembly: {
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
-
 interface GridExports {
-  memory: { buffer: ArrayBuffer };
-  alloc(bytes: number): number;
   grid(...args: number[]): void;
   spotBox(n: number, x: number, y: number, out: number): void;
   slots(n: number, t: number, t0: number, slotMs: number, out: number): void;
@@ -53,29 +46,17 @@ function blurTaps(): Float64Array {
  * boxes ({@link HeatGrid.windowBoxes}) and the grid part ({@link HeatGrid.run}) read the same copy.
  */
 export class HeatGrid {
-  private readonly ex: GridExports;
+  private readonly ex: GridExports & KernelMemory;
   private readonly n: number;
   private readonly at: { x: number; y: number; t: number; p: number };
   private readonly t0: number;
 
   constructor(x: Float64Array, y: Float64Array, t: Float64Array, p: Float64Array) {
-    this.ex = new WebAssembly.Instance(kernelModule(), {
-      env: {
-        abort(): never {
-          throw new Error("heat grid module aborted");
-        },
-      },
-    }).exports as unknown as GridExports;
-    const n = x.length;
-    this.n = n;
+    const ex = kernelInstance<GridExports>();
+    this.ex = ex;
+    this.n = x.length;
     this.t0 = t[0];
-    const ex = this.ex;
-    this.at = { x: ex.alloc(8 * n), y: ex.alloc(8 * n), t: ex.alloc(8 * n), p: ex.alloc(8 * n) };
-    const buf = ex.memory.buffer;
-    new Float64Array(buf, this.at.x, n).set(x);
-    new Float64Array(buf, this.at.y, n).set(y);
-    new Float64Array(buf, this.at.t, n).set(t);
-    new Float64Array(buf, this.at.p, n).set(p);
+    this.at = { x: copyIn(ex, x), y: copyIn(ex, y), t: copyIn(ex, t), p: copyIn(ex, p) };
   }
 
   /**
@@ -85,12 +66,11 @@ export class HeatGrid {
    */
   windowBoxes(samples: number, choices: readonly number[]): Float64Array {
     const ex = this.ex;
-    const choicesAt = ex.alloc(8 * choices.length);
+    const choicesAt = copyIn(ex, Float64Array.from(choices));
     const count = samples * 2 * choices.length * 4;
     const outAt = ex.alloc(8 * count);
-    new Float64Array(ex.memory.buffer, choicesAt, choices.length).set(choices);
     ex.windowBoxes(this.n, this.at.x, this.at.y, this.at.t, samples, choicesAt, choices.length, outAt);
-    return Float64Array.from(new Float64Array(ex.memory.buffer, outAt, count));
+    return copyOut(ex, Float64Array, outAt, count);
   }
 
   /**
@@ -196,6 +176,6 @@ export class HeatGrid {
       g[2],
       g[3],
     );
-    return Float64Array.from(F(ptr.out, n));
+    return copyOut(ex, Float64Array, ptr.out, n);
   }
 }

@@ -6,7 +6,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Area } from "../area/types.js";
 import type { Spots } from "../pattern/types.js";
 import type { ResolvedPlan } from "../plan/schema.js";
-import { kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance } from "../wasm.js";
 import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
 import { type OrderContext, orderStamp } from "./orders.js";
 import { buildStamps, crossStampClosePairs } from "./stamps.js";
@@ -165,24 +165,19 @@ function inFiringOrder(
   const n = order.length;
   const ex = kernelInstance<{ permute(...args: number[]): void }>();
   const at = {
-    order: ex.alloc(4 * n),
-    x: ex.alloc(8 * n),
-    y: ex.alloc(8 * n),
-    s: ex.alloc(4 * n),
+    order: copyIn(ex, order),
+    x: copyIn(ex, x.subarray(0, n)),
+    y: copyIn(ex, y.subarray(0, n)),
+    s: copyIn(ex, stampOf.subarray(0, n)),
     outX: ex.alloc(8 * n),
     outY: ex.alloc(8 * n),
     outS: ex.alloc(4 * n),
   };
-  const buf = ex.memory.buffer;
-  new Uint32Array(buf, at.order, n).set(order);
-  new Float64Array(buf, at.x, n).set(x.subarray(0, n));
-  new Float64Array(buf, at.y, n).set(y.subarray(0, n));
-  new Uint32Array(buf, at.s, n).set(stampOf.subarray(0, n));
   ex.permute(n, at.order, at.x, at.y, at.s, at.outX, at.outY, at.outS);
   return {
-    xMm: Float64Array.from(new Float64Array(buf, at.outX, n)),
-    yMm: Float64Array.from(new Float64Array(buf, at.outY, n)),
-    stamp: Uint32Array.from(new Uint32Array(buf, at.outS, n)),
+    xMm: copyOut(ex, Float64Array, at.outX, n),
+    yMm: copyOut(ex, Float64Array, at.outY, n),
+    stamp: copyOut(ex, Uint32Array, at.outS, n),
   };
 }
 
@@ -205,20 +200,14 @@ export function sweptStamps(
   const n = items.length;
   const ex = kernelInstance<{ sweepSorted(...args: number[]): void }>();
   const at = {
-    start: ex.alloc(4 * (stamps + 1)),
-    items: ex.alloc(4 * n),
-    x: ex.alloc(8 * ctx.x.length),
-    y: ex.alloc(8 * ctx.y.length),
-    row: ex.alloc(4 * (ctx.row ? ctx.row.length : 0)),
+    start: copyIn(ex, start.subarray(0, stamps + 1)),
+    items: copyIn(ex, items),
+    x: copyIn(ex, ctx.x),
+    y: copyIn(ex, ctx.y),
+    row: ctx.row ? copyIn(ex, ctx.row) : 0,
     out: ex.alloc(4 * n),
     done: ex.alloc(4 * stamps),
   };
-  const buf = ex.memory.buffer;
-  new Uint32Array(buf, at.start, stamps + 1).set(start.subarray(0, stamps + 1));
-  new Uint32Array(buf, at.items, n).set(items);
-  new Float64Array(buf, at.x, ctx.x.length).set(ctx.x);
-  new Float64Array(buf, at.y, ctx.y.length).set(ctx.y);
-  if (ctx.row) new Int32Array(buf, at.row, ctx.row.length).set(ctx.row);
   ex.sweepSorted(
     stamps,
     at.start,
@@ -233,8 +222,8 @@ export function sweptStamps(
     at.out,
     at.done,
   );
-  const flags = new Int32Array(buf, at.done, stamps);
-  const out = new Uint32Array(buf, at.out, n);
+  const flags = new Int32Array(ex.memory.buffer, at.done, stamps);
+  const out = new Uint32Array(ex.memory.buffer, at.out, n);
   for (let s = 0; s < stamps; s++)
     if (flags[s] === 1) {
       done[s] = 1;

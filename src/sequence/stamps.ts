@@ -5,7 +5,7 @@
  * without spots are dropped.
  */
 import KDBush from "kdbush";
-import { kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance } from "../wasm.js";
 
 /** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
 export interface BoxMm {
@@ -62,8 +62,8 @@ export function buildStamps(
   const ex = kernelInstance<{ tileRanks(...args: number[]): void; stampLists(...args: number[]): void }>();
   const tiles = nx * ny;
   const at = {
-    x: ex.alloc(8 * count),
-    y: ex.alloc(8 * count),
+    x: copyIn(ex, x.subarray(0, count)),
+    y: copyIn(ex, y.subarray(0, count)),
     tileOf: ex.alloc(4 * count),
     counts: ex.alloc(4 * tiles),
     stampOfTile: ex.alloc(4 * tiles),
@@ -72,8 +72,6 @@ export function buildStamps(
     items: ex.alloc(4 * count),
   };
   const buf = ex.memory.buffer;
-  new Float64Array(buf, at.x, count).set(x.subarray(0, count));
-  new Float64Array(buf, at.y, count).set(y.subarray(0, count));
   ex.tileRanks(count, at.x, at.y, box.minX, box.minY, fw, fh, sx, sy, nx, ny, at.tileOf, at.counts);
   const tileCountArr = new Uint32Array(buf, at.counts, tiles);
   // Drop empty tiles; renumber in visiting order.
@@ -98,8 +96,8 @@ export function buildStamps(
   for (let s = 0; s < stamps; s++) start[s + 1] += start[s];
   new Uint32Array(buf, at.fill, stamps).set(start.subarray(0, stamps));
   ex.stampLists(count, at.tileOf, at.stampOfTile, at.fill, at.stampOf, at.items);
-  const items = new Uint32Array(buf, at.items, count).slice();
-  const stampOf = new Uint32Array(buf, at.stampOf, count).slice();
+  const items = copyOut(ex, Uint32Array, at.items, count);
+  const stampOf = copyOut(ex, Uint32Array, at.stampOf, count);
   return { count: stamps, originMm, centreMm, start, items, stampOf };
 }
 

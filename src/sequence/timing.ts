@@ -2,7 +2,7 @@
  * Point-and-shoot galvo timing (SPEC §3.5): first-pulse time per spot, treatment time, jump
  * path length and per-stamp durations, exactly as the spec's pseudo-code.
  */
-import { kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance } from "../wasm.js";
 
 /** The scanner settings the timing needs (plan `scanner`, SPEC §4.1). */
 export interface ScannerTiming {
@@ -44,21 +44,15 @@ export function scanTiming(
   const n = xMm.length;
   const ex = kernelInstance<{ timing(...args: number[]): number }>();
   const at = {
-    x: ex.alloc(8 * n),
-    y: ex.alloc(8 * n),
-    stamp: ex.alloc(4 * n),
-    pulses: ex.alloc(4 * n),
-    centre: ex.alloc(8 * centreMm.length),
+    x: copyIn(ex, xMm),
+    y: copyIn(ex, yMm),
+    stamp: copyIn(ex, stamp),
+    pulses: copyIn(ex, pulses),
+    centre: copyIn(ex, centreMm),
     t: ex.alloc(8 * n),
     stampMs: ex.alloc(8 * stampCount),
     path: ex.alloc(8),
   };
-  const buf = ex.memory.buffer;
-  new Float64Array(buf, at.x, n).set(xMm);
-  new Float64Array(buf, at.y, n).set(yMm);
-  new Uint32Array(buf, at.stamp, n).set(stamp);
-  new Uint32Array(buf, at.pulses, n).set(pulses);
-  new Float64Array(buf, at.centre, centreMm.length).set(centreMm);
   const treatmentMs = ex.timing(
     n,
     at.x,
@@ -76,9 +70,9 @@ export function scanTiming(
     at.path,
   );
   return {
-    tMs: Float64Array.from(new Float64Array(buf, at.t, n)),
+    tMs: copyOut(ex, Float64Array, at.t, n),
     treatmentMs,
-    pathLengthMm: new Float64Array(buf, at.path, 1)[0],
-    stampMs: Float64Array.from(new Float64Array(buf, at.stampMs, stampCount)),
+    pathLengthMm: copyOut(ex, Float64Array, at.path, 1)[0],
+    stampMs: copyOut(ex, Float64Array, at.stampMs, stampCount),
   };
 }
