@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from "node:os";
 import { isMainThread, Worker } from "node:worker_threads";
-import { type BandJob, type BandResult, HIST_BINS, KERNEL_FUNCTIONS } from "./dose/kernel.js";
+import { type BandJob, type BandResult, emptyBandResult, HIST_BINS, runBands } from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
 
@@ -31,7 +31,8 @@ type WorkerMessage =
 function workerSource(): string {
   return `"use strict";
 const __name = (f) => f;
-${KERNEL_FUNCTIONS.map((f) => `const ${f.name} = (${f.toString()});`).join("\n")}
+const runBands = (${runBands.toString()});
+const emptyBandResult = (${emptyBandResult.toString()});
 const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
 const instantiate = (module) =>
@@ -47,7 +48,7 @@ import("node:worker_threads").then(({ parentPort }) => {
       return;
     }
     const job = msg.job;
-    const out = { acc: new Float64Array(5), levelCounts: new Float64Array(job.levelBits.length), hist: new Uint32Array(${HIST_BINS}) };
+    const out = emptyBandResult(job.levelBits.length, ${HIST_BINS});
     runBands(job, out, instantiate(job.module));
     parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });

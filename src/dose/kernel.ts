@@ -183,5 +183,10 @@ export function runBands(job: BandJob, out: BandResult, instance: unknown): void
   out.levelCounts.set(new Float64Array(mem, ex.countsPtr(), nl));
 }
 
-/** The kernel's functions, for the worker source (each is declared there under its name). */
-export const KERNEL_FUNCTIONS = [runBands];
+/**
+ * A thread's result before its bands: `levels` level counts and `histBins` histogram bins, all
+ * zero. Self-contained: the workers' source declares it too.
+ */
+export function emptyBandResult(levels: number, histBins: number): BandResult {
+  return { acc: new Float64Array(5), levelCounts: new Float64Array(levels), hist: new Uint32Array(histBins) };
+}

@@ -13,6 +13,7 @@ import type { DoseModel } from "./ablation.js";
 import {
   type BandJob,
   type BandResult,
+  emptyBandResult,
   HIST_BINS,
   MODE_DISC_ADD,
   MODE_DISC_MAX,
@@ -239,11 +240,7 @@ export async function splatDose(
   const results: Promise<BandResult>[] = [];
   for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
   opts.whileSplatting?.();
-  const mine: BandResult = {
-    acc: new Float64Array(5),
-    levelCounts: new Float64Array(job.levelBits.length),
-    hist: new Uint32Array(HIST_BINS),
-  };
+  const mine = emptyBandResult(job.levelBits.length, HIST_BINS);
   runBands(job, mine, kernelInstance());
   const all = [mine, ...(await Promise.all(results))];
   const at = (ms: number) => ms - performance.timeOrigin;
