@@ -60,10 +60,15 @@ export interface HeatJob {
 
 /**
  * Compute the exact part of the blocks this thread claims (all of them for role 0), see the
- * module comment, in `instance`: a fresh instance of `job.module` (src/wasm.ts
- * `kernelInstance()`; a worker makes its own).
+ * module comment, in `instance`: an instance of `job.module` (src/wasm.ts `kernelInstance()`;
+ * a worker makes its own). `spotsAt`: where x, y, t and p already are in that instance (the grid
+ * run's copy, heat-wasm.ts), or null to copy them in.
  */
-export function runHeatJob(job: HeatJob, instance: unknown): void {
+export function runHeatJob(
+  job: HeatJob,
+  instance: unknown,
+  spotsAt: { x: number; y: number; t: number; p: number } | null = null,
+): void {
   const n = job.x.length;
   const blockSize = job.blockSize;
   const nBlocks = Math.ceil(n / blockSize);
@@ -78,25 +83,22 @@ export function runHeatJob(job: HeatJob, instance: unknown): void {
     exactBlock(i0: number, i1: number, dst: number, add: number): void;
   };
   const ex = instance as Exports;
-  const at = {
-    x: ex.alloc(8 * n),
-    y: ex.alloc(8 * n),
-    t: ex.alloc(8 * n),
-    p: ex.alloc(8 * n),
-    out: ex.alloc(8 * n),
-  };
+  const at = spotsAt ?? { x: ex.alloc(8 * n), y: ex.alloc(8 * n), t: ex.alloc(8 * n), p: ex.alloc(8 * n) };
+  const out = ex.alloc(8 * n);
   const add = job.role === 0 && job.grid !== null ? ex.alloc(8 * n) : 0;
   let buf = ex.memory.buffer;
-  new Float64Array(buf, at.x, n).set(job.x);
-  new Float64Array(buf, at.y, n).set(job.y);
-  new Float64Array(buf, at.t, n).set(job.t);
-  new Float64Array(buf, at.p, n).set(job.p);
+  if (spotsAt === null) {
+    new Float64Array(buf, at.x, n).set(job.x);
+    new Float64Array(buf, at.y, n).set(job.y);
+    new Float64Array(buf, at.t, n).set(job.t);
+    new Float64Array(buf, at.p, n).set(job.p);
+  }
   if (add !== 0 && job.grid !== null) new Float64Array(buf, add, n).set(job.grid);
   ex.exactSetup(n, at.x, at.y, at.t, at.p, job.w2, job.fourK, job.cutoff, job.slotMs);
   buf = ex.memory.buffer; // the set-up grew the memory
   if (job.role === 0) {
-    ex.exactBlock(0, n, at.out, add);
-    job.out.set(new Float64Array(buf, at.out, n));
+    ex.exactBlock(0, n, out, add);
+    job.out.set(new Float64Array(buf, out, n));
     return;
   }
   if (ctrl === null) return;
@@ -105,8 +107,8 @@ export function runHeatJob(job: HeatJob, instance: unknown): void {
     if (blk >= nBlocks) return;
     const i0 = blk * blockSize;
     const i1 = Math.min(n, i0 + blockSize);
-    ex.exactBlock(i0, i1, at.out, 0);
-    job.out.set(new Float64Array(buf, at.out + 8 * i0, i1 - i0), i0);
+    ex.exactBlock(i0, i1, out, 0);
+    job.out.set(new Float64Array(buf, out + 8 * i0, i1 - i0), i0);
     Atomics.store(ctrl, 1 + blk, job.role);
     Atomics.notify(ctrl, 1 + blk);
   }

@@ -46,9 +46,10 @@ function blurTaps(): Float64Array {
  * boxes ({@link HeatGrid.windowBoxes}) and the grid part ({@link HeatGrid.run}) read the same copy.
  */
 export class HeatGrid {
-  private readonly ex: GridExports & KernelMemory;
+  /** The instance, and where the spots are in it (heat-kernel.ts runs this thread's exact part there too). */
+  readonly ex: GridExports & KernelMemory;
+  readonly at: { x: number; y: number; t: number; p: number };
   private readonly n: number;
-  private readonly at: { x: number; y: number; t: number; p: number };
   private readonly t0: number;
 
   constructor(x: Float64Array, y: Float64Array, t: Float64Array, p: Float64Array) {

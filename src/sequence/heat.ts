@@ -101,9 +101,12 @@ export function heatIndex(
   const slotMs = levels > 0 ? chosenMs : 0;
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
   const base = { module: kernelModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
+  // This thread's exact part runs in the grid run's instance, on its copy of the spots.
+  const instance = grids?.ex ?? kernelInstance();
+  const spotsAt = grids?.at ?? null;
   if (threads === 1) {
     const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, kernelInstance());
+    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, instance, spotsAt);
     return heat;
   }
   // The worker starts on the exact part while this thread runs the grids (serial), then helps.
@@ -112,7 +115,7 @@ export function heatIndex(
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
   postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
   const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-  runHeatJob({ ...base, out, role: 1, grid: null, ctrl }, kernelInstance());
+  runHeatJob({ ...base, out, role: 1, grid: null, ctrl }, instance, spotsAt);
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
       if (Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) === "timed-out") {
