@@ -15,7 +15,7 @@ const MARGIN: i32 = 12;
 const TAPS: i32 = 3;
 const TRIM: f64 = 1e-9;
 
-import { ldf, ldi, stf, sti, zero } from "./memory";
+import { gaussSeries, ldf, ldi, stf, sti, zero } from "./memory";
 
 // Two doubles at element i (SIMD; unaligned loads and stores are fine in WebAssembly).
 // @ts-ignore: decorator
@@ -230,14 +230,7 @@ function blurField(f: i32): void {
 
 /** out[k] = e^{−u(e0 + k)²}, k < count, by a product recurrence (three exponentials). */
 function gaussRow(out: usize, count: i32, e0: f64, u: f64): void {
-  let g = Math.exp(-u * e0 * e0);
-  let ratio = Math.exp(-u * (2 * e0 + 1));
-  const c = Math.exp(-2 * u);
-  for (let k = 0; k < count; k++) {
-    stf(out, k, g);
-    g *= ratio;
-    ratio *= c;
-  }
+  gaussSeries(out, count, Math.exp(-u * e0 * e0), Math.exp(-u * (2 * e0 + 1)), Math.exp(-2 * u));
 }
 
 /** Sample spot j's Gaussian at age `ageMs` onto field f of level 0. */

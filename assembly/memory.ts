@@ -37,6 +37,18 @@ export function alloc(bytes: i32): usize {
   store<i32>(base + (<usize>i << 2), v);
 }
 
+/**
+ * out[k] = g·r_0·r_1·…·r_{k−1} with r_k = ratio·c^k, k < count: e^{−u(e0 + k)²} from three
+ * exponentials (heat-grid.ts gaussRow, splat.ts footprints).
+ */
+export function gaussSeries(out: usize, count: i32, g: f64, ratio: f64, c: f64): void {
+  for (let k = 0; k < count; k++) {
+    stf(out, k, g);
+    g *= ratio;
+    ratio *= c;
+  }
+}
+
 /** Zero an array of doubles, [from, to). */
 export function zero(base: usize, from: i32, to: i32): void {
   if (to > from) memory.fill(base + (<usize>from << 3), 0, <usize>(to - from) << 3);

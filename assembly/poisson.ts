@@ -47,6 +47,16 @@ let R2: f64 = 0;
   return true;
 }
 
+/** Point n at (x, y): into px, py, into its grid cell at `cellAt`, and onto the active list at `slot`. */
+// @ts-ignore: decorator
+@inline function place(px: usize, py: usize, active: usize, n: i32, slot: i32, cellAt: usize, x: f64, y: f64): void {
+  store<f64>(px + (<usize>n << 3), x);
+  store<f64>(py + (<usize>n << 3), y);
+  store<f64>(cellAt, x);
+  store<f64>(cellAt + 8, y);
+  store<i32>(active + (<usize>slot << 2), n);
+}
+
 /**
  * Grow rows [rowLo, rowHi) of a grid of `gw` cells per row (padded stride `gp`, 2-cell margin):
  * `grid` holds the padded rows [rowLo, rowHi + 4) (x, y per cell, `empty` when free), `allowed`
@@ -115,11 +125,7 @@ export function poissonStrip(
       const sx = x0 + (<f64>i + rand()) * cell;
       const sy = y0 + (<f64>j + rand()) * cell;
       if (sx >= x1 || sy >= y1 || !isFree(sx, sy, g)) continue;
-      store<f64>(px + (<usize>n << 3), sx);
-      store<f64>(py + (<usize>n << 3), sy);
-      store<f64>(ga, sx);
-      store<f64>(ga + 8, sy);
-      store<i32>(active + (<usize>nActive << 2), n);
+      place(px, py, active, n, nActive, ga, sx, sy);
       nActive++;
       n++;
       while (nActive > 0 && n < cap) {
@@ -145,12 +151,7 @@ export function poissonStrip(
           const cg = (row + 2) * gp + <i32>((cx - x0) / cell) + 2;
           if (load<u8>(allowed + <usize>(cg - goff)) == 0) continue;
           if (isFree(cx, cy, cg)) {
-            const ca = grid + (<usize>(2 * (cg - goff)) << 3);
-            store<f64>(px + (<usize>n << 3), cx);
-            store<f64>(py + (<usize>n << 3), cy);
-            store<f64>(ca, cx);
-            store<f64>(ca + 8, cy);
-            store<i32>(active + (<usize>nActive << 2), n);
+            place(px, py, active, n, nActive, grid + (<usize>(2 * (cg - goff)) << 3), cx, cy);
             nActive++;
             n++;
             placed = true;

@@ -144,6 +144,14 @@ export function stampLists(
   }
 }
 
+/** Band of spot i for the sweep orders: its lattice row, or ⌊(y_i − originY)/spacing⌋ (orders.ts bandOf). */
+// @ts-ignore: decorator
+@inline function bandOf(i: i32, row: usize, hasRow: i32, y: usize, originY: f64, spacing: f64): i32 {
+  return hasRow != 0
+    ? load<i32>(row + (<usize>i << 2))
+    : <i32>Math.floor((load<f64>(y + (<usize>i << 3)) - originY) / spacing);
+}
+
 /**
  * Raster (`alternate` 0) or serpentine (1) order of every stamp at once, when a stamp's spots
  * already come sorted by (band, x, index), as lattices generated row by row do: band of spot i is
@@ -174,10 +182,7 @@ export function sweepSorted(
     let prevX = 0.0;
     for (let a = a0; a < a1; a++) {
       const i = load<i32>(items + (<usize>a << 2));
-      const band =
-        hasRow != 0
-          ? load<i32>(row + (<usize>i << 2))
-          : <i32>Math.floor((load<f64>(y + (<usize>i << 3)) - originY) / spacing);
+      const band = bandOf(i, row, hasRow, y, originY, spacing);
       const xi = load<f64>(x + (<usize>i << 3));
       if (a > a0 && !(prevBand < band || (prevBand == band && (prevX < xi || (prevX == xi && prevI < i))))) {
         sorted = false;
@@ -191,19 +196,12 @@ export function sweepSorted(
     if (!sorted) continue;
     // Copy in order, reversing every other run of one band (serpentine).
     let runStart = a0;
+    let runBand = 0;
     let rank = 0;
     for (let a = a0; a <= a1; a++) {
-      let endOfRun = a == a1;
-      if (!endOfRun) {
-        const i = load<i32>(items + (<usize>a << 2));
-        const j = load<i32>(items + (<usize>runStart << 2));
-        const bi =
-          hasRow != 0 ? load<i32>(row + (<usize>i << 2)) : <i32>Math.floor((load<f64>(y + (<usize>i << 3)) - originY) / spacing);
-        const bj =
-          hasRow != 0 ? load<i32>(row + (<usize>j << 2)) : <i32>Math.floor((load<f64>(y + (<usize>j << 3)) - originY) / spacing);
-        endOfRun = bi != bj;
-      }
-      if (!endOfRun) continue;
+      const band = a < a1 ? bandOf(load<i32>(items + (<usize>a << 2)), row, hasRow, y, originY, spacing) : 0;
+      if (a == a0) runBand = band;
+      if (a < a1 && band == runBand) continue;
       const reverse = alternate != 0 && (rank & 1) == 1;
       for (let b = runStart; b < a; b++) {
         const from = reverse ? a - 1 - (b - runStart) : b;
@@ -211,6 +209,7 @@ export function sweepSorted(
       }
       rank++;
       runStart = a;
+      runBand = band;
     }
   }
 }

@@ -8,7 +8,7 @@
  * Depth adds in float32 exactly as `Float32Array` arithmetic does (each pulse's value rounded to
  * float32, the sum done in double and rounded to float32, which equals float32 addition).
  */
-import { alloc, ldf, ldi, stf, sti } from "./memory";
+import { alloc, gaussSeries, ldf, ldi, stf, sti } from "./memory";
 
 // Modes (kernel.ts MODE_*).
 const GAUSS_LINEAR: i32 = 0;
@@ -166,21 +166,9 @@ export function splatBand(b: i32): void {
     if (mode == GAUSS_LINEAR) {
       // F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)).
       const dx = (<f64>i0 + 0.5) * pix - x;
-      let g = f0 * Math.exp(-k2 * dx * dx);
-      let r = Math.exp(-k2 * pix * (2 * dx + pix));
-      for (let i = 0; i <= ni; i++) {
-        stf(GX, i, g);
-        g *= r;
-        r *= c;
-      }
+      gaussSeries(GX, ni + 1, f0 * Math.exp(-k2 * dx * dx), Math.exp(-k2 * pix * (2 * dx + pix)), c);
       const dy = (<f64>j0 + 0.5) * pix - y;
-      g = Math.exp(-k2 * dy * dy);
-      r = Math.exp(-k2 * pix * (2 * dy + pix));
-      for (let j = 0; j <= nj; j++) {
-        stf(GY, j, g);
-        g *= r;
-        r *= c;
-      }
+      gaussSeries(GY, nj + 1, Math.exp(-k2 * dy * dy), Math.exp(-k2 * pix * (2 * dy + pix)), c);
       const sn = scale * pulses;
       const snv = f64x2.splat(sn);
       const fthv = f64x2.splat(fth);
