@@ -5,7 +5,7 @@
  * a scan (scan.ts: stamps, timing), in linear memory laid out with `alloc`
  * (memory.ts). Each run makes its own instance; src/wasm.ts loads the module.
  */
-export { alloc } from "./memory";
+export { alloc, reset } from "./memory";
 export { grid, slots, spotBox, windowBoxes } from "./heat-grid";
 export { exactBlock, exactSetup } from "./heat-exact";
 export { band, bufPtr, countsPtr, gatherBand, histPtr, maxValue, nonzeroCount, rowsPtr, splatBand, splatSetup } from "./splat";

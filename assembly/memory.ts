@@ -1,6 +1,6 @@
 /**
- * Linear memory for the heat module: a bump allocator (one instance serves one run, its memory
- * starts zeroed, nothing is freed) and typed loads and stores by element index.
+ * Linear memory of the module: a bump allocator (an instance serves one run at a time, its memory
+ * starts zeroed, nothing is freed until `reset`) and typed loads and stores by element index.
  */
 
 let top: usize = __heap_base;
@@ -18,6 +18,15 @@ export function alloc(bytes: i32): usize {
   const have = memory.size();
   if (need > have && memory.grow(need - have) < 0) unreachable();
   return p;
+}
+
+/**
+ * Free everything `alloc` handed out and zero it, so the instance can serve another run (src/wasm.ts
+ * reuses instances: their memory is already mapped, where a fresh one is mapped page by page).
+ */
+export function reset(): void {
+  memory.fill(__heap_base, 0, top - __heap_base);
+  top = __heap_base;
 }
 
 // @ts-ignore: decorator

@@ -13,6 +13,7 @@ import { isMainThread, Worker } from "node:worker_threads";
 import { type BandJob, type BandResult, emptyBandResult, HIST_BINS, runBands } from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
+import { MAX_SPARE_BYTES } from "./wasm.js";
 
 /**
  * A message to a worker: claim bands of a splat (answered with a BandResult), heat blocks or a
@@ -35,21 +36,39 @@ const runBands = (${runBands.toString()});
 const emptyBandResult = (${emptyBandResult.toString()});
 const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
-const instantiate = (module) =>
-  new WebAssembly.Instance(module, { env: { abort() { throw new Error("laserscan kernel module aborted"); } } }).exports;
+// One instance kept between jobs (as src/wasm.ts keeps them on the main thread): its memory is
+// already mapped. There is one module, so any instance serves any job.
+let spare = null;
+const instantiate = (module) => {
+  const ex = spare;
+  spare = null;
+  if (ex) {
+    ex.reset();
+    return ex;
+  }
+  return new WebAssembly.Instance(module, { env: { abort() { throw new Error("laserscan kernel module aborted"); } } }).exports;
+};
+const release = (ex) => {
+  if (ex.memory.buffer.byteLength <= ${MAX_SPARE_BYTES}) spare = ex;
+};
+const run = (kernel, job, ...args) => {
+  const ex = instantiate(job.module);
+  kernel(job, ...args, ex);
+  release(ex);
+};
 import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (msg) => {
     if (msg.kind === "heat") {
-      runHeatJob(msg.job, instantiate(msg.job.module));
+      run(runHeatJob, msg.job);
       return;
     }
     if (msg.kind === "poisson") {
-      growStrip(msg.job, instantiate(msg.job.module));
+      run(growStrip, msg.job);
       return;
     }
     const job = msg.job;
     const out = emptyBandResult(job.levelBits.length, ${HIST_BINS});
-    runBands(job, out, instantiate(job.module));
+    if (Atomics.load(job.counter, 0) < job.nBands) run(runBands, job, out);
     parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });
 });

@@ -103,4 +103,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** Resolves once `stream` has handed everything written to it to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return stream.writableLength === 0 ? Promise.resolve() : new Promise((done) => stream.once("drain", done));
+}
+
 await main();
+// Everything is written and the workers are stopped: exit now instead of letting Node tear the
+// heap and the WebAssembly memories down one by one (10–30 ms of a `simulate` run measured on the
+// reference workload, medians of 10–12 interleaved runs).
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();

@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
-import { kernelInstance, kernelModule } from "../wasm.js";
+import { kernelInstance, kernelModule, releaseInstance } from "../wasm.js";
 import { prestartWorkers, runBandsOnWorker } from "../workers.js";
 import type { DoseModel } from "./ablation.js";
 import {
@@ -183,7 +183,14 @@ const TIMING = process.env.LASERSCAN_TIMING !== undefined && process.env.LASERSC
 
 /** Print `label` with the time since the process started, when LASERSCAN_TIMING is set. */
 export function timingMark(label: string, atMs = performance.now()): void {
-  if (TIMING) process.stderr.write(`laserscan timing: ${atMs.toFixed(1).padStart(8)} ms  ${label}\n`);
+  if (TIMING) {
+    // Minor page faults so far (the whole process): fresh memory is mapped page by page, and on
+    // some machines that is a large part of a run.
+    const faults = process.resourceUsage().minorPageFault;
+    process.stderr.write(
+      `laserscan timing: ${atMs.toFixed(1).padStart(8)} ms ${String(faults).padStart(7)} faults  ${label}\n`,
+    );
+  }
 }
 
 /** Threads to use for a raster of `pixels`: `requested` if given, else cores for big rasters. */
@@ -241,7 +248,12 @@ export async function splatDose(
   for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
   opts.whileSplatting?.();
   const mine = emptyBandResult(job.levelBits.length, HIST_BINS);
-  runBands(job, mine, kernelInstance());
+  // (No instance when the worker took every band while this thread was busy.)
+  if (Atomics.load(job.counter, 0) < job.nBands) {
+    const instance = kernelInstance();
+    runBands(job, mine, instance);
+    releaseInstance(instance);
+  }
   const all = [mine, ...(await Promise.all(results))];
   const at = (ms: number) => ms - performance.timeOrigin;
   for (const [t, r] of all.entries()) {

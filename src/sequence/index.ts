@@ -6,7 +6,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Area } from "../area/types.js";
 import type { Spots } from "../pattern/types.js";
 import type { ResolvedPlan } from "../plan/schema.js";
-import { copyIn, copyOut, kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
 import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
 import { type OrderContext, orderStamp } from "./orders.js";
 import { buildStamps, crossStampClosePairs } from "./stamps.js";
@@ -174,11 +174,11 @@ function inFiringOrder(
     outS: ex.alloc(4 * n),
   };
   ex.permute(n, at.order, at.x, at.y, at.s, at.outX, at.outY, at.outS);
-  return {
-    xMm: copyOut(ex, Float64Array, at.outX, n),
-    yMm: copyOut(ex, Float64Array, at.outY, n),
-    stamp: copyOut(ex, Uint32Array, at.outS, n),
-  };
+  const xMm = copyOut(ex, Float64Array, at.outX, n);
+  const yMm = copyOut(ex, Float64Array, at.outY, n);
+  const stamp = copyOut(ex, Uint32Array, at.outS, n);
+  releaseInstance(ex);
+  return { xMm, yMm, stamp };
 }
 
 /**
@@ -229,5 +229,6 @@ export function sweptStamps(
       done[s] = 1;
       order.set(out.subarray(start[s], start[s + 1]), start[s]);
     }
+  releaseInstance(ex);
   return done;
 }

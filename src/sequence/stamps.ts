@@ -5,7 +5,7 @@
  * without spots are dropped.
  */
 import KDBush from "kdbush";
-import { copyIn, copyOut, kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
 
 /** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
 export interface BoxMm {
@@ -98,6 +98,7 @@ export function buildStamps(
   ex.stampLists(count, at.tileOf, at.stampOfTile, at.fill, at.stampOf, at.items);
   const items = copyOut(ex, Uint32Array, at.items, count);
   const stampOf = copyOut(ex, Uint32Array, at.stampOf, count);
+  releaseInstance(ex);
   return { count: stamps, originMm, centreMm, start, items, stampOf };
 }
 

@@ -2,7 +2,7 @@
  * Point-and-shoot galvo timing (SPEC §3.5): first-pulse time per spot, treatment time, jump
  * path length and per-stamp durations, exactly as the spec's pseudo-code.
  */
-import { copyIn, copyOut, kernelInstance } from "../wasm.js";
+import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
 
 /** The scanner settings the timing needs (plan `scanner`, SPEC §4.1). */
 export interface ScannerTiming {
@@ -69,10 +69,12 @@ export function scanTiming(
     at.stampMs,
     at.path,
   );
-  return {
+  const timing = {
     tMs: copyOut(ex, Float64Array, at.t, n),
     treatmentMs,
     pathLengthMm: copyOut(ex, Float64Array, at.path, 1)[0],
     stampMs: copyOut(ex, Float64Array, at.stampMs, stampCount),
   };
+  releaseInstance(ex);
+  return timing;
 }

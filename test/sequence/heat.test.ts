@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { HEAT_CUTOFF, heatIndex, heatStats, KAPPA_MM2_PER_S } from "../../src/sequence/heat.js";
+import { HEAT_CUTOFF, heatIndex, heatStats, KAPPA_MM2_PER_S, kthSmallest } from "../../src/sequence/heat.js";
 import { bruteForceHeat as bruteForce, randomHeatSpots } from "./fixtures.js";
 
 describe("heat index (SPEC §3.4)", () => {
@@ -55,5 +56,22 @@ describe("heat index (SPEC §3.4)", () => {
   it("reports max, nearest-rank p95 and mean", () => {
     const h = Float64Array.from({ length: 100 }, (_, i) => i + 1);
     expect(heatStats(h)).toEqual({ max: 100, p95: 95, mean: 50.5 });
+  });
+
+  it("selects the value a sort puts at rank k (ties, runs, sorted and reversed inputs)", () => {
+    const values = fc.oneof(
+      fc.array(fc.double({ noNaN: true, min: -1e6, max: 1e6 }), { minLength: 1, maxLength: 300 }),
+      fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 300 }), // many ties
+      fc.integer({ min: 1, max: 300 }).map((n) => Array.from({ length: n }, (_, i) => i)), // sorted
+      fc.integer({ min: 1, max: 300 }).map((n) => Array.from({ length: n }, (_, i) => n - i)), // reversed
+    );
+    fc.assert(
+      fc.property(values, fc.double({ min: 0, max: 1, noNaN: true }), (list, q) => {
+        const k = Math.min(list.length - 1, Math.floor(q * list.length));
+        const sorted = Float64Array.from(list).sort();
+        expect(kthSmallest(Float64Array.from(list), k)).toBe(sorted[k]);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
