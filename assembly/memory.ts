@@ -5,19 +5,29 @@
 
 let top: usize = __heap_base;
 
+/** Imported from src/wasm.ts: throws an error that says what was asked for (the run then stops). */
+@external("env", "outOfMemory")
+declare function outOfMemory(bytes: f64, inUse: f64): void;
+
 /**
- * `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). Traps when asked for
- * 2 GiB or more (JavaScript's number arrives wrapped to a negative i32) or when the memory cannot
- * grow (4 GiB in all), rather than hand out memory that overlaps.
+ * `bytes` of zeroed memory, 16-byte aligned (the memory grows as needed). Stops the run with an
+ * error saying so when asked for 2 GiB or more (JavaScript's number arrives wrapped to a negative
+ * i32) or when the memory cannot grow (4 GiB in all), rather than hand out memory that overlaps.
  */
 export function alloc(bytes: i32): usize {
-  if (bytes < 0) unreachable();
+  if (bytes < 0) fail(<f64>(<u32>bytes));
   const p = (top + 15) & ~(<usize>15);
-  top = p + <usize>bytes;
-  const need = <i32>((top + 0xffff) >>> 16);
+  const end = p + <usize>bytes;
+  const need = <i32>((end + 0xffff) >>> 16);
   const have = memory.size();
-  if (need > have && memory.grow(need - have) < 0) unreachable();
+  if (end < p || (need > have && memory.grow(need - have) < 0)) fail(<f64>bytes);
+  top = end;
   return p;
+}
+
+function fail(bytes: f64): void {
+  outOfMemory(bytes, <f64>top);
+  unreachable();
 }
 
 /**

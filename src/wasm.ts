@@ -70,14 +70,27 @@ export function kernelInstance<T>(): T & KernelMemory {
     spare.reset();
     return spare as unknown as T & KernelMemory;
   }
-  return new WebAssembly.Instance(kernelModule(), {
-    env: {
-      abort(): never {
-        throw new Error("laserscan kernel module aborted");
-      },
-    },
-  }).exports as T & KernelMemory;
+  return new WebAssembly.Instance(kernelModule(), KERNEL_IMPORTS).exports as T & KernelMemory;
 }
+
+/**
+ * What the module imports: `abort` (AssemblyScript's) and `outOfMemory`, called by its allocator
+ * before it traps (assembly/memory.ts). No input within SPEC's limits gets near 4 GiB (the raster
+ * guard, 20 M spots); should one, the run stops with this line instead of "unreachable".
+ */
+export const KERNEL_IMPORTS = {
+  env: {
+    abort(): never {
+      throw new Error("laserscan kernel module aborted");
+    },
+    outOfMemory(bytes: number, inUse: number): never {
+      const mb = (b: number) => `${Math.ceil(b / 2 ** 20)} MB`;
+      throw new Error(
+        `a WebAssembly kernel ran out of memory: it asked for ${mb(bytes)} with ${mb(inUse)} in use, and one instance holds at most 4096 MB (a smaller run, e.g. fewer spots or a larger raster.pixelUm, fits)`,
+      );
+    },
+  },
+};
 
 /** Instances handed back, for the next {@link kernelInstance}. */
 const spares: (KernelMemory & { reset(): void })[] = [];

@@ -13,7 +13,7 @@ import { isMainThread, Worker } from "node:worker_threads";
 import { type BandJob, type BandResult, emptyBandResult, HIST_BINS, runBands } from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
-import { MAX_SPARE_BYTES } from "./wasm.js";
+import { KERNEL_IMPORTS, MAX_SPARE_BYTES } from "./wasm.js";
 
 /**
  * A message to a worker: claim bands of a splat (answered with a BandResult), heat blocks or a
@@ -38,6 +38,7 @@ const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
 // One instance kept between jobs (as src/wasm.ts keeps them on the main thread): its memory is
 // already mapped. There is one module, so any instance serves any job.
+const imports = { env: { ${KERNEL_IMPORTS.env.abort.toString()}, ${KERNEL_IMPORTS.env.outOfMemory.toString()} } };
 let spare = null;
 const instantiate = (module) => {
   const ex = spare;
@@ -46,7 +47,7 @@ const instantiate = (module) => {
     ex.reset();
     return ex;
   }
-  return new WebAssembly.Instance(module, { env: { abort() { throw new Error("laserscan kernel module aborted"); } } }).exports;
+  return new WebAssembly.Instance(module, imports).exports;
 };
 const release = (ex) => {
   if (ex.memory.buffer.byteLength <= ${MAX_SPARE_BYTES}) spare = ex;

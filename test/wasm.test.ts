@@ -29,4 +29,15 @@ describe("WebAssembly instances handed back for reuse (src/wasm.ts)", () => {
     const againA = run(a);
     expect(Buffer.from(againA.buffer).equals(Buffer.from(firstA.buffer))).toBe(true);
   });
+
+  it("stop with a line saying how much was asked for when a request cannot be met", () => {
+    const ex = kernelInstance();
+    // 3 GiB arrives wrapped to a negative i32; a third 1.5 GiB does not fit in the 4 GiB a memory holds.
+    expect(() => ex.alloc(3 * 2 ** 30)).toThrow(/ran out of memory: it asked for 3072 MB with \d+ MB in use/);
+    expect(ex.alloc(1024)).toBeGreaterThan(0); // the failed request took nothing
+    const big = 1.5 * 2 ** 30;
+    expect(ex.alloc(big)).toBeGreaterThan(0);
+    expect(ex.alloc(big)).toBeGreaterThan(0);
+    expect(() => ex.alloc(big)).toThrow(/ran out of memory: it asked for 1536 MB with 307\d MB in use/);
+  });
 });

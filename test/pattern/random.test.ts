@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { streamSeed, uniform } from "../../src/pattern/random.js";
-import { kernelModule } from "../../src/wasm.js";
+import { kernelInstance, releaseInstance } from "../../src/wasm.js";
 
 type Exports = {
   memory: { buffer: ArrayBuffer };
@@ -15,13 +15,12 @@ type Exports = {
 };
 
 function wasmUniforms(seed32: number, count: number): Float64Array {
-  const wasm = (
-    globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }
-  ).WebAssembly;
-  const ex = new wasm.Instance(kernelModule(), { env: { abort: () => {} } }).exports as Exports;
+  const ex = kernelInstance<Exports>();
   const out = ex.alloc(8 * count);
   ex.uniforms(seed32 | 0, count, out);
-  return Float64Array.from(new Float64Array(ex.memory.buffer, out, count));
+  const draws = Float64Array.from(new Float64Array(ex.memory.buffer, out, count));
+  releaseInstance(ex);
+  return draws;
 }
 
 describe("uniform streams", () => {
