@@ -330,11 +330,12 @@ export interface RunOptions {
 }
 
 /**
- * Below this many raster pixels in a batch (about 0.8 s of one-thread work at ~50 ms per
- * megapixel), two workers cost more to start (~0.2-0.4 s each: module load and a cold JIT)
- * than they save.
+ * Below this many raster pixels in a batch a worker costs more to start (module load, its own
+ * instances) than it saves. Measured with `sweep patterns/fractional-co2-demo.json` (4 M px a
+ * variant), one thread against the pool, medians of 5: 5 variants (20 M px) 0.60 against 0.68 s,
+ * 12 (48 M px) 0.73 against 0.81 s; 24 (96 M px) 0.83 against 0.75 s.
  */
-const POOL_MIN_PIXELS = 1 << 24;
+const POOL_MIN_PIXELS = 80_000_000;
 
 /** How to start a sweep worker from here: the built worker.js, or worker.ts through tsx. */
 function workerSource(): { code: string } | undefined {
