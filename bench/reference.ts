@@ -23,6 +23,7 @@ interface Contender {
   args: string[];
   wallS: number[];
   rssMb: number[];
+  faults: number[];
   output: string;
 }
 
@@ -32,7 +33,7 @@ function have(cmd: string, args: string[]): boolean {
 
 const contenders: Contender[] = [];
 const add = (name: string, cmd: string, args: string[]) =>
-  contenders.push({ name, cmd, args, wallS: [], rssMb: [], output: "" });
+  contenders.push({ name, cmd, args, wallS: [], rssMb: [], faults: [], output: "" });
 
 if (!existsSync(refDir)) {
   console.log(`skip: ${refDir} not found (the reference workload lives in ../shared/reference)`);
@@ -58,7 +59,7 @@ for (let r = 0; r < rounds; r++) {
   for (const c of contenders) {
     const t0 = process.hrtime.bigint();
     const res = timeBin
-      ? spawnSync(timeBin, ["-f", "%M", c.cmd, ...c.args], { encoding: "utf8", maxBuffer: 1 << 26 })
+      ? spawnSync(timeBin, ["-f", "%M %R", c.cmd, ...c.args], { encoding: "utf8", maxBuffer: 1 << 26 })
       : spawnSync(c.cmd, c.args, { encoding: "utf8", maxBuffer: 1 << 26 });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     if (res.status !== 0) {
@@ -66,7 +67,12 @@ for (let r = 0; r < rounds; r++) {
       process.exit(1);
     }
     c.wallS.push(wall);
-    if (timeBin) c.rssMb.push(Number(res.stderr.trim().split("\n").at(-1)) / 1024);
+    if (timeBin) {
+      // peak RSS (KB) and minor page faults: mapping fresh memory costs differ a lot between machines
+      const [rssKb, faults] = (res.stderr.trim().split("\n").at(-1) ?? "").split(" ").map(Number);
+      c.rssMb.push(rssKb / 1024);
+      c.faults.push(faults);
+    }
     c.output = res.stdout.trim();
     process.stderr.write(`round ${r + 1}: ${c.name} ${wall.toFixed(3)} s\n`);
   }
@@ -81,6 +87,7 @@ const rows = contenders.map((c) => ({
   name: c.name,
   medianWallS: +median(c.wallS).toFixed(3),
   peakRssMb: c.rssMb.length ? Math.round(Math.max(...c.rssMb)) : undefined,
+  pageFaults: c.faults.length ? Math.round(median(c.faults)) : undefined,
   laserscanRatio: ls ? +(median(ls.wallS) / median(c.wallS)).toFixed(2) : undefined,
 }));
 console.table(rows);
@@ -99,6 +106,16 @@ const out = join(
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify({ date: new Date().toISOString(), rounds, machine: machineInfo(), rows }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      rounds,
+      machine: machineInfo(),
+      rows,
+      wallS: Object.fromEntries(contenders.map((c) => [c.name, c.wallS.map((w) => +w.toFixed(3))])),
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`results: ${out}`);

@@ -102,8 +102,8 @@ export const MAX_SPARE_BYTES = 256 * 2 ** 20;
  * Hand back an instance from {@link kernelInstance} once nothing reads its memory any more (no
  * view of it, no address in it is used after this): the next run on this thread reuses it. Its
  * memory is already mapped, where a fresh instance's is mapped page by page as the run first
- * touches it, which is slow on some machines (≈ 12 µs a page on the one the reference was
- * measured on). An instance not handed back is simply collected.
+ * touches it, which is slow on some machines (≈ 12 µs a page on this project's machine on 2026-12-02).
+ * An instance not handed back is simply collected.
  */
 export function releaseInstance(ex: KernelMemory): void {
   const r = ex as KernelMemory & { reset(): void };
