@@ -65,12 +65,7 @@ export interface KernelMemory {
  * are handed one (a worker makes its own: workers.ts).
  */
 export function kernelInstance<T>(): T & KernelMemory {
-  const spare = spares.pop();
-  if (spare) {
-    spare.reset();
-    return spare as unknown as T & KernelMemory;
-  }
-  return new WebAssembly.Instance(kernelModule(), KERNEL_IMPORTS).exports as T & KernelMemory;
+  return pool.take(kernelModule()) as T & KernelMemory;
 }
 
 /**
@@ -92,11 +87,43 @@ export const KERNEL_IMPORTS = {
   },
 };
 
-/** Instances handed back, for the next {@link kernelInstance}. */
-const spares: (KernelMemory & { reset(): void })[] = [];
-/** At most this many are kept, each with at most this much memory: the rest go to the GC. */
+/**
+ * Instances of the module handed back for reuse: `take` resets a spare's allocator and zeroes the
+ * memory it used (assembly/memory.ts `reset`) or makes a new instance; `give` keeps at most
+ * `maxSpares`, each of at most `maxBytes` (the rest go to the GC). Self-contained: workers.ts puts
+ * its source in the workers' (one module, so any instance serves any job).
+ */
+export class InstancePool {
+  private readonly spares: { memory: { buffer: ArrayBuffer }; reset(): void }[] = [];
+
+  constructor(
+    private readonly imports: object,
+    private readonly maxSpares: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  take(module: object): unknown {
+    const spare = this.spares.pop();
+    if (!spare) return new WebAssembly.Instance(module, this.imports).exports;
+    spare.reset();
+    return spare;
+  }
+
+  give(ex: unknown): void {
+    const r = ex as { memory: { buffer: ArrayBuffer }; reset(): void };
+    if (
+      this.spares.length < this.maxSpares &&
+      r.memory.buffer.byteLength <= this.maxBytes &&
+      !this.spares.includes(r)
+    )
+      this.spares.push(r);
+  }
+}
+
+/** Spare instances kept at most, and their memory at most (main thread; a worker keeps one). */
 const MAX_SPARES = 2;
 export const MAX_SPARE_BYTES = 256 * 2 ** 20;
+const pool = new InstancePool(KERNEL_IMPORTS, MAX_SPARES, MAX_SPARE_BYTES);
 
 /**
  * Hand back an instance from {@link kernelInstance} once nothing reads its memory any more (no
@@ -106,9 +133,7 @@ export const MAX_SPARE_BYTES = 256 * 2 ** 20;
  * An instance not handed back is simply collected.
  */
 export function releaseInstance(ex: KernelMemory): void {
-  const r = ex as KernelMemory & { reset(): void };
-  if (spares.length < MAX_SPARES && ex.memory.buffer.byteLength <= MAX_SPARE_BYTES && !spares.includes(r))
-    spares.push(r);
+  pool.give(ex);
 }
 
 /** The typed arrays handed to and from an instance. */

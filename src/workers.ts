@@ -10,10 +10,17 @@
  */
 import { availableParallelism } from "node:os";
 import { isMainThread, Worker } from "node:worker_threads";
-import { type BandJob, type BandResult, emptyBandResult, HIST_BINS, runBands } from "./dose/kernel.js";
+import {
+  type BandJob,
+  type BandResult,
+  bandsLeft,
+  emptyBandResult,
+  HIST_BINS,
+  runBands,
+} from "./dose/kernel.js";
 import { growStrip, type StripJob } from "./pattern/poisson.js";
 import { type HeatJob, runHeatJob } from "./sequence/heat-kernel.js";
-import { KERNEL_IMPORTS, MAX_SPARE_BYTES } from "./wasm.js";
+import { InstancePool, KERNEL_IMPORTS, MAX_SPARE_BYTES } from "./wasm.js";
 
 /**
  * A message to a worker: claim bands of a splat (answered with a BandResult), heat blocks or a
@@ -36,26 +43,16 @@ const runBands = (${runBands.toString()});
 const emptyBandResult = (${emptyBandResult.toString()});
 const runHeatJob = (${runHeatJob.toString()});
 const growStrip = (${growStrip.toString()});
+const bandsLeft = (${bandsLeft.toString()});
+const InstancePool = (${InstancePool.toString()});
 // One instance kept between jobs (as src/wasm.ts keeps them on the main thread): its memory is
-// already mapped. There is one module, so any instance serves any job.
+// already mapped.
 const imports = { env: { ${KERNEL_IMPORTS.env.abort.toString()}, ${KERNEL_IMPORTS.env.outOfMemory.toString()} } };
-let spare = null;
-const instantiate = (module) => {
-  const ex = spare;
-  spare = null;
-  if (ex) {
-    ex.reset();
-    return ex;
-  }
-  return new WebAssembly.Instance(module, imports).exports;
-};
-const release = (ex) => {
-  if (ex.memory.buffer.byteLength <= ${MAX_SPARE_BYTES}) spare = ex;
-};
+const instances = new InstancePool(imports, 1, ${MAX_SPARE_BYTES});
 const run = (kernel, job, ...args) => {
-  const ex = instantiate(job.module);
+  const ex = instances.take(job.module);
   kernel(job, ...args, ex);
-  release(ex);
+  instances.give(ex);
 };
 import("node:worker_threads").then(({ parentPort }) => {
   parentPort.on("message", (msg) => {
@@ -69,7 +66,7 @@ import("node:worker_threads").then(({ parentPort }) => {
     }
     const job = msg.job;
     const out = emptyBandResult(job.levelBits.length, ${HIST_BINS});
-    if (Atomics.load(job.counter, 0) < job.nBands) run(runBands, job, out);
+    if (bandsLeft(job)) run(runBands, job, out);
     parentPort.postMessage(out, [out.acc.buffer, out.levelCounts.buffer, out.hist.buffer]);
   });
 });

@@ -89,14 +89,21 @@ export interface BandResult {
 }
 
 /**
+ * Whether any band of `job` is still unclaimed: a thread that comes after every band was taken
+ * (it was busy) has nothing to do, and need not even get an instance.
+ */
+export function bandsLeft(job: BandJob): boolean {
+  return Atomics.load(job.counter, 0) < job.nBands;
+}
+
+/**
  * Claim bands until none is left: each is splatted in spot order (so each pixel's value does not
  * depend on who did the band), copied to the kept raster if any, and gathered; the thread's
  * stats go to `out` (fresh: zero counts and histogram). `instance`: a fresh instance of
  * `job.module` (src/wasm.ts `kernelInstance()`; a worker makes its own).
  */
 export function runBands(job: BandJob, out: BandResult, instance: unknown): void {
-  // A thread that comes after every band was taken (it was busy) has nothing to do.
-  if (Atomics.load(job.counter, 0) >= job.nBands) return;
+  if (!bandsLeft(job)) return;
   type Exports = {
     memory: { buffer: ArrayBuffer };
     alloc(bytes: number): number;

@@ -13,6 +13,7 @@ import type { DoseModel } from "./ablation.js";
 import {
   type BandJob,
   type BandResult,
+  bandsLeft,
   emptyBandResult,
   HIST_BINS,
   MODE_DISC_ADD,
@@ -248,8 +249,7 @@ export async function splatDose(
   for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
   opts.whileSplatting?.();
   const mine = emptyBandResult(job.levelBits.length, HIST_BINS);
-  // (No instance when the worker took every band while this thread was busy.)
-  if (Atomics.load(job.counter, 0) < job.nBands) {
+  if (bandsLeft(job)) {
     const instance = kernelInstance();
     runBands(job, mine, instance);
     releaseInstance(instance);
