@@ -75,3 +75,14 @@ export function oneOf(value: unknown, allowed: readonly string[]): string {
   const hint = typeof value === "string" ? nearest(value, allowed) : undefined;
   return `allowed: one of ${allowed.join(" | ")}${hint ? ` (did you mean "${hint}"?)` : ""}`;
 }
+
+/**
+ * A failure of the machine, not of the input nor of laserscan: the disk is full, a device
+ * refuses a write. The CLI prints its one line and exits 1 without calling it a bug.
+ */
+export class RunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunError";
+  }
+}

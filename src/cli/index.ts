@@ -86,6 +86,11 @@ async function main(): Promise<void> {
   if (["simulate", "scan", "sweep"].includes(commandOf(process.argv) ?? ""))
     (await import("../wasm.js")).precompileKernels();
   const verbose = process.argv.includes("--verbose");
+  // One run: outputs and inputs are checked against each other (docs/robustness.md), and temp
+  // files are removed on SIGINT / SIGTERM from the start.
+  const { startPathGuard, guardSignals } = await import("../io/atomic.js");
+  startPathGuard();
+  guardSignals();
   try {
     const program = await buildProgram(process.argv);
     await program.parseAsync(process.argv);

@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { PlanError } from "../errors.js";
+import { DECIMAL_ALLOWED, parseDecimal } from "../guard/number.js";
 
 interface Override {
   flag: string;
@@ -49,12 +50,33 @@ export function addPlanOptions(cmd: Command): Command {
   return cmd;
 }
 
-/** Parse a numeric flag value, rejecting NaN, Infinity and junk with a PlanError. */
+/**
+ * Parse a numeric flag value (plain decimal only, see guard/number.ts), rejecting NaN, Infinity,
+ * hex, octal and junk with a PlanError.
+ */
 export function parseNumberFlag(flag: string, text: string, integer = false): number {
-  const v = Number(text);
-  if (text.trim() === "" || !Number.isFinite(v))
-    throw new PlanError(`--${flag}`, text, `allowed: a finite ${integer ? "whole " : ""}number`);
+  const v = parseDecimal(String(text));
+  if (v === undefined)
+    throw new PlanError(
+      `--${flag}`,
+      text,
+      `allowed: ${integer ? "a whole number in decimal (e.g. 4)" : DECIMAL_ALLOWED}`,
+    );
   if (integer && !Number.isInteger(v)) throw new PlanError(`--${flag}`, text, "allowed: a whole number");
+  return v;
+}
+
+/** Parse `--threads N`: a whole number ≥ 1 (one rule for every command). */
+export function parseThreadsFlag(text: string): number {
+  const n = parseNumberFlag("threads", text, true);
+  if (n < 1) throw new PlanError("--threads", text, "allowed: a whole number ≥ 1");
+  return n;
+}
+
+/** Parse a flag that must be a number > 0 (e.g. --max-memory-mb). */
+export function parsePositiveFlag(flag: string, text: string): number {
+  const v = parseNumberFlag(flag, text);
+  if (!(v > 0)) throw new PlanError(`--${flag}`, text, "allowed: a number > 0");
   return v;
 }
 

@@ -3,7 +3,7 @@
  * user's mistake (exit 2, one line), anything else is a run-time failure (exit 1, one line
  * and a hint; `--verbose` adds the stack).
  */
-import { PlanError } from "../errors.js";
+import { PlanError, RunError } from "../errors.js";
 
 /** Exit codes (SPEC §6). */
 export const EXIT_OK = 0;
@@ -16,6 +16,11 @@ export function reportError(err: unknown, verbose: boolean): number {
     process.stderr.write(`laserscan: ${err.message}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT_BAD_INPUT;
+  }
+  if (err instanceof RunError) {
+    process.stderr.write(`laserscan: ${err.message}\n`);
+    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    return EXIT_FAILURE;
   }
   const e = err as { code?: string; message?: string; stack?: string; exitCode?: number };
   // commander's own usage errors (unknown option, missing argument) are bad input too.

@@ -3,6 +3,7 @@
  * drawing code and its libraries so parsing flags stays cheap; the renderer re-exports them.
  */
 import { oneOf, PlanError } from "../errors.js";
+import { parseDecimal } from "../guard/number.js";
 
 /** Colormap names accepted by `--colormap` (viridis is the default). */
 export const COLORMAPS = ["viridis", "inferno", "magma", "turbo", "gray"] as const;
@@ -42,7 +43,7 @@ export function parseContourLevels(text: string, field = "--contours"): number[]
   if (parts.length === 0 || parts.length > MAX_CONTOUR_LEVELS) throw new PlanError(field, text, allowed);
   const out: number[] = [];
   for (const p of parts) {
-    const v = Number(p);
+    const v = parseDecimal(p) ?? Number.NaN;
     if (!Number.isFinite(v) || v <= 0) throw new PlanError(field, text, allowed);
     if (!out.includes(v)) out.push(v);
   }

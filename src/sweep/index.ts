@@ -21,6 +21,7 @@ import { doseModel } from "../dose/ablation.js";
 import type { Report } from "../dose/report.js";
 import { checkMemory, DEFAULT_MAX_MEMORY_MB, rasterBytes, rasterSize, threadsFor } from "../dose/splat.js";
 import { nearest, oneOf, PlanError } from "../errors.js";
+import { parseDecimal } from "../guard/number.js";
 import { resolvePlan } from "../plan/load.js";
 import {
   objectFields,
@@ -91,8 +92,7 @@ const EXCLUSIVE_GROUPS = [
 /** Read a `--vary` value: numeric text becomes a number, anything else stays text. */
 export function parseVaryValue(text: string): VaryValue {
   const t = text.trim();
-  const v = Number(t);
-  return t !== "" && Number.isFinite(v) ? v : t;
+  return parseDecimal(t) ?? t;
 }
 
 /** Parse one `--vary key=v1,v2,...`. */

@@ -44,6 +44,7 @@ export interface HeatmapCliOptions {
 /** A parser for a PNG output flag: the path must end in .png and its folder must exist. */
 function pngPath(flag: string): (value: string) => string {
   return (value: string) => {
+    if (value === "-") checkWritable(value, flag); // refused: a binary output
     if (extname(value).toLowerCase() !== ".png")
       throw new PlanError(flag, value, "allowed: a file ending in .png");
     checkWritable(value, flag);

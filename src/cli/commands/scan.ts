@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
-import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
+import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import { scanCsvChunks } from "../../io/csv.js";
 import { galvoListChunks } from "../../io/galvo.js";
 import { type ScanStats, scanFileJson, scanStats } from "../../io/scanfile.js";
@@ -48,9 +48,10 @@ export function register(program: Command): void {
     const output = opts.output as string | undefined;
     const csv = opts.csv as string | undefined;
     const galvo = opts.galvo as string | undefined;
-    if (output !== undefined) checkWritable(output, "--output");
-    if (csv !== undefined) checkWritable(csv, "--csv");
-    if (galvo !== undefined) checkWritable(galvo, "--galvo");
+    if (output !== undefined) checkWritable(output, "--output", { stdout: true });
+    if (csv !== undefined) checkWritable(csv, "--csv", { stdout: true });
+    if (galvo !== undefined) checkWritable(galvo, "--galvo", { stdout: true });
+    if (opts.json) claimStdout("--json");
     const bitsPerMm =
       opts.bitsPerMm === undefined ? undefined : parseNumberFlag("bits-per-mm", String(opts.bitsPerMm));
     const { plan, baseDir } = loadPlan(planPath, overridesFromOptions(opts));
@@ -67,6 +68,6 @@ export function register(program: Command): void {
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
     await writeScanPreview(plan, area, scan, opts);
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-    else process.stdout.write(statsTable(plan.name, plan.sequence.order, stats));
+    else summaryStream().write(statsTable(plan.name, plan.sequence.order, stats));
   });
 }

@@ -10,9 +10,10 @@ import type { Raster } from "../../dose/raster.js";
 import type { Simulation } from "../../dose/simulate.js";
 import { closeWorkers, DEFAULT_MAX_MEMORY_MB, prestartWorkers, timingMark } from "../../dose/splat.js";
 import { PlanError } from "../../errors.js";
-import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
+import { parseDecimal } from "../../guard/number.js";
+import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import type { ResolvedPlan } from "../../plan/schema.js";
-import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
+import { addPlanOptions, overridesFromOptions, parseNumberFlag, parseThreadsFlag } from "../options.js";
 
 // The simulation modules (plan schema, pattern, sequence, dose, IO) are imported when the
 // command runs, the renderer only when a heatmap is asked for: `simulate --help` and the
@@ -44,7 +45,7 @@ export function parseContours(text: string | undefined, flag = "--contours"): nu
   if (text === undefined) return [];
   const parts = text.split(",").map((s) => s.trim());
   return parts.map((p) => {
-    const v = Number(p);
+    const v = parseDecimal(p) ?? Number.NaN;
     if (p === "" || !Number.isFinite(v) || v <= 0)
       throw new PlanError(flag, text, "allowed: comma-separated depths in µm > 0, e.g. 30,150");
     return v;
@@ -53,6 +54,7 @@ export function parseContours(text: string | undefined, flag = "--contours"): nu
 
 function checkMapPath(path: string | undefined, flag: string): void {
   if (path === undefined) return;
+  if (path === "-") checkWritable(path, flag); // refused: a binary output
   const ext = extname(path).toLowerCase();
   if (ext !== ".npy" && ext !== ".png")
     throw new PlanError(flag, path, "allowed: a file ending in .npy or .png");
@@ -95,12 +97,11 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       ? DEFAULT_MAX_MEMORY_MB
       : parseNumberFlag("max-memory-mb", opts.maxMemoryMb);
   if (!(maxMemoryMb > 0)) throw new PlanError("--max-memory-mb", maxMemoryMb, "allowed: a number > 0");
-  const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
-  if (threads !== undefined && threads < 1)
-    throw new PlanError("--threads", threads, "allowed: a whole number ≥ 1");
+  const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
   checkMapPath(opts.depth, "--depth");
   checkMapPath(opts.coag, "--coag");
-  if (opts.report !== undefined) checkWritable(opts.report, "--report");
+  if (opts.report !== undefined) checkWritable(opts.report, "--report", { stdout: true });
+  if (opts.json) claimStdout("--json");
   if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
 
   const overrides = overridesFromOptions(opts as Record<string, unknown>);
@@ -218,7 +219,7 @@ export async function register(program: Command, full = true): Promise<void> {
       if (opts.json) process.stdout.write(json);
       else {
         const { formatReport } = await import("../../dose/report.js");
-        process.stdout.write(formatReport(sim.report, `${plan.name}: ${plan.laser.name}`));
+        summaryStream().write(formatReport(sim.report, `${plan.name}: ${plan.laser.name}`));
       }
       timingMark("written");
     } finally {

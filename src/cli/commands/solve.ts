@@ -7,7 +7,13 @@ import { SOLVE_BY, SOLVE_VARY, type SolveBy, type SolveVary, solvePlan } from ".
 import { closeWorkers } from "../../dose/splat.js";
 import { oneOf, PlanError } from "../../errors.js";
 import { loadPlan } from "../../plan/load.js";
-import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
+import {
+  addPlanOptions,
+  overridesFromOptions,
+  parseNumberFlag,
+  parsePositiveFlag,
+  parseThreadsFlag,
+} from "../options.js";
 
 interface SolveCliOptions {
   targetDepth?: string;
@@ -39,9 +45,9 @@ export function register(program: Command): void {
     if (!SOLVE_BY.includes(by as SolveBy)) throw new PlanError("--by", by, oneOf(by, SOLVE_BY));
     const vary = String(opts.vary);
     if (!SOLVE_VARY.includes(vary as SolveVary)) throw new PlanError("--vary", vary, oneOf(vary, SOLVE_VARY));
-    const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
+    const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
     const maxMemoryMb =
-      opts.maxMemoryMb === undefined ? undefined : parseNumberFlag("max-memory-mb", opts.maxMemoryMb);
+      opts.maxMemoryMb === undefined ? undefined : parsePositiveFlag("max-memory-mb", opts.maxMemoryMb);
     const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>));
     try {
       const r = await solvePlan(plan, target, {

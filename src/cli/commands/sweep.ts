@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { closeWorkers } from "../../dose/splat.js";
 import { PlanError } from "../../errors.js";
-import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
+import { checkWritable, claimStdout, noteInput, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import { loadPlan } from "../../plan/load.js";
 import { createProgress } from "../../render/progress.js";
 import { sweepChartPng } from "../../sweep/chart.js";
@@ -24,7 +24,7 @@ import {
   sweepJson,
   sweepTable,
 } from "../../sweep/index.js";
-import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
+import { addPlanOptions, overridesFromOptions, parseNumberFlag, parseThreadsFlag } from "../options.js";
 
 interface SweepCliOptions {
   vary?: string[];
@@ -45,6 +45,7 @@ function collect(value: string, prev: string[] = []): string[] {
 
 function checkChartPath(path: string | undefined): void {
   if (path === undefined) return;
+  if (path === "-") checkWritable(path, "--chart"); // refused: a binary output
   if (!path.toLowerCase().endsWith(".png"))
     throw new PlanError("--chart", path, "allowed: a file ending in .png");
   checkWritable(path, "--chart");
@@ -86,11 +87,13 @@ async function runMerge(input: string | undefined, opts: SweepCliOptions): Promi
       opts.merge?.join(" "),
       "allowed without --vary and --shard (the shards carry them)",
     );
-  if (opts.csv !== undefined) checkWritable(opts.csv, "--csv");
+  if (opts.csv !== undefined) checkWritable(opts.csv, "--csv", { stdout: true });
   checkChartPath(opts.chart);
+  if (opts.json) claimStdout("--json");
   const metric = opts.metric ?? DEFAULT_METRIC;
   checkMetric(metric);
   const files = (opts.merge ?? []).map((name) => {
+    noteInput(name, "--merge");
     let text: string;
     try {
       text = readFileSync(name, "utf8");
@@ -118,7 +121,7 @@ async function runMerge(input: string | undefined, opts: SweepCliOptions): Promi
       `${metric} by ${merged.table.columns.slice(0, keyCount).join(" × ")}`,
     );
   if (opts.json) process.stdout.write(`${JSON.stringify(tableJson(merged.table), null, 2)}\n`);
-  else process.stdout.write(formatSweepTable(merged.table, keyCount));
+  else summaryStream().write(formatSweepTable(merged.table, keyCount));
 }
 
 /** Register `sweep`. */
@@ -156,11 +159,10 @@ export function register(program: Command): void {
       opts.maxMemoryMb === undefined ? undefined : parseNumberFlag("max-memory-mb", opts.maxMemoryMb);
     if (maxMemoryMb !== undefined && !(maxMemoryMb > 0))
       throw new PlanError("--max-memory-mb", maxMemoryMb, "allowed: a number > 0");
-    const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
-    if (threads !== undefined && threads < 1)
-      throw new PlanError("--threads", threads, "allowed: a whole number ≥ 1");
-    if (opts.csv !== undefined) checkWritable(opts.csv, "--csv");
+    const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
+    if (opts.csv !== undefined) checkWritable(opts.csv, "--csv", { stdout: true });
     checkChartPath(opts.chart);
+    if (opts.json) claimStdout("--json");
     const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>));
     const sweep = prepareSweep(plan, baseDir, specs, { shard, maxMemoryMb });
     const progress = createProgress(`sweep ${sweep.variants.length} variants`, { json: opts.json === true });
@@ -193,6 +195,6 @@ export function register(program: Command): void {
         `${plan.laser.name}, ${plan.spot.diameterUm} µm ${plan.spot.profile} spot, ${plan.pulse.energyMj !== undefined ? `${plan.pulse.energyMj} mJ` : `${plan.pulse.fluenceJcm2} J/cm²`} × ${plan.pulse.stack}, ${plan.pattern.lattice} lattice; ${sweep.total} variants`,
       );
     if (opts.json) process.stdout.write(`${JSON.stringify(sweepJson(sweep.keys, rows), null, 2)}\n`);
-    else process.stdout.write(formatSweepTable(table, sweep.keys.length));
+    else summaryStream().write(formatSweepTable(table, sweep.keys.length));
   });
 }
