@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { PNG } from "pngjs";
 import { PlanError } from "../errors.js";
+import { checkPng } from "../io/png16.js";
 import type { AreaSpec } from "../plan/schema.js";
 import type { Area } from "./types.js";
 
@@ -40,17 +41,11 @@ export function readMaskPng(path: string, field = "area.path"): MaskRuns {
   }
   if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b))
     throw new PlanError(field, path, "allowed: a PNG image (the file does not start with the PNG signature)");
+  // The whole structure (chunk bounds, CRCs, size, complete image data, filter types) is
+  // checked first: pngjs would decode a truncated file from uninitialised memory.
+  checkPng(bytes, field, path, MAX_MASK_PIXELS);
   let png: PNG;
   try {
-    // Check the size from the IHDR before decoding, so a huge image is refused cheaply.
-    const w = bytes.readUInt32BE(16);
-    const h = bytes.readUInt32BE(20);
-    if (w * h > MAX_MASK_PIXELS)
-      throw new PlanError(
-        field,
-        path,
-        `allowed: a mask of at most ${MAX_MASK_PIXELS} pixels (this one has ${w}×${h})`,
-      );
     // pngjs is loaded only when a mask is read (≈ 20 ms of start-up for every other area).
     const { PNG: Png } = createRequire(import.meta.url)("pngjs") as typeof import("pngjs");
     png = Png.sync.read(bytes);
@@ -98,6 +93,13 @@ export function maskRunsFromRgba(data: Uint8Array, width: number, height: number
 export function maskRunsFromTriples(widthPx: number, heightPx: number, triples: readonly number[]): MaskRuns {
   if (triples.length % 3 !== 0)
     throw new PlanError("area.runs", triples.length, "allowed: [row, c0, c1] triples");
+  if (widthPx * heightPx > MAX_MASK_PIXELS)
+    throw new PlanError(
+      "area.widthPx",
+      `${widthPx} × ${heightPx}`,
+      `allowed: a mask of at most ${MAX_MASK_PIXELS} pixels (area.widthPx × area.heightPx)`,
+    );
+  let prevC1 = 0;
   const rowStart = new Int32Array(heightPx + 1);
   const runs = new Int32Array((triples.length / 3) * 2);
   let prevRow = -1;
@@ -105,11 +107,19 @@ export function maskRunsFromTriples(widthPx: number, heightPx: number, triples: 
     const [r, c0, c1] = [triples[k], triples[k + 1], triples[k + 2]];
     if (r < prevRow || r >= heightPx || c0 >= c1 || c1 > widthPx)
       throw new PlanError(
-        "area.runs",
+        `area.runs[${k}]`,
         [r, c0, c1],
         `allowed: rows ascending below ${heightPx}, 0 ≤ c0 < c1 ≤ ${widthPx}`,
       );
+    // Runs of a row must be sorted and apart: an overlap would treat (and fire) pixels twice.
+    if (r === prevRow && c0 < prevC1)
+      throw new PlanError(
+        `area.runs[${k}]`,
+        [r, c0, c1],
+        `allowed: runs of a row in order, not overlapping (the previous run of row ${r} ends at ${prevC1})`,
+      );
     prevRow = r;
+    prevC1 = c1;
     runs[(2 * k) / 3] = c0;
     runs[(2 * k) / 3 + 1] = c1;
     rowStart[r + 1]++;

@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { endianness } from "node:os";
 import type { Raster } from "../dose/raster.js";
 import { PlanError } from "../errors.js";
-import { writeFileAtomic } from "./atomic.js";
+import { noteInput, writeFileAtomic } from "./atomic.js";
+import { MAX_MAP_PIXELS } from "./png16.js";
 
 const MAGIC = "\x93NUMPY";
 /** numpy pads the header so the data starts on a multiple of 64 bytes. */
@@ -54,8 +55,12 @@ export function writeNpy(path: string, r: Raster): void {
 /**
  * Read a 2-D float32 (or float64) .npy written top row first into a {@link Raster} (row 0 =
  * lowest y). A .npy carries no pixel size or origin: pass them (defaults 1 µm, [0, 0]).
+ * Every bound is checked before allocating: header inside the file, shape at least 1 × 1 and
+ * at most {@link MAX_MAP_PIXELS} pixels, data complete; a value that is not finite (NaN, ±Inf,
+ * or a float64 beyond float32's range) is refused with its row and column.
  */
 export function readNpy(path: string, pixelUm = 1, originMm: readonly [number, number] = [0, 0]): Raster {
+  noteInput(path, "<depth>");
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -69,8 +74,13 @@ export function readNpy(path: string, pixelUm = 1, originMm: readonly [number, n
   if (buf.length < 10 || buf.toString("latin1", 0, 6) !== MAGIC)
     throw new PlanError("npy", path, "allowed: a NumPy .npy file (magic \\x93NUMPY missing)");
   const major = buf[6];
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (major < 1 || major > 3)
+    throw new PlanError("npy", path, `allowed: .npy format version 1, 2 or 3 (this file says ${major})`);
   const start = major === 1 ? 10 : 12;
+  if (buf.length < start) throw new PlanError("npy", path, "the file is truncated (inside its header)");
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (start + headerLen > buf.length)
+    throw new PlanError("npy", path, `the file is truncated (its header claims ${headerLen} bytes)`);
   const header = buf.toString("latin1", start, start + headerLen);
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
@@ -79,10 +89,22 @@ export function readNpy(path: string, pixelUm = 1, originMm: readonly [number, n
     throw new PlanError("npy", path, "allowed: a 2-D C-order little-endian float32 or float64 array");
   const height = Number(shape[1]);
   const width = Number(shape[2]);
+  if (!(height >= 1 && width >= 1) || !Number.isSafeInteger(height) || !Number.isSafeInteger(width))
+    throw new PlanError("npy shape", `(${shape[1]}, ${shape[2]})`, "allowed: a map of at least 1 × 1 pixels");
+  if (width * height > MAX_MAP_PIXELS)
+    throw new PlanError(
+      "npy shape",
+      `(${height}, ${width})`,
+      `allowed: at most ${MAX_MAP_PIXELS} pixels (in ${path})`,
+    );
   const dataStart = start + headerLen;
   const itemBytes = descr === "<f4" ? 4 : 8;
   if (buf.length < dataStart + width * height * itemBytes)
-    throw new PlanError("npy", path, `the file is truncated (shape ${height} × ${width})`);
+    throw new PlanError(
+      "npy",
+      path,
+      `the file is truncated: shape ${height} × ${width} needs ${width * height * itemBytes} data bytes, it holds ${buf.length - dataStart}`,
+    );
   const data = new Float32Array(width * height);
   const view = new DataView(buf.buffer, buf.byteOffset + dataStart);
   for (let j = 0; j < height; j++) {
@@ -91,5 +113,14 @@ export function readNpy(path: string, pixelUm = 1, originMm: readonly [number, n
       data[j * width + i] =
         itemBytes === 4 ? view.getFloat32((src + i) * 4, true) : view.getFloat64((src + i) * 8, true);
   }
+  for (let k = 0; k < data.length; k++)
+    if (!Number.isFinite(data[k])) {
+      const j = Math.floor(k / width);
+      throw new PlanError(
+        "npy",
+        path,
+        `allowed: finite depths; the value at row ${height - 1 - j}, column ${k - j * width} is ${data[k]}`,
+      );
+    }
   return { data, width, height, pixelUm, originMm: [originMm[0], originMm[1]] };
 }

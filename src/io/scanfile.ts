@@ -4,15 +4,18 @@
  * plan and seed give the same bytes on any machine: positions are rounded to 1e-6 mm and times
  * to 1e-6 ms before printing, and numbers print as ECMAScript's shortest round-trip decimal.
  */
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createArea } from "../area/index.js";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
 import type { Spots } from "../pattern/types.js";
+import { checkPlan, checkPlanArea } from "../plan/check.js";
 import { derive } from "../plan/derived.js";
-import { readJsonFile } from "../plan/json.js";
+import { parseJson, readJsonFile } from "../plan/json.js";
 import { resolveLaser } from "../plan/load.js";
 import { parsePlan, type ResolvedPlan } from "../plan/schema.js";
 import { heatIndex, heatStats, KAPPA_MM2_PER_S, type Scan, type StampInfo } from "../sequence/index.js";
+import { noteInput } from "./atomic.js";
 
 export const SCAN_FORMAT = "laserscan-scan";
 export const SCAN_VERSION = 1;
@@ -151,27 +154,95 @@ export interface ScanFile {
   scan: Scan;
 }
 
+/** Most pulses a spot may take (the plan's `pulse.stack` limit). */
+export const MAX_PULSES_PER_SPOT = 1000;
+
+/** What a column allows: whole numbers or not, and a closed range. */
+interface ColumnRule {
+  integer: boolean;
+  min: number;
+  max: number;
+  allowed: string;
+}
+
+const FINITE: ColumnRule = { integer: false, min: -Infinity, max: Infinity, allowed: "a finite number" };
+
+/** Read column `key` of `n` entries (any length when undefined), every entry checked. */
 function numberArray(
   doc: Record<string, unknown>,
   key: string,
   n: number | undefined,
-  integer: boolean,
+  rule: ColumnRule,
 ): number[] {
   const v = doc[key];
   const field = `spots.${key}`;
   if (!Array.isArray(v)) throw new PlanError(field, v, "required: an array of numbers");
   if (n !== undefined && v.length !== n)
-    throw new PlanError(field, `${v.length} entries`, `allowed: ${n} entries`);
+    throw new PlanError(field, `${v.length} entries`, `allowed: ${n} entries, one per spot`);
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
-    if (typeof x !== "number" || !Number.isFinite(x) || (integer && (!Number.isInteger(x) || x < 0)))
-      throw new PlanError(
-        `${field}[${i}]`,
-        x,
-        integer ? "allowed: a whole number ≥ 0" : "allowed: a finite number",
-      );
+    if (
+      typeof x !== "number" ||
+      !Number.isFinite(x) ||
+      (rule.integer && !Number.isInteger(x)) ||
+      x < rule.min ||
+      x > rule.max
+    )
+      throw new PlanError(`${field}[${i}]`, x, `allowed: ${rule.allowed}`);
   }
   return v as number[];
+}
+
+/**
+ * Is `path` a scan file (`format: "laserscan-scan"`)? The first 4 KB are searched for the key
+ * (where laserscan writes it); when it is not there, the whole file is parsed and its top-level
+ * `format` read, so a scan file with its keys in another order is still one.
+ */
+export function isScanFile(path: string): boolean {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    return false;
+  }
+  if (!st.isFile()) return false;
+  const fd = openSync(path, "r");
+  let head: string;
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    head = buf.toString("utf8", 0, n);
+  } finally {
+    closeSync(fd);
+  }
+  if (/"format"\s*:\s*"laserscan-scan"/.test(head)) return true;
+  if (!/"format"/.test(head) && st.size <= head.length) return false;
+  try {
+    const doc = parseJson(readFileSync(path, "utf8")) as { format?: unknown } | null;
+    return typeof doc === "object" && doc !== null && !Array.isArray(doc) && doc.format === SCAN_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+/** Spots lying outside the area (none of the centre and four points a spot radius away inside). */
+function outsideSpots(area: Area, x: Float64Array, y: Float64Array, radiusMm: number): number[] {
+  const out: number[] = [];
+  const r = radiusMm;
+  for (let i = 0; i < x.length; i++) {
+    const px = x[i];
+    const py = y[i];
+    if (area.contains(px, py)) continue;
+    if (
+      area.contains(px + r, py) ||
+      area.contains(px - r, py) ||
+      area.contains(px, py + r) ||
+      area.contains(px, py - r)
+    )
+      continue;
+    out.push(i);
+  }
+  return out;
 }
 
 /**
@@ -179,6 +250,7 @@ function numberArray(
  * malformed content is a {@link PlanError}.
  */
 export function readScanFile(path: string): ScanFile {
+  noteInput(path, "scan file");
   const doc = readJsonFile(path, "scan") as Record<string, unknown>;
   if (typeof doc !== "object" || doc === null || Array.isArray(doc))
     throw new PlanError("scan", path, `allowed: a ${SCAN_FORMAT} JSON object`);
@@ -193,16 +265,37 @@ export function readScanFile(path: string): ScanFile {
     );
   const parsed = parsePlan(doc.plan);
   const plan: ResolvedPlan = { ...parsed, laser: resolveLaser(parsed.laser) };
+  checkPlan(plan);
   const area = createArea(plan.area);
+  checkPlanArea(plan, area);
   const cols = doc.spots as Record<string, unknown> | undefined;
   if (typeof cols !== "object" || cols === null || Array.isArray(cols))
     throw new PlanError("spots", cols, "required: an object of columns xMm, yMm, tMs, stamp, pulses");
-  const xs = numberArray(cols, "xMm", undefined, false);
+  const xs = numberArray(cols, "xMm", undefined, FINITE);
   const n = xs.length;
-  const ys = numberArray(cols, "yMm", n, false);
-  const ts = numberArray(cols, "tMs", n, false);
-  const stampCol = numberArray(cols, "stamp", n, true);
-  const pulseCol = numberArray(cols, "pulses", n, true);
+  if (n === 0) throw new PlanError("spots.xMm", "0 entries", "allowed: at least one spot");
+  const ys = numberArray(cols, "yMm", n, FINITE);
+  const ts = numberArray(cols, "tMs", n, { ...FINITE, min: 0, allowed: "a finite time ≥ 0 (ms)" });
+  // Spots are listed in firing order: the heat index and the timing read them in that order.
+  for (let i = 1; i < n; i++)
+    if (ts[i] < ts[i - 1])
+      throw new PlanError(
+        `spots.tMs[${i}]`,
+        ts[i],
+        `allowed: times in firing order, not decreasing (spots.tMs[${i - 1}] is ${ts[i - 1]})`,
+      );
+  const stampCol = numberArray(cols, "stamp", n, {
+    integer: true,
+    min: 0,
+    max: 0xffffffff,
+    allowed: "a whole number ≥ 0 (a stamp index)",
+  });
+  const pulseCol = numberArray(cols, "pulses", n, {
+    integer: true,
+    min: 1,
+    max: MAX_PULSES_PER_SPOT,
+    allowed: `a whole number of pulses, 1..${MAX_PULSES_PER_SPOT}`,
+  });
   const stampList = doc.stamps;
   if (!Array.isArray(stampList)) throw new PlanError("stamps", stampList, "required: an array of stamps");
   const stamps: StampInfo[] = stampList.map((s: unknown, i: number) => {
@@ -215,7 +308,7 @@ export function readScanFile(path: string): ScanFile {
     return {
       centreMm: pair(o?.centreMm, "centreMm"),
       originMm: pair(o?.originMm, "originMm"),
-      spots: typeof o?.spots === "number" ? o.spots : 0,
+      spots: typeof o?.spots === "number" && Number.isInteger(o.spots) && o.spots >= 0 ? o.spots : 0,
       durationMs: 0,
     };
   });
@@ -227,11 +320,21 @@ export function readScanFile(path: string): ScanFile {
   const tMs = Float64Array.from(ts);
   const pulses = Uint32Array.from(pulseCol);
   const heatPerSpot = Array.isArray(cols.heat)
-    ? Float64Array.from(numberArray(cols, "heat", n, false))
+    ? Float64Array.from(
+        numberArray(cols, "heat", n, { ...FINITE, min: 0, allowed: "a finite heat index ≥ 0" }),
+      )
     : heatIndex(x, y, tMs, pulses, plan.spot.diameterUm / 2000, KAPPA_MM2_PER_S);
   const stats = doc.stats as
     | { treatmentMs?: unknown; pathLengthMm?: unknown; warnings?: unknown }
     | undefined;
+  const warnings = Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [];
+  const outside = outsideSpots(area, x, y, plan.spot.diameterUm / 2000);
+  if (outside.length > 0) {
+    const i = outside[0];
+    warnings.push(
+      `${outside.length} of ${n} spots lie outside the area (first: spot ${i} at (${x[i]}, ${y[i]}) mm); their dose falls outside the maps`,
+    );
+  }
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const scan: Scan = {
@@ -246,7 +349,7 @@ export function readScanFile(path: string): ScanFile {
     pathLengthMm: typeof stats?.pathLengthMm === "number" ? stats.pathLengthMm : 0,
     heat: heatStats(heatPerSpot),
     heatPerSpot,
-    warnings: Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [],
+    warnings,
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
   return { plan, area, spots, scan };

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { PlanError } from "../errors.js";
+import { checkJsonDepth } from "../guard/json.js";
 
 /** JSON.parse, after a leading byte-order mark (some editors save one: not JSON, but no mistake either). */
 export function parseJson(text: string): unknown {
@@ -24,9 +25,12 @@ export function readJsonFile(path: string, field: string): unknown {
       `the file cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`,
     );
   }
+  let value: unknown;
   try {
-    return parseJson(text);
+    value = parseJson(text);
   } catch (e) {
     throw new PlanError(field, path, `not valid JSON: ${(e as Error).message}`);
   }
+  checkJsonDepth(value, field);
+  return value;
 }

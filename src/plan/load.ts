@@ -5,6 +5,9 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { oneOf, PlanError } from "../errors.js";
+import { checkJsonDepth } from "../guard/json.js";
+import { noteInput } from "../io/atomic.js";
+import { checkPlan, type PlanCheckOptions } from "./check.js";
 import { readJsonFile } from "./json.js";
 import { laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
@@ -76,6 +79,7 @@ export function resolvePlan(
   baseDir: string,
   overrides: Record<string, unknown> = {},
 ): ResolvedPlan {
+  checkJsonDepth(raw, "plan");
   const copy = typeof raw === "object" && raw !== null && !Array.isArray(raw) ? structuredClone(raw) : raw;
   if (copy && typeof copy === "object" && !Array.isArray(copy))
     applyOverrides(copy as Record<string, unknown>, overrides);
@@ -94,9 +98,13 @@ export function resolvePlan(
 
 /**
  * Load a plan from a file path or a named preset (`patterns/<name>.json`), apply CLI
- * overrides and resolve it.
+ * overrides, resolve it and run the plan check (plan/check.ts) every command shares.
  */
-export function loadPlan(pathOrName: string, overrides: Record<string, unknown> = {}): LoadedPlan {
+export function loadPlan(
+  pathOrName: string,
+  overrides: Record<string, unknown> = {},
+  check: PlanCheckOptions = {},
+): LoadedPlan {
   let path = pathOrName;
   if (!existsSync(path)) {
     const preset = planPresetPath(pathOrName);
@@ -108,7 +116,10 @@ export function loadPlan(pathOrName: string, overrides: Record<string, unknown> 
       );
     path = preset;
   }
+  noteInput(path, "plan");
   const raw = readJsonFile(path, "plan");
   const baseDir = dirname(resolve(path));
-  return { plan: resolvePlan(raw, baseDir, overrides), baseDir };
+  const plan = resolvePlan(raw, baseDir, overrides);
+  checkPlan(plan, check);
+  return { plan, baseDir };
 }

@@ -5,6 +5,7 @@
  * without spots are dropped.
  */
 import KDBush from "kdbush";
+import { checkStampCount } from "../plan/check.js";
 import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
 
 /** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
@@ -51,6 +52,7 @@ export function buildStamps(
   fieldMm: readonly [number, number],
   overlapMm: number,
 ): Stamps {
+  checkStampCount(box.maxX - box.minX, box.maxY - box.minY, fieldMm, overlapMm);
   const [fw, fh] = fieldMm;
   const sx = fw - overlapMm;
   const sy = fh - overlapMm;

@@ -2,7 +2,6 @@
  * `laserscan simulate <plan|preset|scan.json>` (SPEC §6): depth and coagulation maps, the
  * report (SPEC §5) as a table or JSON, and the map files (.npy / 16-bit .png).
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
 import type { Area } from "../../area/types.js";
@@ -76,18 +75,8 @@ const SCAN_OVERRIDABLE = [
   "raster.pixelUm",
 ];
 
-/** Is `path` a scan file (SPEC §5 `format: "laserscan-scan"`)? Peeks at its first bytes. */
-export function isScanFile(path: string): boolean {
-  if (!existsSync(path) || statSync(path).isDirectory()) return false;
-  const fd = openSync(path, "r");
-  try {
-    const head = Buffer.alloc(4096);
-    const n = readSync(fd, head, 0, head.length, 0);
-    return /"format"\s*:\s*"laserscan-scan"/.test(head.toString("utf8", 0, n));
-  } finally {
-    closeSync(fd);
-  }
-}
+/** Is `path` a scan file (SPEC §5 `format: "laserscan-scan"`, wherever the key is)? */
+export { isScanFile } from "../../io/scanfile.js";
 
 /** Load the input (a plan or a scan file), simulate it and return the rasters asked for. */
 export async function runSimulate(input: string, opts: SimulateCliOptions): Promise<SimulateRun> {
@@ -118,7 +107,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       import("../../dose/simulate.js"),
       import("../../plan/load.js"),
     ]);
-  if (isScanFile(input)) {
+  if ((await import("../../io/scanfile.js")).isScanFile(input)) {
     // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
     for (const key of Object.keys(overrides))
       if (!SCAN_OVERRIDABLE.includes(key))

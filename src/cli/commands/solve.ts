@@ -48,7 +48,10 @@ export function register(program: Command): void {
     const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
     const maxMemoryMb =
       opts.maxMemoryMb === undefined ? undefined : parsePositiveFlag("max-memory-mb", opts.maxMemoryMb);
-    const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>));
+    // The plan's own energy need not ablate when the energy is what is solved for.
+    const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>), {
+      dose: vary !== "energy",
+    });
     try {
       const r = await solvePlan(plan, target, {
         by: by as SolveBy,

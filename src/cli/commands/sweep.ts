@@ -163,7 +163,10 @@ export function register(program: Command): void {
     if (opts.csv !== undefined) checkWritable(opts.csv, "--csv", { stdout: true });
     checkChartPath(opts.chart);
     if (opts.json) claimStdout("--json");
-    const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>));
+    // Each variant's pulse is checked by prepareSweep: the base plan's own need not ablate.
+    const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>), {
+      dose: false,
+    });
     const sweep = prepareSweep(plan, baseDir, specs, { shard, maxMemoryMb });
     const progress = createProgress(`sweep ${sweep.variants.length} variants`, { json: opts.json === true });
     let rows: Awaited<ReturnType<typeof runSweep>>;

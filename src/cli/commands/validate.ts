@@ -1,6 +1,7 @@
 /** `laserscan validate <plan>`: check a plan and print it resolved, or what is wrong (SPEC §6). */
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
+import { checkPlanArea } from "../../plan/check.js";
 import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
 import { addPlanOptions, overridesFromOptions } from "../options.js";
@@ -16,6 +17,7 @@ export function register(program: Command): void {
   ).action((planPath: string, opts: Record<string, unknown>) => {
     const { plan, baseDir } = loadPlan(planPath, overridesFromOptions(opts));
     const area = createArea(plan.area, baseDir);
+    checkPlanArea(plan, area);
     const d = derive(plan);
     const derived = {
       energyMj: d.energyMj,
