@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { PlanError } from "../errors.js";
 import { DECIMAL_ALLOWED, parseDecimal } from "../guard/number.js";
+import { DEFAULT_MAX_WORK } from "../guard/work.js";
 
 interface Override {
   flag: string;
@@ -90,4 +91,17 @@ export function overridesFromOptions(opts: Record<string, unknown>): Record<stri
     for (const key of Array.isArray(o.key) ? o.key : [o.key]) out[key] = value;
   }
   return out;
+}
+
+/** Add `--max-work <n>` (the work guard, see guard/work.ts) to a command. */
+export function addMaxWorkOption(cmd: Command): Command {
+  return cmd.option(
+    "--max-work <n>",
+    `refuse runs estimated above this many pixel updates (default ${DEFAULT_MAX_WORK.toPrecision(2)}, about 10 min)`,
+  );
+}
+
+/** The `--max-work` limit from the parsed flags (the default when not given). */
+export function maxWorkFrom(opts: Record<string, unknown>): number {
+  return opts.maxWork === undefined ? DEFAULT_MAX_WORK : parsePositiveFlag("max-work", String(opts.maxWork));
 }

@@ -7,6 +7,7 @@
 import { createArea } from "../area/index.js";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
+import { checkWork, simulateWork } from "../guard/work.js";
 import { generatePattern } from "../pattern/index.js";
 import { derive } from "../plan/derived.js";
 import type { ResolvedPlan } from "../plan/schema.js";
@@ -27,6 +28,21 @@ const MAX_EVALS = 30;
 /** Bracket growth factor. */
 const STEP = 1.25;
 const UM2_PER_CM2 = 1e8;
+/** Largest stack a plan allows (`pulse.stack`). */
+export const MAX_STACK = 1000;
+/** Largest coverage a plan allows (`pattern.coverage`). */
+const MAX_COVERAGE = 100;
+
+/** The target cannot be reached within the plan's limits: exit 2 with the reachable range. */
+function unreachable(targetUm: number, vary: SolveVary, by: SolveBy, range: string): PlanError {
+  return new PlanError(
+    "--target-depth",
+    targetUm,
+    `not reachable by varying the ${vary}: the ${by} depth reachable is ${range}; allowed: a target in that range, or vary another setting`,
+  );
+}
+
+const um = (v: number): string => `${+v.toPrecision(4)} µm`;
 
 /** The report fields `solve` predicts. */
 export interface Predicted {
@@ -57,6 +73,8 @@ export interface SolveOptions {
   baseDir?: string;
   threads?: number;
   maxMemoryMb?: number;
+  /** Refuse a solve whose simulations are estimated above this many pixel updates (guard/work.ts). */
+  maxWork?: number;
 }
 
 function withSetting(plan: ResolvedPlan, vary: SolveVary, value: number): ResolvedPlan {
@@ -111,6 +129,13 @@ export async function solvePlan(
       "allowed with --by peak: energy | stack (coverage does not change a crater's peak)",
     );
   const area: Area = createArea(plan.area, opts.baseDir);
+  // Up to MAX_EVALS simulations of about the plan's size (a stack solve: the plan's stack).
+  if (opts.maxWork !== undefined)
+    checkWork(
+      MAX_EVALS * simulateWork(plan, area),
+      opts.maxWork,
+      `this solve (up to ${MAX_EVALS} simulations)`,
+    );
   const warnings: string[] = [];
   const ablative = plan.laser.kind === "ablative";
   const d0 = derive(plan);
@@ -136,7 +161,16 @@ export async function solvePlan(
   if (vary === "stack") {
     const one = await evaluate(1);
     const per = metric(one);
-    value = per > 0 ? Math.max(1, Math.round(targetUm / per)) : 1;
+    // Depth adds up pulse by pulse: the stack needed is target / (depth of one pulse).
+    if (!(per > 0)) throw unreachable(targetUm, vary, by, "0 µm (one pulse removes nothing)");
+    if (targetUm / per > MAX_STACK + 0.5)
+      throw unreachable(
+        targetUm,
+        vary,
+        by,
+        `about ${um(per)} .. ${um(per * MAX_STACK)} (stack 1 .. ${MAX_STACK})`,
+      );
+    value = Math.max(1, Math.round(targetUm / per));
     report = value === 1 ? one : await evaluate(value);
   } else {
     // Closed-form first guess, then bracket and refine on the simulated metric.
@@ -150,6 +184,13 @@ export async function solvePlan(
         return by === "peak" ? peakOf(m, plan.pulse.stack) : meanOf(m, plan.pulse.stack, d0.densityPerCm2);
       };
       guess = bisect(closed, lo, Math.max(lo * 2, d0.energyMj, 1e-6), targetUm);
+      if (!Number.isFinite(guess) || !(closed(guess) >= 0.5 * targetUm))
+        throw unreachable(
+          targetUm,
+          vary,
+          by,
+          `below about ${um(closed(Math.min(guess, Number.MAX_VALUE)))} at any finite pulse energy`,
+        );
     } else {
       lo = 0;
       const m = doseModelAtEnergy(plan, d0.energyMj);
@@ -158,6 +199,14 @@ export async function solvePlan(
           ? plan.pulse.stack * craterVolumeUm3(m)
           : Math.PI * m.columnRadiusUm ** 2 * m.columnDepthUm;
       guess = perSpotUm3 > 0 ? ((targetUm * UM2_PER_CM2) / perSpotUm3) * discAreaCm2(radiusUm) : d0.coverage;
+      if (!(perSpotUm3 > 0)) throw unreachable(targetUm, vary, by, "0 µm (one spot removes nothing)");
+      if (guess > MAX_COVERAGE)
+        throw unreachable(
+          targetUm,
+          vary,
+          by,
+          `up to about ${um((targetUm * MAX_COVERAGE) / guess)} (coverage up to ${MAX_COVERAGE}, i.e. ${MAX_COVERAGE * 100} %)`,
+        );
     }
     const cache = new Map<number, Report>();
     const f = async (x: number): Promise<number> => {

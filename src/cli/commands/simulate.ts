@@ -12,7 +12,14 @@ import { PlanError } from "../../errors.js";
 import { parseDecimal } from "../../guard/number.js";
 import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import type { ResolvedPlan } from "../../plan/schema.js";
-import { addPlanOptions, overridesFromOptions, parseNumberFlag, parseThreadsFlag } from "../options.js";
+import {
+  addMaxWorkOption,
+  addPlanOptions,
+  maxWorkFrom,
+  overridesFromOptions,
+  parseNumberFlag,
+  parseThreadsFlag,
+} from "../options.js";
 
 // The simulation modules (plan schema, pattern, sequence, dose, IO) are imported when the
 // command runs, the renderer only when a heatmap is asked for: `simulate --help` and the
@@ -78,6 +85,13 @@ const SCAN_OVERRIDABLE = [
 /** Is `path` a scan file (SPEC §5 `format: "laserscan-scan"`, wherever the key is)? */
 export { isScanFile } from "../../io/scanfile.js";
 
+/** The largest entry of a column (pulses per spot). */
+function maxOf(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
+  return m;
+}
+
 /** Load the input (a plan or a scan file), simulate it and return the rasters asked for. */
 export async function runSimulate(input: string, opts: SimulateCliOptions): Promise<SimulateRun> {
   const contours = parseContours(opts.contours);
@@ -87,6 +101,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       : parseNumberFlag("max-memory-mb", opts.maxMemoryMb);
   if (!(maxMemoryMb > 0)) throw new PlanError("--max-memory-mb", maxMemoryMb, "allowed: a number > 0");
   const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
+  const maxWork = maxWorkFrom(opts);
   checkMapPath(opts.depth, "--depth");
   checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report", { stdout: true });
@@ -120,6 +135,12 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     const plan = Object.keys(overrides).length
       ? resolvePlan(file.plan, dirname(resolve(input)), overrides)
       : file.plan;
+    const { checkWork, simulateWork } = await import("../../guard/work.js");
+    checkWork(
+      simulateWork(plan, file.area, file.spots.count, maxOf(file.scan.pulses)),
+      maxWork,
+      "this simulation",
+    );
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
     const sim = await simulateSpots(
@@ -136,6 +157,8 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   timingMark("modules loaded");
   const { plan, baseDir } = loadPlan(input, overrides);
   const area = createArea(plan.area, baseDir);
+  const { checkWork, simulateWork } = await import("../../guard/work.js");
+  checkWork(simulateWork(plan, area), maxWork, "this simulation");
   const { width, height } = rasterSize(area, plan.raster.pixelUm);
   keep.threads = threadsFor(width * height, threads);
   const spots = generatePattern(plan, area);
@@ -190,6 +213,7 @@ export async function register(program: Command, full = true): Promise<void> {
       `refuse runs whose rasters need more memory, MB (default ${DEFAULT_MAX_MEMORY_MB})`,
     )
     .option("--threads <n>", "threads (default: all cores for big rasters)");
+  addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   const known = knownFlags(cmd);
   const args = process.argv.slice(2);

@@ -8,7 +8,9 @@ import { closeWorkers } from "../../dose/splat.js";
 import { oneOf, PlanError } from "../../errors.js";
 import { loadPlan } from "../../plan/load.js";
 import {
+  addMaxWorkOption,
   addPlanOptions,
+  maxWorkFrom,
   overridesFromOptions,
   parseNumberFlag,
   parsePositiveFlag,
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON on stdout")
     .option("--threads <n>", "threads (default: all cores for big rasters)")
     .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB");
+  addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   cmd.action(async (input: string, opts: SolveCliOptions) => {
     const target = parseNumberFlag("target-depth", String(opts.targetDepth));
@@ -59,6 +62,7 @@ export function register(program: Command): void {
         baseDir,
         threads,
         maxMemoryMb,
+        maxWork: maxWorkFrom(opts as Record<string, unknown>),
       });
       if (opts.json) {
         const { energyMj, stack, coverage, predicted, warnings } = r;

@@ -24,7 +24,15 @@ import {
   sweepJson,
   sweepTable,
 } from "../../sweep/index.js";
-import { addPlanOptions, overridesFromOptions, parseNumberFlag, parseThreadsFlag } from "../options.js";
+import {
+  addMaxWorkOption,
+  addPlanOptions,
+  maxWorkFrom,
+  overridesFromOptions,
+  parseNumberFlag,
+  parseThreadsFlag,
+} from "../options.js";
+import { checkSweepWork } from "../work-check.js";
 
 interface SweepCliOptions {
   vary?: string[];
@@ -146,6 +154,7 @@ export function register(program: Command): void {
     .option("--json", "print the rows as JSON on stdout")
     .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB")
     .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)");
+  addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   cmd.action(async (input: string | undefined, opts: SweepCliOptions) => {
     if (opts.merge !== undefined) return runMerge(input, opts);
@@ -167,7 +176,10 @@ export function register(program: Command): void {
     const { plan, baseDir } = loadPlan(input, overridesFromOptions(opts as Record<string, unknown>), {
       dose: false,
     });
+    const maxWork = maxWorkFrom(opts);
+    checkSweepWork(plan, baseDir, specs, shard, maxWork); // before any variant is prepared
     const sweep = prepareSweep(plan, baseDir, specs, { shard, maxMemoryMb });
+    checkSweepWork(plan, baseDir, sweep.variants, shard, maxWork);
     const progress = createProgress(`sweep ${sweep.variants.length} variants`, { json: opts.json === true });
     let rows: Awaited<ReturnType<typeof runSweep>>;
     try {
