@@ -18,4 +18,4 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 /** What a numeric flag allows, for error messages. */
-export const DECIMAL_ALLOWED = "a finite decimal number (e.g. 12, 0.5, 1e-3; not hex, octal or Infinity)";
+export const DECIMAL_ALLOWED = "a finite number in decimal (e.g. 12, 0.5, 1e-3; not hex, octal or Infinity)";
