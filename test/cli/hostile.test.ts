@@ -79,7 +79,9 @@ function npy(shape: string, values: number[]): Buffer {
   head[6] = 1;
   head.writeUInt16LE(dict.length, 8);
   const data = Buffer.alloc(4 * values.length);
-  values.forEach((v, i) => data.writeFloatLE(v, 4 * i));
+  values.forEach((v, i) => {
+    data.writeFloatLE(v, 4 * i);
+  });
   return Buffer.concat([head, Buffer.from(dict, "latin1"), data]);
 }
 
@@ -275,7 +277,7 @@ describe("plans whose numbers imply too much", () => {
 });
 
 describe("areas", () => {
-  const geo = (name: string, doc: unknown) => {
+  const geo = (name: string, doc: object) => {
     put(`${name}.geojson`, doc);
     return put(`${name}.json`, rawPlan({ area: { shape: "geojson", path: `${name}.geojson` } }));
   };
@@ -351,23 +353,30 @@ describe("areas", () => {
   });
 });
 
+/** A scan file as parsed JSON (columns mutated by the cases). */
+interface ScanDoc {
+  format?: unknown;
+  spots: Record<string, unknown[]>;
+  [key: string]: unknown;
+}
+
 describe("scan files", () => {
-  const scanDoc = (): Record<string, any> => {
+  const scanDoc = (): ScanDoc => {
     const s = at("base.scan.json");
     if (!existsSync(s)) expect(runCli(["scan", plan, "-o", s]).code).toBe(0);
     return JSON.parse(readFileSync(s, "utf8"));
   };
 
   it.each([
-    ["pulses 4294967296", (d: any) => (d.spots.pulses[0] = 4294967296), /spots\.pulses\[0\]/],
-    ["pulses 1.5", (d: any) => (d.spots.pulses[1] = 1.5), /spots\.pulses\[1\]/],
-    ["decreasing tMs", (d: any) => (d.spots.tMs[2] = -1), /spots\.tMs\[2\]/],
+    ["pulses 4294967296", (d: ScanDoc) => (d.spots.pulses[0] = 4294967296), /spots\.pulses\[0\]/],
+    ["pulses 1.5", (d: ScanDoc) => (d.spots.pulses[1] = 1.5), /spots\.pulses\[1\]/],
+    ["decreasing tMs", (d: ScanDoc) => (d.spots.tMs[2] = -1), /spots\.tMs\[2\]/],
     [
       "tMs out of order",
-      (d: any) => (d.spots.tMs[3] = d.spots.tMs[5] + 1),
+      (d: ScanDoc) => (d.spots.tMs[3] = (d.spots.tMs[5] as number) + 1),
       /spots\.tMs\[4\].*not decreasing/,
     ],
-    ["stamp 1.5", (d: any) => (d.spots.stamp[0] = 1.5), /spots\.stamp\[0\]/],
+    ["stamp 1.5", (d: ScanDoc) => (d.spots.stamp[0] = 1.5), /spots\.stamp\[0\]/],
   ])("%s: exit 2 naming the column entry", (name, mutate, re) => {
     const d = scanDoc();
     mutate(d);
