@@ -170,6 +170,12 @@ export function runBands(job: BandJob, out: BandResult, instance: unknown): void
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
+    // Progress for a bar with ETA on a terminal: a global hook (guard/progress.ts) because this
+    // function also runs as source in the workers, where the hook is not set.
+    (globalThis as { laserscanBandDone?: (done: number, total: number) => void }).laserscanBandDone?.(
+      b,
+      job.nBands,
+    );
     if (raster === null) job.bandSum[b] = ex.band(b);
     else {
       ex.splatBand(b);

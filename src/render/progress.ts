@@ -43,7 +43,7 @@ export function createProgress(
         if (Date.now() - start < PROGRESS_DELAY_MS) return;
         bar = new cliProgress.SingleBar(
           {
-            format: `${label} [{bar}] {percentage}% | {duration}s`,
+            format: `${label} [{bar}] {percentage}% | {duration_formatted} | ETA {eta_formatted}`,
             stream,
             hideCursor: true,
             clearOnComplete: true,

@@ -220,8 +220,17 @@ export async function register(program: Command, full = true): Promise<void> {
   if (full || args.some((a) => a.startsWith("-") && a !== "-" && !known.has(a.split("=")[0])))
     (await import("./render.js")).addSimulateHeatmapOptions(cmd);
   cmd.action(async (input: string, opts: SimulateCliOptions) => {
+    // A progress bar with ETA on a terminal for long runs (shown after a moment, never on a pipe).
+    const bar =
+      process.stderr.isTTY && !opts.json
+        ? (await import("../../render/progress.js")).createProgress("simulate")
+        : undefined;
+    const { setBandProgress } = await import("../../guard/progress.js");
+    if (bar) setBandProgress((f) => bar.update(f));
     try {
       const { sim, plan, area } = await runSimulate(input, opts);
+      setBandProgress(undefined);
+      bar?.stop();
       timingMark("simulated");
       if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
       if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag);
