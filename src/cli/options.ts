@@ -2,6 +2,7 @@
  * Plan overrides shared by every command that reads a plan (SPEC §6): flags use the plan's
  * own names, so `--coverage 0.1` sets `pattern.coverage`.
  */
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { PlanError } from "../errors.js";
 import { DECIMAL_ALLOWED, parseDecimal } from "../guard/number.js";
@@ -67,10 +68,14 @@ export function parseNumberFlag(flag: string, text: string, integer = false): nu
   return v;
 }
 
-/** Parse `--threads N`: a whole number ≥ 1 (one rule for every command). */
+/** Most threads a run may ask for: each is a worker with its own memory (4 per core, at least 8). */
+export const MAX_THREADS = Math.max(8, 4 * availableParallelism());
+
+/** Parse `--threads N`: a whole number 1..{@link MAX_THREADS} (one rule for every command). */
 export function parseThreadsFlag(text: string): number {
   const n = parseNumberFlag("threads", text, true);
-  if (n < 1) throw new PlanError("--threads", text, "allowed: a whole number ≥ 1");
+  if (n < 1 || n > MAX_THREADS)
+    throw new PlanError("--threads", text, `allowed: a whole number ≥ 1 and ≤ ${MAX_THREADS} (4 per core)`);
   return n;
 }
 

@@ -22,6 +22,17 @@ export function reportError(err: unknown, verbose: boolean): number {
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT_FAILURE;
   }
+  // The system could not give the memory asked for (e.g. a raised --max-memory-mb): not a bug.
+  if (
+    err instanceof RangeError &&
+    /allocation failed|Invalid typed array length|Array buffer/i.test(err.message)
+  ) {
+    process.stderr.write(
+      `laserscan: out of memory: ${err.message}; use a larger raster.pixelUm (--pixel-um), a smaller area or a lower --max-memory-mb\n`,
+    );
+    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    return EXIT_FAILURE;
+  }
   const e = err as { code?: string; message?: string; stack?: string; exitCode?: number };
   // commander's own usage errors (unknown option, missing argument) are bad input too.
   if (typeof e?.code === "string" && e.code.startsWith("commander.")) return EXIT_BAD_INPUT;

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportError } from "../../src/cli/run.js";
 import { crc32 } from "../../src/io/png16.js";
 import { CLI, runCli } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
@@ -412,6 +413,29 @@ describe("numbers and solve", () => {
       ["solve", plan, "--target-depth", "20"],
     ])
       expectRefused(runCli([...cmd, "--threads", "0"]), /--threads.*≥ 1/);
+  });
+
+  it("--threads beyond 4 per core is refused before any worker starts", () => {
+    for (const cmd of [
+      ["simulate", plan],
+      ["sweep", plan, "--vary", "pattern.seed=1,2"],
+    ])
+      expectRefused(runCli([...cmd, "--threads", "1000000"]), /--threads.*≤/);
+  });
+
+  it("an allocation the system refuses is one line, exit 1, not called a bug", () => {
+    const lines: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((t: string) => {
+      lines.push(t);
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(reportError(new RangeError("Array buffer allocation failed"), false)).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines.join("")).toMatch(/^laserscan: out of memory: .*--max-memory-mb\n$/);
   });
 
   it("solve --vary stack with an unreachable target: exit 2 with the reachable range", () => {
