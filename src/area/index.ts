@@ -91,6 +91,26 @@ export function geojsonRings(doc: unknown, path: string): Ring[] {
 
 /** Build the area of a plan; relative paths resolve against `baseDir`. */
 export function createArea(spec: AreaSpec, baseDir = "."): Area {
+  return checkFinite(buildArea(spec, baseDir));
+}
+
+/**
+ * Refuse an area whose extent or size overflows (coordinates near 1e308, an origin that pushes
+ * the far side to Infinity): every count derived from it (pixels, stamps, spots) would be
+ * meaningless.
+ */
+function checkFinite(area: Area): Area {
+  const values = [area.minX, area.minY, area.maxX, area.maxY, area.maxX - area.minX, area.maxY - area.minY];
+  if (!values.every(Number.isFinite) || !Number.isFinite(area.areaMm2) || !(area.areaMm2 > 0))
+    throw new PlanError(
+      "area",
+      `${area.shape} from (${area.minX}, ${area.minY}) to (${area.maxX}, ${area.maxY}) mm, ${area.areaMm2} mm²`,
+      "allowed: an area whose position, extent and size are finite numbers of mm",
+    );
+  return area;
+}
+
+function buildArea(spec: AreaSpec, baseDir: string): Area {
   const [ox, oy] = spec.originMm;
   switch (spec.shape) {
     case "rect":

@@ -249,6 +249,19 @@ describe("areas", () => {
     ).toThrow(/overlap/);
   });
 
+  it("an area whose extent or size overflows is refused", () => {
+    expect(() => createArea({ shape: "rect", widthMm: 1e308, heightMm: 1, originMm: [1e308, 0] })).toThrow(
+      /finite numbers of mm/,
+    );
+    const big = [
+      [0, 0],
+      [1e200, 0],
+      [1e200, 1e200],
+      [0, 1e200],
+    ] as [number, number][];
+    expect(() => createArea({ shape: "polygon", rings: [big], originMm: [0, 0] })).toThrow(PlanError);
+  });
+
   it("overlapping runs in a row are refused; touching runs give the exact treated area", () => {
     expect(() => maskRunsFromTriples(20, 2, [0, 0, 10, 0, 5, 15])).toThrow(/overlapping/);
     const a = createArea({
