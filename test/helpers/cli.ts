@@ -14,6 +14,6 @@ export interface CliResult {
 
 /** Run `laserscan ...args` in `cwd` (default the repo root). */
 export function runCli(args: string[], cwd = ROOT, input?: string): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", input, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", input, timeout: 600_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
