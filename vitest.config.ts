@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: "forks",
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/helpers/yield-between-tests.ts"],
   },
 });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCliAsync } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "laserscan-det-"));
@@ -23,9 +23,9 @@ writeFileSync(
   ),
 );
 
-function outputs(tag: string, extra: string[]): Record<string, Buffer> {
+async function outputs(tag: string, extra: string[]): Promise<Record<string, Buffer>> {
   const f = (n: string) => join(dir, `${tag}-${n}`);
-  const scan = runCli([
+  const scan = await runCliAsync([
     "scan",
     plan,
     "-o",
@@ -36,7 +36,7 @@ function outputs(tag: string, extra: string[]): Record<string, Buffer> {
     f("galvo.txt"),
   ]);
   expect(scan.code, scan.stderr).toBe(0);
-  const sim = runCli([
+  const sim = await runCliAsync([
     "simulate",
     plan,
     "--depth",
@@ -50,7 +50,7 @@ function outputs(tag: string, extra: string[]): Record<string, Buffer> {
     ...extra,
   ]);
   expect(sim.code, sim.stderr).toBe(0);
-  const png = runCli(["simulate", plan, "--depth", f("depth.png"), ...extra]);
+  const png = await runCliAsync(["simulate", plan, "--depth", f("depth.png"), ...extra]);
   expect(png.code, png.stderr).toBe(0);
   const names = [
     "scan.json",
@@ -66,11 +66,11 @@ function outputs(tag: string, extra: string[]): Record<string, Buffer> {
 }
 
 describe("determinism", () => {
-  it("same plan and seed: the same bytes twice, and with 1 or 2 threads", () => {
-    const a = outputs("a", []);
-    const b = outputs("b", []);
-    const one = outputs("t1", ["--threads", "1"]);
-    const two = outputs("t2", ["--threads", "2"]);
+  it("same plan and seed: the same bytes twice, and with 1 or 2 threads", async () => {
+    const a = await outputs("a", []);
+    const b = await outputs("b", []);
+    const one = await outputs("t1", ["--threads", "1"]);
+    const two = await outputs("t2", ["--threads", "2"]);
     for (const name of Object.keys(a)) {
       expect(b[name].equals(a[name]), `${name} differs between runs`).toBe(true);
       expect(one[name].equals(two[name]), `${name} differs between 1 and 2 threads`).toBe(true);
@@ -78,10 +78,10 @@ describe("determinism", () => {
     }
   });
 
-  it("another seed gives another scan", () => {
+  it("another seed gives another scan", async () => {
     const f = (n: string) => join(dir, n);
-    expect(runCli(["scan", plan, "-o", f("s1.json")]).code).toBe(0);
-    expect(runCli(["scan", plan, "-o", f("s2.json"), "--seed", "4"]).code).toBe(0);
+    expect((await runCliAsync(["scan", plan, "-o", f("s1.json")])).code).toBe(0);
+    expect((await runCliAsync(["scan", plan, "-o", f("s2.json"), "--seed", "4"])).code).toBe(0);
     expect(readFileSync(f("s1.json")).equals(readFileSync(f("s2.json")))).toBe(false);
   });
 });

@@ -21,7 +21,7 @@ import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportError } from "../../src/cli/run.js";
 import { crc32 } from "../../src/io/png16.js";
-import { CLI, runCli } from "../helpers/cli.js";
+import { CLI, runCli, runCliAsync } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "laserscan-hostile-"));
@@ -122,7 +122,7 @@ describe("data loss: inputs and outputs on the same file", () => {
     expect(existsSync(at("same.png"))).toBe(false);
   });
 
-  it("sweep --merge a.csv b.csv --csv a.csv: refused, the shard untouched", () => {
+  it("sweep --merge a.csv b.csv --csv a.csv: refused, the shard untouched", async () => {
     const a = at("a.csv");
     const b = at("b.csv");
     for (const [k, f] of [
@@ -130,10 +130,21 @@ describe("data loss: inputs and outputs on the same file", () => {
       ["2", b],
     ])
       expect(
-        runCli(["sweep", plan, "--vary", "pattern.coverage=0.05,0.1", "--shard", `${k}/2`, "--csv", f]).code,
+        (
+          await runCliAsync([
+            "sweep",
+            plan,
+            "--vary",
+            "pattern.coverage=0.05,0.1",
+            "--shard",
+            `${k}/2`,
+            "--csv",
+            f,
+          ])
+        ).code,
       ).toBe(0);
     const before = readFileSync(a, "utf8");
-    expectRefused(runCli(["sweep", "--merge", a, b, "--csv", a]), /--csv.*--merge|--merge.*--csv/);
+    expectRefused(await runCliAsync(["sweep", "--merge", a, b, "--csv", a]), /--csv.*--merge|--merge.*--csv/);
     expect(readFileSync(a, "utf8")).toBe(before);
   });
 });
@@ -183,17 +194,17 @@ describe("special files and odd paths as outputs", () => {
     expect(readFileSync(out, "utf8")).toBe("previous");
   });
 
-  it('"-" writes text and JSON outputs to stdout (summary to stderr), and is refused for binary ones', () => {
-    const r = runCli(["scan", plan, "-o", "-"], dir);
+  it('"-" writes text and JSON outputs to stdout (summary to stderr), and is refused for binary ones', async () => {
+    const r = await runCliAsync(["scan", plan, "-o", "-"], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).format).toBe("laserscan-scan");
     expect(r.stderr).toMatch(/spots/);
     expect(existsSync(at("-"))).toBe(false);
-    const csv = runCli(["scan", plan, "--csv", "-"], dir);
+    const csv = await runCliAsync(["scan", plan, "--csv", "-"], dir);
     expect(csv.stdout.split("\n")[0]).toBe("index,xMm,yMm,tMs,stamp,pulses,energyMj");
-    expectRefused(runCli(["simulate", plan, "--depth", "-"], dir), /--depth.*standard output/);
-    expectRefused(runCli(["simulate", plan, "--heatmap", "-"], dir), /--heatmap.*standard output/);
-    expectRefused(runCli(["scan", plan, "-o", "-", "--json"], dir), /--json.*--output/);
+    expectRefused(await runCliAsync(["simulate", plan, "--depth", "-"], dir), /--depth.*standard output/);
+    expectRefused(await runCliAsync(["simulate", plan, "--heatmap", "-"], dir), /--heatmap.*standard output/);
+    expectRefused(await runCliAsync(["scan", plan, "-o", "-", "--json"], dir), /--json.*--output/);
     expect(existsSync(at("-"))).toBe(false);
   });
 });

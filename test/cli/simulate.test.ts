@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliAsync } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "laserscan-sim-"));
@@ -42,17 +42,18 @@ describe("laserscan simulate", () => {
     expect(JSON.parse(readFileSync(out("r.json"), "utf8"))).toEqual(rep);
   });
 
-  it("a spot near the top-left of the area lands at the top-left of the written .npy and .png", () => {
-    expect(runCli(["scan", plan, "-o", out("s.json")]).code).toBe(0);
+  it("a spot near the top-left of the area lands at the top-left of the written .npy and .png", async () => {
+    expect((await runCliAsync(["scan", plan, "-o", out("s.json")])).code).toBe(0);
     const doc = JSON.parse(readFileSync(out("s.json"), "utf8"));
     doc.spots = { xMm: [0.5], yMm: [7.5], tMs: [0], stamp: [0], pulses: [1] };
     writeFileSync(out("one.json"), JSON.stringify(doc));
-    const r = runCli(["simulate", out("one.json"), "--depth", out("d.npy"), "--json"]);
+    const r = await runCliAsync(["simulate", out("one.json"), "--depth", out("d.npy"), "--json"]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout).spots).toBe(1);
-    expect(runCli(["simulate", out("one.json"), "--depth", out("d.png"), "--coag", out("c.npy")]).code).toBe(
-      0,
-    );
+    expect(
+      (await runCliAsync(["simulate", out("one.json"), "--depth", out("d.png"), "--coag", out("c.npy")]))
+        .code,
+    ).toBe(0);
     // .npy: parse the header here, find the deepest pixel
     const b = readFileSync(out("d.npy"));
     const hlen = b.readUInt16LE(8);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCli, runCliAsync } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
 const dir = mkdtempSync(join(tmpdir(), "laserscan-sweep-"));
@@ -66,28 +66,28 @@ describe("laserscan sweep", () => {
     expect(Array.isArray(rows[0].warnings)).toBe(true);
   });
 
-  it("--shard K/N then --merge reproduces the unsharded CSV byte for byte", () => {
-    const full = runCli(["sweep", plan, ...VARY, "--csv", out("full.csv")]);
+  it("--shard K/N then --merge reproduces the unsharded CSV byte for byte", async () => {
+    const full = await runCliAsync(["sweep", plan, ...VARY, "--csv", out("full.csv")]);
     expect(full.code).toBe(0);
     const parts = [1, 2, 3].map((k) => out(`s${k}.csv`));
-    parts.forEach((p, i) => {
-      const r = runCli(["sweep", plan, ...VARY, "--shard", `${i + 1}/3`, "--csv", p]);
+    for (const [i, p] of parts.entries()) {
+      const r = await runCliAsync(["sweep", plan, ...VARY, "--shard", `${i + 1}/3`, "--csv", p]);
       expect(r.code).toBe(0);
-    });
+    }
     expect(
       readFileSync(parts[0], "utf8").split("\n")[0].startsWith("variant,variants,pattern.coverage,"),
     ).toBe(true);
-    const m = runCli(["sweep", "--merge", parts[2], parts[0], parts[1], "--csv", out("all.csv")]);
+    const m = await runCliAsync(["sweep", "--merge", parts[2], parts[0], parts[1], "--csv", out("all.csv")]);
     expect(m.stderr).toBe("");
     expect(m.code).toBe(0);
     expect(readFileSync(out("all.csv"))).toEqual(readFileSync(out("full.csv")));
     expect(m.stdout).toBe(full.stdout);
 
-    const missing = runCli(["sweep", "--merge", parts[0], parts[1], "--csv", out("bad.csv")]);
+    const missing = await runCliAsync(["sweep", "--merge", parts[0], parts[1], "--csv", out("bad.csv")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(missing.stderr).toContain("missing");
-    const twice = runCli(["sweep", "--merge", parts[0], parts[1], parts[2], parts[1]]);
+    const twice = await runCliAsync(["sweep", "--merge", parts[0], parts[1], parts[2], parts[1]]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain("in both");
   });

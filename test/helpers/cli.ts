@@ -1,5 +1,5 @@
 /** Run the built CLI (dist/) as a user would: a child process, its exit code and output. */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -16,4 +16,24 @@ export interface CliResult {
 export function runCli(args: string[], cwd = ROOT, input?: string): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", input, timeout: 600_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * As {@link runCli}, without blocking the test process: a test that runs the CLI many times must
+ * let its event loop turn between runs, or vitest's own worker messages time out (seen with both
+ * cores busy, where a dozen synchronous runs blocked the loop for over a minute).
+ */
+export function runCliAsync(args: string[], cwd = ROOT): Promise<CliResult> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+    });
+    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
 }
