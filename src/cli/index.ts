@@ -81,10 +81,10 @@ async function main(): Promise<void> {
   // (Not with `--threads 1`: then everything runs on this thread.)
   const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];
   if (commandOf(process.argv) === "simulate" && threadsArg !== "1")
-    (await import("../workers.js")).prestartWorkers();
+    (await import("../parallel/pool.js")).prestartWorkers();
   // The WebAssembly kernels compile in the background meanwhile.
   if (["simulate", "scan", "sweep"].includes(commandOf(process.argv) ?? ""))
-    (await import("../wasm.js")).precompileKernels();
+    (await import("../wasm/module.js")).precompileWasm();
   const verbose = process.argv.includes("--verbose");
   try {
     const program = await buildProgram(process.argv);

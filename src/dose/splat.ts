@@ -1,14 +1,14 @@
 /**
  * Splatting spots into a depth (or coagulation) raster over the area's bounding box, with the
- * area's stats gathered band by band (SPEC §3.2, §3.3, §5). Big rasters use every core: worker
- * threads claim row bands of one SharedArrayBuffer; each band is splatted by one thread in spot
+ * area's stats gathered band by band. Big rasters use every core: pool workers (src/parallel/)
+ * claim row bands of one SharedArrayBuffer; each band is splatted by one thread in spot
  * order, so results are bit-identical whatever the thread count.
  */
 import { availableParallelism } from "node:os";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
-import { kernelInstance, kernelModule, releaseInstance } from "../wasm.js";
-import { prestartWorkers, runBandsOnWorker } from "../workers.js";
+import { ask, prestartWorkers } from "../parallel/pool.js";
+import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
 import type { DoseModel } from "./ablation.js";
 import {
   type BandJob,
@@ -21,17 +21,17 @@ import {
   MODE_GAUSS_LINEAR,
   MODE_GAUSS_LOG,
   runBands,
-} from "./kernel.js";
+} from "./bands.js";
 import type { Raster } from "./raster.js";
 import { type DoseStats, finishStats, levelBits } from "./stats.js";
 
-export { closeWorkers, prestartWorkers } from "../workers.js";
+export { closeWorkers, prestartWorkers } from "../parallel/pool.js";
 
 /** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
 const BAND_PIXELS = 1 << 18;
 /** Rasters smaller than this many pixels run on one thread (a worker costs ~30 ms to start). */
 const SMALL_RASTER_PIXELS = 1 << 22;
-/** Default memory limit for rasters, MB (SPEC §7). */
+/** Default memory limit for rasters, MB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 const BYTES_PER_MB = 1 << 20;
 const MM_PER_UM = 1e-3;
@@ -91,7 +91,7 @@ export function rasterBytes(
   return (keep ? width * height * 4 : 0) + threads * (band + HIST_BINS * 4) + extraBytes;
 }
 
-/** Refuse a run that needs more than `maxMemoryMb` for its rasters (SPEC §7). */
+/** Refuse a run that needs more than `maxMemoryMb` for its rasters. */
 export function checkMemory(bytes: number, maxMemoryMb: number, width: number, height: number): void {
   if (bytes > maxMemoryMb * BYTES_PER_MB) {
     const needMb = Math.ceil(bytes / BYTES_PER_MB);
@@ -103,7 +103,7 @@ export function checkMemory(bytes: number, maxMemoryMb: number, width: number, h
   }
 }
 
-/** The inside pixel runs [a, b) of every row (pixel centres inside the area, SPEC §4.2). */
+/** The inside pixel runs [a, b) of every row (pixel centres inside the area). */
 export function insideRuns(
   area: Area,
   width: number,
@@ -140,8 +140,8 @@ export function insideRuns(
   return { spanStart, spanPix: shared, insidePixels: inside };
 }
 
-/** Kernel mode and parameters (see {@link BandJob}). */
-interface KernelParams {
+/** Footprint mode and parameters (see {@link BandJob}). */
+interface FootprintParams {
   mode: number;
   k2: number;
   f0: number;
@@ -150,8 +150,8 @@ interface KernelParams {
   radiusMm: number;
 }
 
-/** Kernel mode and parameters for a dose model. */
-function kernelParams(model: DoseModel): KernelParams {
+/** Footprint mode and parameters for a dose model. */
+function footprintParams(model: DoseModel): FootprintParams {
   const wMm = model.beam.radiusUm * MM_PER_UM;
   const fth = model.thresholdJcm2;
   if (model.kind === "nonablative")
@@ -211,8 +211,8 @@ export interface SplatResult {
 /**
  * Splat `spots` (each with `pulses` pulses: one number for all, or one per spot) of a dose
  * model into a raster of `pixelUm` over `area`'s bounding box and gather its stats over the
- * area: depth for an ablative laser (pulses add, SPEC §3.2), the coagulated column map for a
- * non-ablative one (max of overlapping columns, SPEC §3.3).
+ * area: depth for an ablative laser (pulses add), the coagulated column map for a non-ablative
+ * one (max of overlapping columns); docs/model.md.
  */
 export async function splatDose(
   spots: SpotInput,
@@ -236,7 +236,7 @@ export async function splatDose(
   const { job, insidePixels } = prepareJob(
     spots,
     pulses,
-    kernelParams(model),
+    footprintParams(model),
     area,
     width,
     height,
@@ -246,11 +246,11 @@ export async function splatDose(
   );
   timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
-  for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
+  for (let t = 0; t < threads - 1; t++) results.push(ask(t, { kind: "bands", job }));
   opts.whileSplatting?.();
-  const mine = emptyBandResult(job.levelBits.length, HIST_BINS);
+  const mine = emptyBandResult(job.levelBits.length);
   if (bandsLeft(job)) {
-    const instance = kernelInstance();
+    const instance = takeInstance();
     runBands(job, mine, instance);
     releaseInstance(instance);
   }
@@ -258,10 +258,10 @@ export async function splatDose(
   const at = (ms: number) => ms - performance.timeOrigin;
   for (const [t, r] of all.entries()) {
     const who = t === 0 ? "main" : `worker ${t}`;
-    if (r.acc[3] === 0) timingMark(`${who}: no band left to splat`);
+    if (r.bands === 0) timingMark(`${who}: no band left to splat`);
     else {
-      timingMark(`${who} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
-      timingMark(`${who} splat ends`, at(r.acc[2]));
+      timingMark(`${who} splat starts (${r.bands} bands)`, at(r.startMs));
+      timingMark(`${who} splat ends`, at(r.endMs));
     }
   }
   const stats = finishStats(all, job.bandSum, insidePixels, opts.levels ?? []);
@@ -287,7 +287,7 @@ export async function splatDepth(
 function prepareJob(
   spots: SpotInput,
   pulses: number | ArrayLike<number>,
-  p: KernelParams,
+  p: FootprintParams,
   area: Area,
   width: number,
   height: number,
@@ -339,7 +339,7 @@ function prepareJob(
   for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
   const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
   const job: BandJob = {
-    module: kernelModule(),
+    module: wasmModule(),
     mode: p.mode,
     width,
     height,

@@ -1,5 +1,5 @@
 /**
- * Sweep chart (issue 6 item 4): one metric against the first varied key, one line per value of
+ * Sweep chart: one metric against the first varied key, one line per value of
  * the other varied keys (legend), on a white PNG. A numeric first key gets a numeric axis with
  * nice 1-2-5 ticks; a text key gets evenly spaced categories in the order given. Drawn with the
  * shared canvas primitives and DejaVu text (src/render), so the bytes are deterministic.
@@ -89,7 +89,7 @@ const UNITS: [RegExp, string][] = [
   [/Nm$/, "nm"],
 ];
 
-/** The unit a dotted key's name carries (SPEC §2), or a word for unitless ones. */
+/** The unit a dotted key's name carries (docs/formats.md), or a word for unitless ones. */
 export function unitOf(key: string): string {
   const last = key.split(".").at(-1) ?? key;
   for (const [re, unit] of UNITS) if (re.test(last)) return unit;
