@@ -1,18 +1,18 @@
 /**
- * The grid part of the heat index (src/sequence/heat-kernel.ts explains the method), compiled
- * to WebAssembly with AssemblyScript (`npm run build:wasm`). It is the one serial part of the
- * heat index: fields advance slot by slot, so it cannot be split between threads, and as
- * JavaScript a fresh process spent as long compiling and deoptimizing it (≈ 0.1–0.25 s) as
- * running it. Here it is compiled once, ahead, and runs at native speed from the first spot.
+ * The grid part of the heat index (src/sequence/heat-exact.ts explains the method). It is the
+ * one serial part of the heat index: fields advance slot by slot, so it cannot be split between
+ * threads; compiled ahead, it runs at full speed from the first spot.
  *
- * Every array lives in the module's linear memory, laid out by the caller (src/sequence/heat-grid.ts)
+ * Every array lives in the module's linear memory, laid out by the facade (src/wasm/heat-grid.ts)
  * with `alloc` (memory.ts). Arithmetic is IEEE double throughout; `Math.exp` is AssemblyScript's (musl's), the
  * same on every machine, so the grid part is the same bits everywhere.
  */
 
-const FIELDS: i32 = 7;
-const MARGIN: i32 = 12;
-const TAPS: i32 = 3;
+// Fields per level, nodes beyond the spots' box, blur half-width (src/wasm/heat-grid.ts reads the
+// exported values' twins; a test checks they are equal).
+export const FIELDS: i32 = 7;
+export const MARGIN: i32 = 12;
+export const TAPS: i32 = 3;
 const TRIM: f64 = 1e-9;
 
 import { gaussSeries, ldf, ldi, stf, sti, zero } from "./memory";
@@ -107,7 +107,7 @@ function addField(src: i32, dst: i32): void {
   }
 }
 
-/** One slot of diffusion: separable 7-tap kernel of variance 1 node²; the rect grows, then faded edges go. */
+/** One slot of diffusion: separable 7-tap Gaussian of variance 1 node²; the rect grows, then faded edges go. */
 function blurField(f: i32): void {
   const r = f * 4;
   const x0 = ldi(RECT, r);

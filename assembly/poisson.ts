@@ -1,6 +1,6 @@
 /**
- * Poisson-disk growth of one strip of grid rows (src/pattern/poisson.ts explains the method and
- * drives it): seeds in a random row order, then Bridson from every seed with Roberts' candidate
+ * Poisson-disk growth of one strip of grid rows (src/pattern/poisson.ts explains the method;
+ * src/wasm/poisson.ts is its facade): seeds in a random row order, then Bridson from every seed with Roberts' candidate
  * ring. The uniform numbers are pure-rand's xoroshiro128+ exactly as src/pattern/random.ts
  * draws them (the same 32-bit state and output), so a seed names the same stream here as there.
  *

@@ -1,5 +1,6 @@
 /**
- * The splat-and-stats kernel (src/dose/kernel.ts drives it and documents the job): one
+ * The splat-and-stats loops (src/dose/bands.ts drives them and documents the job, through the
+ * facade src/wasm/splat.ts): one
  * instance per thread. A band is splatted into the instance's band buffer (spot order, so a
  * pixel's value does not depend on which thread did the band), then each spot's footprint is
  * read back once: every nonzero pixel goes into the stats when inside the area (sum, max,
@@ -10,15 +11,15 @@
  */
 import { alloc, gaussSeries, ldf, ldi, stf, sti } from "./memory";
 
-// Modes (kernel.ts MODE_*).
-const GAUSS_LINEAR: i32 = 0;
-const GAUSS_LOG: i32 = 1;
-const DISC_ADD: i32 = 2;
-
-// Histogram of positive float32 values by bit pattern (kernel.ts HIST_*).
-const HIST_SHIFT: u32 = 13;
-const HIST_BASE: i32 = (127 - 40) << 10;
-const HIST_BINS: i32 = 64 << 10;
+// Footprint modes and the histogram of float32 bits (src/wasm/splat.ts documents them; a test
+// checks the facade's values equal these).
+export const MODE_GAUSS_LINEAR: i32 = 0;
+export const MODE_GAUSS_LOG: i32 = 1;
+export const MODE_DISC_ADD: i32 = 2;
+export const MODE_DISC_MAX: i32 = 3;
+export const HIST_SHIFT: u32 = 13;
+export const HIST_BASE: i32 = (127 - 40) << 10;
+export const HIST_BINS: i32 = 64 << 10;
 
 let MODE: i32 = 0;
 let W: i32 = 0;
@@ -163,7 +164,7 @@ export function splatBand(b: i32): void {
     const nj = j1 - j0;
     memory.fill(ROWS + <usize>(j0 - r0), 1, <usize>(nj + 1));
     const pulses = <f64>ldf32(SP, k);
-    if (mode == GAUSS_LINEAR) {
+    if (mode == MODE_GAUSS_LINEAR) {
       // F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)).
       const dx = (<f64>i0 + 0.5) * pix - x;
       gaussSeries(GX, ni + 1, f0 * Math.exp(-k2 * dx * dx), Math.exp(-k2 * pix * (2 * dx + pix)), c);
@@ -194,7 +195,7 @@ export function splatBand(b: i32): void {
           if (f > fth) addf32(BUF, off + i, <f64><f32>(sn * (f - fth)));
         }
       }
-    } else if (mode == GAUSS_LOG) {
+    } else if (mode == MODE_GAUSS_LOG) {
       // ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive.
       for (let i = 0; i <= ni; i++) {
         const dx = (<f64>(i + i0) + 0.5) * pix - x;
@@ -223,7 +224,7 @@ export function splatBand(b: i32): void {
         const dy = (<f64>(j + j0) + 0.5) * pix - y;
         stf(GY, j, dy * dy);
       }
-      const add = mode == DISC_ADD;
+      const add = mode == MODE_DISC_ADD;
       const v = add ? <f32>(scale * pulses) : <f32>scale;
       for (let j = 0; j <= nj; j++) {
         const lim = r2 - ldf(GY, j);

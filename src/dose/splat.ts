@@ -295,13 +295,57 @@ function prepareJob(
   keep: boolean,
   levels: readonly number[],
 ): { job: BandJob; insidePixels: number } {
+  const bandRows = bandRowsFor(width);
+  const nBands = Math.ceil(height / bandRows);
+  const lists = spotsByBand(spots, pulses, p, area, width, height, pixMm, bandRows, nBands);
+  const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
+  const job: BandJob = {
+    module: wasmModule(),
+    mode: p.mode,
+    width,
+    height,
+    bandRows,
+    nBands,
+    pixMm,
+    k2: p.k2,
+    f0: p.f0,
+    fth: p.fth,
+    scale: p.scale,
+    radiusMm: p.radiusMm,
+    ...lists,
+    spanStart,
+    spanPix,
+    levelBits: levelBits(
+      levels,
+      new Uint32Array(new SharedArrayBuffer(Math.max(4, levels.length * 4)), 0, levels.length),
+    ),
+    raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
+    counter: new Int32Array(new SharedArrayBuffer(4)),
+    bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
+  };
+  return { job, insidePixels };
+}
+
+/**
+ * The spots relative to the raster's corner (shared memory) and, per band, the spots whose
+ * footprint reaches it (in spot order): band b's are bandSpots[bandStart[b] .. bandStart[b + 1]).
+ */
+function spotsByBand(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  p: FootprintParams,
+  area: Area,
+  width: number,
+  height: number,
+  pixMm: number,
+  bandRows: number,
+  nBands: number,
+): Pick<BandJob, "spotX" | "spotY" | "spotPulses" | "bandStart" | "bandSpots"> {
   const n = spots.count;
   const active = p.scale > 0 && p.radiusMm > 0;
   const spotX = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
   const spotY = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
   const spotPulses = new Float32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
-  const bandRows = bandRowsFor(width);
-  const nBands = Math.ceil(height / bandRows);
   const bandStart = new Int32Array(new SharedArrayBuffer((nBands + 1) * 4));
   const first = new Int32Array(n);
   const last = new Int32Array(n);
@@ -337,34 +381,5 @@ function prepareJob(
   const bandSpots = new Uint32Array(new SharedArrayBuffer(Math.max(4, total * 4)));
   const fill = Int32Array.from(bandStart.subarray(0, nBands));
   for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
-  const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
-  const job: BandJob = {
-    module: wasmModule(),
-    mode: p.mode,
-    width,
-    height,
-    bandRows,
-    nBands,
-    pixMm,
-    k2: p.k2,
-    f0: p.f0,
-    fth: p.fth,
-    scale: p.scale,
-    radiusMm: R,
-    spotX,
-    spotY,
-    spotPulses,
-    bandStart,
-    bandSpots,
-    spanStart,
-    spanPix,
-    levelBits: levelBits(
-      levels,
-      new Uint32Array(new SharedArrayBuffer(Math.max(4, levels.length * 4)), 0, levels.length),
-    ),
-    raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
-    counter: new Int32Array(new SharedArrayBuffer(4)),
-    bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
-  };
-  return { job, insidePixels };
+  return { spotX, spotY, spotPulses, bandStart, bandSpots };
 }

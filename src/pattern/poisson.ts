@@ -96,6 +96,45 @@ export function poissonDisk(
   streams: readonly [number, number, number],
   threads: number = workersByDefault() ? 2 : 1,
 ): PoissonPoints {
+  const jobs = stripJobs(area, rMm, seed, streams);
+  // Points outside the area (the grid covers its cells and their neighbours) are dropped with
+  // the exact inside test; strip one's while the worker still grows strip two.
+  const inside = jobs.map((job) => new Uint8Array(job.px.length));
+  const test = (part: number): void => {
+    const job = jobs[part];
+    const flags = inside[part];
+    for (let i = 0, n = job.done[0]; i < n; i++) flags[i] = area.contains(job.px[i], job.py[i]) ? 1 : 0;
+  };
+  if (jobs.length === 3) {
+    const onWorker = threads > 1;
+    if (onWorker) post(0, { kind: "poisson", job: jobs[1] });
+    growStrip(jobs[0], takeInstance());
+    test(0);
+    if (!onWorker) growStrip(jobs[1], takeInstance());
+    else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
+      throw new Error(
+        `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
+      );
+    test(1);
+    growStrip(jobs[2], takeInstance());
+    test(2);
+  } else {
+    growStrip(jobs[0], takeInstance());
+    test(0);
+  }
+  return insidePoints(jobs, inside);
+}
+
+/**
+ * The parts to grow over the area's bounding box: the whole grid, or (big areas) two strips and
+ * the seam between them, sharing one grid (then in SharedArrayBuffers, for a worker).
+ */
+function stripJobs(
+  area: Area,
+  rMm: number,
+  seed: number,
+  streams: readonly [number, number, number],
+): StripJob[] {
   const x0 = area.minX;
   const y0 = area.minY;
   const w = area.maxX - x0;
@@ -129,7 +168,7 @@ export function poissonDisk(
         [mid - SEAM_ROWS / 2, mid + SEAM_ROWS / 2],
       ]
     : [[0, gh]];
-  const jobs = parts.map(([rowLo, rowHi], part): StripJob => {
+  return parts.map(([rowLo, rowHi], part): StripJob => {
     let cells = 0;
     for (let g = (rowLo + 2) * gp; g < (rowHi + 2) * gp; g++) cells += allowed[g];
     const cap = Math.ceil(PACKING_BOUND * cells * 0.5) + 16; // a cell is r²/2
@@ -160,31 +199,10 @@ export function poissonDisk(
       done: new Int32Array(shared(8)),
     };
   });
-  // Points outside the area (the grid covers its cells and their neighbours) are dropped with
-  // the exact inside test; strip one's while the worker still grows strip two.
-  const inside = jobs.map((job) => new Uint8Array(job.px.length));
-  const test = (part: number): void => {
-    const job = jobs[part];
-    const flags = inside[part];
-    for (let i = 0, n = job.done[0]; i < n; i++) flags[i] = area.contains(job.px[i], job.py[i]) ? 1 : 0;
-  };
-  if (split) {
-    const onWorker = threads > 1;
-    if (onWorker) post(0, { kind: "poisson", job: jobs[1] });
-    growStrip(jobs[0], takeInstance());
-    test(0);
-    if (!onWorker) growStrip(jobs[1], takeInstance());
-    else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
-      throw new Error(
-        `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
-      );
-    test(1);
-    growStrip(jobs[2], takeInstance());
-    test(2);
-  } else {
-    growStrip(jobs[0], takeInstance());
-    test(0);
-  }
+}
+
+/** The grown points flagged inside, part after part. */
+function insidePoints(jobs: StripJob[], inside: Uint8Array[]): PoissonPoints {
   let count = 0;
   for (let part = 0; part < jobs.length; part++)
     for (let i = 0; i < jobs[part].done[0]; i++) count += inside[part][i];

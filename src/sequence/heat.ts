@@ -204,8 +204,8 @@ export function heatStats(heat: Float64Array): HeatStats {
 
 /**
  * The `k`-th smallest value (0-based) of `a`, which is reordered: Hoare's quickselect with a
- * median-of-three pivot, O(n) on average (a sort of a 66,000-spot scan's heat index was ≈ 10 ms
- * of a `simulate` run, on the thread that waits for it). The same value a sort would put at `k`.
+ * median-of-three pivot, O(n) on average (a full sort would hold up the thread that waits for
+ * the heat index). The same value a sort would put at `k`.
  */
 export function kthSmallest(a: Float64Array, k: number): number {
   let lo = 0;

@@ -40,7 +40,7 @@ interface ScanExports {
     outY: number,
     outS: number,
   ): void;
-  sweepSorted(
+  rowOrderSorted(
     stamps: number,
     start: number,
     items: number,
@@ -77,7 +77,7 @@ export const SCAN_EXPORTS = {
   tileRanks: 13,
   stampLists: 6,
   permute: 8,
-  sweepSorted: 12,
+  rowOrderSorted: 12,
   timing: 14,
 } as const;
 
@@ -197,7 +197,7 @@ export function orderSortedRows(s: SortedRowsInput, order: Uint32Array): Uint8Ar
   };
   const hasRow = s.row ? 1 : 0;
   const alternate = s.alternate ? 1 : 0;
-  ex.sweepSorted(
+  ex.rowOrderSorted(
     stamps,
     at.start,
     at.items,
