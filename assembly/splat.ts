@@ -142,14 +142,8 @@ export function splatBand(b: i32): void {
   const r0 = b * BANDROWS;
   const r1 = min(H, r0 + BANDROWS);
   const pix = PIX;
-  const k2 = K2;
-  const f0 = F0;
-  const fth = FTH;
-  const scale = SCALE;
   const rad = R;
   const mode = MODE;
-  const c = Math.exp(-2 * k2 * pix * pix);
-  const r2 = rad * rad;
   memory.fill(ROWS, 0, <usize>BANDROWS);
   for (let q = ldi(BANDSTART, b), qe = ldi(BANDSTART, b + 1); q < qe; q++) {
     const k = ldi(BANDSPOTS, q);
@@ -164,79 +158,129 @@ export function splatBand(b: i32): void {
     const nj = j1 - j0;
     memory.fill(ROWS + <usize>(j0 - r0), 1, <usize>(nj + 1));
     const pulses = <f64>ldf32(SP, k);
-    if (mode == MODE_GAUSS_LINEAR) {
-      // F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)).
-      const dx = (<f64>i0 + 0.5) * pix - x;
-      gaussSeries(GX, ni + 1, f0 * Math.exp(-k2 * dx * dx), Math.exp(-k2 * pix * (2 * dx + pix)), c);
-      const dy = (<f64>j0 + 0.5) * pix - y;
-      gaussSeries(GY, nj + 1, Math.exp(-k2 * dy * dy), Math.exp(-k2 * pix * (2 * dy + pix)), c);
-      const sn = scale * pulses;
-      const snv = f64x2.splat(sn);
-      const fthv = f64x2.splat(fth);
-      for (let j = 0; j <= nj; j++) {
-        const fy = ldf(GY, j);
-        const fyv = f64x2.splat(fy);
-        const off = (j + j0 - r0) * W + i0;
-        // Two pixels at a time: each lane rounds and adds exactly as the scalar tail does
-        // (below threshold a lane adds +0, which leaves a depth ≥ 0 unchanged).
-        let i = 0;
-        for (; i < ni; i += 2) {
-          const f = f64x2.mul(v128.load(GX + (<usize>i << 3)), fyv);
-          const d = v128.and(f64x2.mul(snv, f64x2.sub(f, fthv)), f64x2.gt(f, fthv));
-          const at = BUF + (<usize>(off + i) << 2);
-          const sum = f64x2.add(
-            f64x2.promote_low_f32x4(v128.load64_zero(at)),
-            f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(d)),
-          );
-          v128.store64_lane(at, f32x4.demote_f64x2_zero(sum), 0);
-        }
-        if (i == ni) {
-          const f = ldf(GX, i) * fy;
-          if (f > fth) addf32(BUF, off + i, <f64><f32>(sn * (f - fth)));
-        }
-      }
-    } else if (mode == MODE_GAUSS_LOG) {
-      // ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive.
-      for (let i = 0; i <= ni; i++) {
-        const dx = (<f64>(i + i0) + 0.5) * pix - x;
-        stf(GX, i, f0 - k2 * dx * dx);
-      }
-      for (let j = 0; j <= nj; j++) {
-        const dy = (<f64>(j + j0) + 0.5) * pix - y;
-        stf(GY, j, k2 * dy * dy);
-      }
-      const sn = scale * pulses;
-      for (let j = 0; j <= nj; j++) {
-        const ly = ldf(GY, j);
-        const off = (j + j0 - r0) * W + i0;
-        for (let i = 0; i <= ni; i++) {
-          const v = ldf(GX, i) - ly;
-          if (v > 0) addf32(BUF, off + i, <f64><f32>(sn * v));
-        }
-      }
-    } else {
-      // Discs: top-hat craters add, non-ablative columns take the max.
-      for (let i = 0; i <= ni; i++) {
-        const dx = (<f64>(i + i0) + 0.5) * pix - x;
-        stf(GX, i, dx * dx);
-      }
-      for (let j = 0; j <= nj; j++) {
-        const dy = (<f64>(j + j0) + 0.5) * pix - y;
-        stf(GY, j, dy * dy);
-      }
-      const add = mode == MODE_DISC_ADD;
-      const v = add ? <f32>(scale * pulses) : <f32>scale;
-      for (let j = 0; j <= nj; j++) {
-        const lim = r2 - ldf(GY, j);
-        const off = (j + j0 - r0) * W + i0;
-        if (add) {
-          for (let i = 0; i <= ni; i++) if (ldf(GX, i) <= lim) addf32(BUF, off + i, <f64>v);
-        } else {
-          for (let i = 0; i <= ni; i++)
-            if (ldf(GX, i) <= lim && ldf32(BUF, off + i) < v) stf32(BUF, off + i, v);
-        }
-      }
+    if (mode == MODE_GAUSS_LINEAR) gaussLinear(x, y, i0, j0, ni, nj, r0, pulses);
+    else if (mode == MODE_GAUSS_LOG) gaussLog(x, y, i0, j0, ni, nj, r0, pulses);
+    else disc(x, y, i0, j0, ni, nj, r0, pulses);
+  }
+}
+
+/**
+ * Gaussian, linear law: F = F0·exp(−k2·dx²)·exp(−k2·dy²) by the recurrence
+ * exp(−k2(d+p)²) = exp(−k2·d²)·exp(−k2·p(2d+p)); depth scale·pulses·(F − Fth) above threshold.
+ * Pixels (i0 .. i0 + ni, j0 .. j0 + nj), band rows from r0.
+ */
+// @ts-ignore: decorator
+@inline function gaussLinear(x: f64, y: f64, i0: i32, j0: i32, ni: i32, nj: i32, r0: i32, pulses: f64): void {
+  const pix = PIX;
+  const k2 = K2;
+  const fth = FTH;
+  const c = Math.exp(-2 * k2 * pix * pix);
+  const dx = (<f64>i0 + 0.5) * pix - x;
+  gaussSeries(GX, ni + 1, F0 * Math.exp(-k2 * dx * dx), Math.exp(-k2 * pix * (2 * dx + pix)), c);
+  const dy = (<f64>j0 + 0.5) * pix - y;
+  gaussSeries(GY, nj + 1, Math.exp(-k2 * dy * dy), Math.exp(-k2 * pix * (2 * dy + pix)), c);
+  const sn = SCALE * pulses;
+  const snv = f64x2.splat(sn);
+  const fthv = f64x2.splat(fth);
+  for (let j = 0; j <= nj; j++) {
+    const fy = ldf(GY, j);
+    const fyv = f64x2.splat(fy);
+    const off = (j + j0 - r0) * W + i0;
+    // Two pixels at a time: each lane rounds and adds exactly as the scalar tail does
+    // (below threshold a lane adds +0, which leaves a depth ≥ 0 unchanged).
+    let i = 0;
+    for (; i < ni; i += 2) {
+      const f = f64x2.mul(v128.load(GX + (<usize>i << 3)), fyv);
+      const d = v128.and(f64x2.mul(snv, f64x2.sub(f, fthv)), f64x2.gt(f, fthv));
+      const at = BUF + (<usize>(off + i) << 2);
+      const sum = f64x2.add(
+        f64x2.promote_low_f32x4(v128.load64_zero(at)),
+        f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(d)),
+      );
+      v128.store64_lane(at, f32x4.demote_f64x2_zero(sum), 0);
     }
+    if (i == ni) {
+      const f = ldf(GX, i) * fy;
+      if (f > fth) addf32(BUF, off + i, <f64><f32>(sn * (f - fth)));
+    }
+  }
+}
+
+/** Gaussian, log law: ln(F/Fth) = ln(F0/Fth) − k2·dx² − k2·dy², additive; depth scale·pulses·ln(F/Fth) where positive. */
+// @ts-ignore: decorator
+@inline function gaussLog(x: f64, y: f64, i0: i32, j0: i32, ni: i32, nj: i32, r0: i32, pulses: f64): void {
+  const pix = PIX;
+  const k2 = K2;
+  const f0 = F0;
+  for (let i = 0; i <= ni; i++) {
+    const dx = (<f64>(i + i0) + 0.5) * pix - x;
+    stf(GX, i, f0 - k2 * dx * dx);
+  }
+  for (let j = 0; j <= nj; j++) {
+    const dy = (<f64>(j + j0) + 0.5) * pix - y;
+    stf(GY, j, k2 * dy * dy);
+  }
+  const sn = SCALE * pulses;
+  for (let j = 0; j <= nj; j++) {
+    const ly = ldf(GY, j);
+    const off = (j + j0 - r0) * W + i0;
+    for (let i = 0; i <= ni; i++) {
+      const v = ldf(GX, i) - ly;
+      if (v > 0) addf32(BUF, off + i, <f64><f32>(sn * v));
+    }
+  }
+}
+
+/** Discs: top-hat craters add scale·pulses, non-ablative columns take the max of scale. */
+// @ts-ignore: decorator
+@inline function disc(x: f64, y: f64, i0: i32, j0: i32, ni: i32, nj: i32, r0: i32, pulses: f64): void {
+  const pix = PIX;
+  const scale = SCALE;
+  const r2 = R * R;
+  for (let i = 0; i <= ni; i++) {
+    const dx = (<f64>(i + i0) + 0.5) * pix - x;
+    stf(GX, i, dx * dx);
+  }
+  for (let j = 0; j <= nj; j++) {
+    const dy = (<f64>(j + j0) + 0.5) * pix - y;
+    stf(GY, j, dy * dy);
+  }
+  const add = MODE == MODE_DISC_ADD;
+  const v = add ? <f32>(scale * pulses) : <f32>scale;
+  for (let j = 0; j <= nj; j++) {
+    const lim = r2 - ldf(GY, j);
+    const off = (j + j0 - r0) * W + i0;
+    if (add) {
+      for (let i = 0; i <= ni; i++) if (ldf(GX, i) <= lim) addf32(BUF, off + i, <f64>v);
+    } else {
+      for (let i = 0; i <= ni; i++)
+        if (ldf(GX, i) <= lim && ldf32(BUF, off + i) < v) stf32(BUF, off + i, v);
+    }
+  }
+}
+
+/** One more pixel in each of the four histogram bins `bins`. */
+// @ts-ignore: decorator
+@inline function histAdd4(bins: v128): void {
+  let hp = HIST + (<usize>i32x4.extract_lane(bins, 0) << 2);
+  store<u32>(hp, load<u32>(hp) + 1);
+  hp = HIST + (<usize>i32x4.extract_lane(bins, 1) << 2);
+  store<u32>(hp, load<u32>(hp) + 1);
+  hp = HIST + (<usize>i32x4.extract_lane(bins, 2) << 2);
+  store<u32>(hp, load<u32>(hp) + 1);
+  hp = HIST + (<usize>i32x4.extract_lane(bins, 3) << 2);
+  store<u32>(hp, load<u32>(hp) + 1);
+}
+
+/** Count the four pixels `u` (float32 bits) at or above levels 1 .. nl − 1 (level 0 is counted by the caller). */
+// @ts-ignore: decorator
+@inline function countLevels4(u: v128, nl: i32): void {
+  for (let l = 1; l < nl; l++) {
+    const m = i32x4.ge_u(u, i32x4.splat(load<i32>(LEVELBITS + (<usize>l << 2))));
+    const hits =
+      i32x4.extract_lane(m, 0) + i32x4.extract_lane(m, 1) + i32x4.extract_lane(m, 2) + i32x4.extract_lane(m, 3);
+    const cp = COUNTS + (<usize>l << 3);
+    store<f64>(cp, load<f64>(cp) - <f64>hits);
   }
 }
 
@@ -286,21 +330,8 @@ function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
         zeroBin,
         nzm,
       );
-      let hp = HIST + (<usize>i32x4.extract_lane(bins, 0) << 2);
-      store<u32>(hp, load<u32>(hp) + 1);
-      hp = HIST + (<usize>i32x4.extract_lane(bins, 1) << 2);
-      store<u32>(hp, load<u32>(hp) + 1);
-      hp = HIST + (<usize>i32x4.extract_lane(bins, 2) << 2);
-      store<u32>(hp, load<u32>(hp) + 1);
-      hp = HIST + (<usize>i32x4.extract_lane(bins, 3) << 2);
-      store<u32>(hp, load<u32>(hp) + 1);
-      for (let l = 1; l < nl; l++) {
-        const m = i32x4.ge_u(u, i32x4.splat(load<i32>(LEVELBITS + (<usize>l << 2))));
-        const hits =
-          i32x4.extract_lane(m, 0) + i32x4.extract_lane(m, 1) + i32x4.extract_lane(m, 2) + i32x4.extract_lane(m, 3);
-        const cp = COUNTS + (<usize>l << 3);
-        store<f64>(cp, load<f64>(cp) - <f64>hits);
-      }
+      histAdd4(bins);
+      countLevels4(u, nl);
     }
     for (; p < pe; p++) {
       const at = BUF + (<usize>p << 2);
