@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];
   if (commandOf(process.argv) === "simulate" && threadsArg !== "1")
     (await import("../parallel/pool.js")).prestartWorkers();
-  // The WebAssembly kernels compile in the background meanwhile.
+  // The WebAssembly module compiles in the background meanwhile.
   if (["simulate", "scan", "sweep"].includes(commandOf(process.argv) ?? ""))
     (await import("../wasm/module.js")).precompileWasm();
   const verbose = process.argv.includes("--verbose");
