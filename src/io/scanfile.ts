@@ -11,7 +11,8 @@ import type { Spots } from "../pattern/types.js";
 import { derive } from "../plan/derived.js";
 import { readJsonFile } from "../plan/json.js";
 import { resolveLaser } from "../plan/load.js";
-import { parsePlan, type ResolvedPlan } from "../plan/schema.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import { parsePlan } from "../plan/validate.js";
 import { heatIndex, heatStats, KAPPA_MM2_PER_S, type Scan, type StampInfo } from "../sequence/index.js";
 
 export const SCAN_FORMAT = "laserscan-scan";

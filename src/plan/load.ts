@@ -8,7 +8,8 @@ import { oneOf, PlanError } from "../errors.js";
 import { readJsonFile } from "./json.js";
 import { laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
-import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
+import type { Laser, Plan, ResolvedPlan } from "./schema.js";
+import { parsePlan } from "./validate.js";
 
 /** Keys that set the pattern density: giving one removes the others (SPEC §4.1). */
 const DENSITY_KEYS = ["pattern.coverage", "pattern.pitchUm", "pattern.densityPerCm2"];
