@@ -42,7 +42,10 @@ if (have("gcc", ["--version"])) {
 } else console.log("skip: gcc not found, the C kernel is not run (install gcc to compare with it)");
 if (have("python3", ["-c", "import numpy"]))
   add("numpy peer", "python3", [join(refDir, "refsim_numpy.py"), ...ARGS]);
-else console.log("skip: python3 with numpy not found, the numpy peer is not run (pip install numpy to compare with it)");
+else
+  console.log(
+    "skip: python3 with numpy not found, the numpy peer is not run (pip install numpy to compare with it)",
+  );
 const cli = join(root, "dist", "cli", "index.js");
 if (!existsSync(cli)) {
   console.log("skip: dist/ not built (npm run build)");

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `laserscan` command line: a thin shell over the library (SPEC §6). Each command lives in
+ * `laserscan` command line: a thin shell over the library. Each command lives in
  * commands/<name>.ts and exports `register(program)`. Only the command being run is loaded
  * (all of them for help or an unknown command), so `simulate` never loads the renderer or the
  * sweep code.

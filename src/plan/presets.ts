@@ -1,5 +1,5 @@
 /**
- * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`), SPEC §4.4.
+ * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`).
  * Every laser preset carries the published source of each number in its `sources` block.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";

@@ -23,7 +23,7 @@ export const MODELS = ["steady-state", "blow-off", "calibrated"] as const;
 export const LASER_KINDS = ["ablative", "nonablative"] as const;
 export const AREA_SHAPES = ["rect", "circle", "ellipse", "polygon", "geojson", "mask"] as const;
 
-/** Scanner defaults: the SPEC §4.1 example, a typical point-and-shoot galvo head. */
+/** Scanner defaults: a typical point-and-shoot galvo head. */
 export const SCANNER_DEFAULTS = {
   fieldMm: [20, 20] as [number, number],
   jumpSpeedMmS: 3000,
@@ -33,11 +33,11 @@ export const SCANNER_DEFAULTS = {
   overlapMm: 0,
   stampMoveMs: 1000,
 };
-/** Default microbeam diameter (1/e²), µm: the common fractional CO2 spot (REFERENCES.md). */
+/** Default microbeam diameter (1/e²), µm: the common fractional CO2 spot. */
 export const DEFAULT_SPOT_UM = 120;
-/** Default raster pixel, µm (SPEC §4.1). */
+/** Default raster pixel, µm (docs/formats.md). */
 export const DEFAULT_PIXEL_UM = 10;
-/** Default sub-lattice size for `interleave` (SPEC §4.3). */
+/** Default sub-lattice size for `interleave` (docs/model.md). */
 export const DEFAULT_INTERLEAVE_K = 3;
 
 // zod 3 numbers accept ±Infinity unless asked: every number of a plan is finite.
@@ -52,7 +52,7 @@ const calibrationSchema = z.strictObject({
   points: z.array(z.tuple([positive(), nonNegative()])).min(1),
 });
 
-/** An inline laser (SPEC §4.1); preset files add `description`, `sources`, `notes`. */
+/** An inline laser (docs/formats.md); preset files add `description`, `sources`, `notes`. */
 export const laserSchema = z
   .strictObject({
     name: z.string().min(1),
@@ -210,7 +210,7 @@ export const planSchema = z
     raster: z.strictObject({ pixelUm: positive().default(DEFAULT_PIXEL_UM) }).default({}),
   })
   .superRefine((p, ctx) => {
-    // The pulse must fit the scanner's pulse period (SPEC §3.5) and the lattice must be real.
+    // The pulse must fit the scanner's pulse period (docs/model.md) and the lattice must be real.
     if (p.pattern.pitchUm !== undefined && p.pattern.pitchUm < 1)
       ctx.addIssue({ code: "custom", path: ["pattern", "pitchUm"], message: "allowed: a pitch ≥ 1 µm" });
   });
