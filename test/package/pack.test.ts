@@ -130,6 +130,19 @@ describe("the packed package", () => {
     expect(report.depth.meanUm).toBeLessThan(meanUm * 1.02);
   });
 
+  it("runs the README's library example as written", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const example = /## As a library\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    writeFileSync(join(dir, "example.mjs"), example ?? "");
+    const out = execFileSync(process.execPath, ["example.mjs"], { cwd: dir, encoding: "utf8" });
+    // Default plan at 20 % coverage on 20 × 20 mm: 0.2 / (π·(60 µm)²) = 1,768 spots per cm², ×4 cm².
+    const [spots, meanUm] = out.trim().split("\n")[0].split(" ").map(Number);
+    expect(Math.abs(spots - (0.2 / (Math.PI * 0.006 ** 2)) * 4) / spots).toBeLessThan(0.02);
+    expect(meanUm).toBeGreaterThan(0);
+    expect(out.trim().split("\n")[1]).toBe("2000 2000 10");
+  });
+
   it("finds its named plans from the installed package", () => {
     const out = runInConsumer(`
       import { loadPlan } from "laserscan";
