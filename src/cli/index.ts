@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `laserscan` command line: a thin shell over the library (SPEC §6). Each command lives in
+ * `laserscan` command line: a thin shell over the library. Each command lives in
  * commands/<name>.ts and exports `register(program)`. Only the command being run is loaded
  * (all of them for help or an unknown command), so `simulate` never loads the renderer or the
  * sweep code.
@@ -10,9 +10,8 @@ import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
 // A CLI run is short and keeps both cores busy (the main thread and a pool worker), so V8's
 // background optimizing compiler has no core of its own and hot loops wait for it in slower
-// tiers. Optimizing on the thread that needs the code made `simulate` on the reference workload
-// ≈ 9 % faster (median of 12 runs each, 844 → 768 ms). Set before any command module loads, so
-// it holds for every isolate, the workers' too. Only a speed setting: if a Node refuses it, run on.
+// tiers (docs/performance.md). Set before any command module loads, so it holds for every
+// isolate, the workers' too. Only a speed setting: if a Node refuses it, run on.
 try {
   setFlagsFromString("--no-concurrent-recompilation");
 } catch {
@@ -110,7 +109,6 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 
 await main();
 // Everything is written and the workers are stopped: exit now instead of letting Node tear the
-// heap and the WebAssembly memories down one by one (10–30 ms of a `simulate` run measured on the
-// reference workload, medians of 10–12 interleaved runs).
+// heap and the WebAssembly memories down one by one, which costs tens of ms per run.
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit();

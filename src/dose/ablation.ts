@@ -1,5 +1,5 @@
 /**
- * Depth per pulse (SPEC §3.2) and the thermal zone (§3.3): the three ablation models, the
+ * Depth per pulse (docs/model.md) and the thermal zone (docs/model.md): the three ablation models, the
  * calibration tables, and the closed forms (peak, crater radius, crater volume) that tests and
  * `solve` use. Depths in µm, fluences in J/cm², energies in mJ.
  */
@@ -11,7 +11,7 @@ import { type Beam, beamFromPlan, energyForPeakMj, makeBeam, type Profile } from
 const UM_PER_CM = 1e4;
 /**
  * Power-law exponent used to extrapolate a calibration table that has a single point:
- * fractional CO2 channel depth grows roughly as E^0.84 (SPEC §3.2).
+ * fractional CO2 channel depth grows roughly as E^0.84 (docs/model.md).
  */
 export const CALIBRATION_SINGLE_POINT_EXPONENT = 0.84;
 
@@ -31,7 +31,7 @@ export interface DoseModel {
   readonly peakDepthUm: number;
   /** Radius where one pulse stops ablating, µm (top-hat: the disc radius). */
   readonly craterRadiusUm: number;
-  /** Residual coagulation layer under ablated tissue, µm (SPEC §3.3). */
+  /** Residual coagulation layer under ablated tissue, µm (docs/model.md). */
   readonly coagulationUm: number;
   /** Non-ablative coagulated column depth per spot, µm (0 for an ablative laser). */
   readonly columnDepthUm: number;
@@ -46,7 +46,7 @@ export function thresholdEnergyMj(profile: Profile, radiusUm: number, thresholdJ
   return energyForPeakMj(profile, thresholdJcm2, radiusUm);
 }
 
-/** Depth of one pulse at fluence `fJcm2`, µm (SPEC §3.2): zero at or below threshold. */
+/** Depth of one pulse at fluence `fJcm2`, µm (docs/model.md): zero at or below threshold. */
 export function depthPerPulseUm(model: DoseModel, fJcm2: number): number {
   if (model.kind !== "ablative") return 0;
   const fth = model.thresholdJcm2;
@@ -144,7 +144,7 @@ export function calibrationEnergyMj(energyMj: number, spotUm: number, calSpotUm:
 
 /**
  * The dose model of a laser and beam. Throws a {@link PlanError} naming `energyField` when an
- * ablative pulse does not reach the ablation threshold (SPEC §7).
+ * ablative pulse does not reach the ablation threshold.
  */
 export function doseModelFor(
   laser: Laser,

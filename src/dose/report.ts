@@ -1,5 +1,5 @@
 /**
- * The simulation report (SPEC §5): key names are the contract. Also the short human table the
+ * The simulation report (docs/formats.md): key names are the contract. Also the short human table the
  * CLI prints.
  */
 import { isRegionName, REGIONS } from "../plan/regions.js";
@@ -9,7 +9,7 @@ import { discAreaCm2 } from "./beam.js";
 import type { DoseStats } from "./stats.js";
 
 const MM2_PER_CM2 = 100;
-/** Depth from which a pixel counts as ablated, µm (SPEC §5 `ablatedFraction`). */
+/** Depth from which a pixel counts as ablated, µm (`ablatedFraction`). */
 export const ABLATED_MIN_UM = 1;
 
 /** Scan-level figures (from the sequence, or a scan file); null when not computed. */
@@ -21,7 +21,7 @@ export interface ScanSummary {
   warnings: readonly string[];
 }
 
-/** SPEC §5 report. */
+/** The simulation report (its keys and units: docs/formats.md). */
 export interface Report {
   spots: number;
   areaMm2: number;

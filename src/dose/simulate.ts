@@ -1,5 +1,5 @@
 /**
- * Simulating a plan or a scan (SPEC §3, §5): the spots' dose splatted into depth and
+ * Simulating a plan or a scan (docs/model.md, docs/formats.md): the spots' dose splatted into depth and
  * coagulation rasters, the area's stats, and the report. `simulatePlan` is the library entry;
  * `simulateSpots` is the general one (a scan file's exact spots, or rasters left out to save
  * memory when only the report is wanted).
@@ -24,7 +24,7 @@ export interface SimulateOptions {
   keepCoag?: boolean;
   /** Iso-depth levels, µm, whose area fractions go into `report.contours`. */
   contours?: readonly number[];
-  /** Refuse runs whose rasters need more, MB (SPEC §7, default 4096). */
+  /** Refuse runs whose rasters need more, MB (default 4096). */
   maxMemoryMb?: number;
   /** Folder relative area paths resolve against (simulatePlan). */
   baseDir?: string;
@@ -63,7 +63,7 @@ export function scanSummary(scan: Scan): ScanSummary {
 }
 
 /**
- * The coagulation raster derived from an ablative depth raster (SPEC §3.3):
+ * The coagulation raster derived from an ablative depth raster (docs/model.md):
  * depth + `coagulationUm` where depth > 0, else 0.
  */
 export function coagulationFromDepth(depth: Raster, coagulationUm: number): Raster {
@@ -76,7 +76,7 @@ export function coagulationFromDepth(depth: Raster, coagulationUm: number): Rast
   return { data, width: depth.width, height: depth.height, pixelUm: depth.pixelUm, originMm: depth.originMm };
 }
 
-/** Simulate `input.spots` (SPEC §3): rasters as asked, stats and report. */
+/** Simulate `input.spots` (docs/model.md): rasters as asked, stats and report. */
 export async function simulateSpots(input: SimulationInput, opts: SimulateOptions = {}): Promise<Simulation> {
   const { plan, area } = input;
   const model = doseModel(plan);
@@ -133,7 +133,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
 }
 
 /**
- * Simulate a plan (SPEC §3, §5): area, pattern, firing order and heat, then the depth raster
+ * Simulate a plan (docs/model.md, docs/formats.md): area, pattern, firing order and heat, then the depth raster
  * (always returned here), the coagulation raster when `keepCoag`, and the report.
  */
 export async function simulatePlan(

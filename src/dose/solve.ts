@@ -1,5 +1,5 @@
 /**
- * `solve` (SPEC §6): the pulse energy, stack or coverage that reaches a target depth, by mean
+ * `solve`: the pulse energy, stack or coverage that reaches a target depth, by mean
  * (over the area) or peak. Closed forms give the first guess (peak depth per pulse; mean =
  * density × crater volume when craters do not overlap the edge); the simulated metric is then
  * bracketed and refined (Illinois regula falsi) until it is within 0.1 % of the target.
@@ -38,7 +38,7 @@ export interface Predicted {
   coagulation: Report["coagulation"];
 }
 
-/** `solve` output (SPEC §6). */
+/** `solve` output. */
 export interface SolveResult {
   energyMj: number;
   stack: number;

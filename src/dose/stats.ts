@@ -1,5 +1,5 @@
 /**
- * Stats of a raster over the area's pixels (SPEC §5): mean, max, p95 (from a histogram of
+ * Stats of a raster over the area's pixels (docs/formats.md): mean, max, p95 (from a histogram of
  * float32 bit patterns, not a sort), and the fraction at or above given depths.
  */
 import type { Area } from "../area/types.js";

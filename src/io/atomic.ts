@@ -1,5 +1,5 @@
 /**
- * Atomic file output (SPEC §7): every file is written to a temp file beside its target and
+ * Atomic file output: every file is written to a temp file beside its target and
  * renamed over it, so a failed or interrupted run leaves no half-written file and never
  * clobbers a good one. Temp files still open when the process is signalled are removed.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading a plan: from a file or a named preset, with CLI overrides (SPEC §4.1, §6) applied
+ * Reading a plan: from a file or a named preset, with CLI overrides (docs/formats.md) applied
  * to the raw JSON before validation, and the laser preset name resolved to its parameters.
  */
 import { existsSync } from "node:fs";
@@ -8,9 +8,10 @@ import { oneOf, PlanError } from "../errors.js";
 import { readJsonFile } from "./json.js";
 import { laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
-import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
+import type { Laser, Plan, ResolvedPlan } from "./schema.js";
+import { parsePlan } from "./validate.js";
 
-/** Keys that set the pattern density: giving one removes the others (SPEC §4.1). */
+/** Keys that set the pattern density: giving one removes the others (docs/formats.md). */
 const DENSITY_KEYS = ["pattern.coverage", "pattern.pitchUm", "pattern.densityPerCm2"];
 /** Keys that set the pulse energy: giving one removes the other. */
 const ENERGY_KEYS = ["pulse.energyMj", "pulse.fluenceJcm2"];

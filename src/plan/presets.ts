@@ -1,5 +1,5 @@
 /**
- * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`), SPEC §4.4.
+ * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`).
  * Every laser preset carries the published source of each number in its `sources` block.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { oneOf, PlanError } from "../errors.js";
 import { parseJson } from "./json.js";
-import { type Laser, laserSchema, parseWith } from "./schema.js";
+import { type Laser, laserSchema } from "./schema.js";
+import { parseWith } from "./validate.js";
 
 /** The repo's `patterns/` folder (same relative place from src/ and dist/). */
 export const PATTERNS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "patterns");

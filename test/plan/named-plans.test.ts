@@ -1,7 +1,7 @@
 /**
- * Every named plan validates and reaches the depth its name or description states (issue 6),
+ * Every named plan validates and reaches the depth its name or description states,
  * within 10 %. The expected numbers come from the presets' published anchors and the closed
- * forms of SPEC §3.2, worked out by hand in the comments, not from running the code.
+ * forms of docs/model.md, worked out by hand in the comments, not from running the code.
  */
 import { describe, expect, it } from "vitest";
 import { simulatePlan } from "../../src/dose/simulate.js";

@@ -1,4 +1,4 @@
-/** Laser presets (issue 6): every number cites its source; the table's shape is physical. */
+/** Laser presets: every number cites its source; the table's shape is physical. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

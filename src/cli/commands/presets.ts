@@ -1,4 +1,4 @@
-/** `laserscan presets`: named plans and laser presets, one line each (SPEC §4.4). */
+/** `laserscan presets`: named plans and laser presets, one line each. */
 import type { Command } from "commander";
 import { presetSummaries } from "../../plan/presets.js";
 

@@ -1,6 +1,6 @@
 /**
- * `laserscan scan <plan>`: pattern, stamps, firing order, timing and heat of a plan (SPEC §5,
- * §6); writes the canonical scan file, a CSV and a galvo command list on request.
+ * `laserscan scan <plan>`: pattern, stamps, firing order, timing and heat of a plan; writes
+ * the canonical scan file, a CSV and a galvo command list on request.
  */
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
@@ -12,8 +12,8 @@ import { generatePattern } from "../../pattern/index.js";
 import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
 import { buildScan } from "../../sequence/index.js";
+import { addPreviewOptions } from "../heatmap-flags.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
-import { addPreviewOptions, writeScanPreview } from "./render.js";
 
 /** The short human table of a scan's stats. */
 export function statsTable(name: string, order: string, stats: ScanStats): string {
@@ -38,7 +38,7 @@ export function register(program: Command): void {
   addPlanOptions(
     addPreviewOptions(program.command("scan <plan>"))
       .description("generate the spot pattern, firing order and timing of a plan (file or named plan)")
-      .option("-o, --output <scan.json>", "write the canonical scan file (SPEC §5)")
+      .option("-o, --output <scan.json>", "write the canonical scan file (docs/formats.md)")
       .option("--csv <file.csv>", "write one CSV row per spot: index,xMm,yMm,tMs,stamp,pulses,energyMj")
       .option("--galvo <file.txt>", "write a galvo command list (jump / fire / wait lines)")
       .option("--bits-per-mm <n>", "galvo list positions in 16-bit scanner units (0x8000 = field centre)")
@@ -65,7 +65,14 @@ export function register(program: Command): void {
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
-    await writeScanPreview(plan, area, scan, opts);
+    if (opts.preview !== undefined)
+      await (await import("../../render/write.js")).writeScanPreview(
+        opts.preview as string,
+        plan,
+        area,
+        scan,
+        opts.previewJumps as number | undefined,
+      );
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else process.stdout.write(statsTable(plan.name, plan.sequence.order, stats));
   });
