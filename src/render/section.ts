@@ -78,6 +78,16 @@ export interface SectionProfile {
   bottomUm: number;
 }
 
+/** Where the plot went in the picture: its pixel box, px per mm along the line and per µm of depth. */
+export interface SectionPlot {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  pxPerMm: number;
+  pxPerUm: number;
+}
+
 /** The plan's skin region as section bands, when it names one. */
 export function sectionSkin(plan: ResolvedPlan): SkinLayers | undefined {
   const r = plan.region;
@@ -90,7 +100,7 @@ export function renderSection(
   depth: Raster,
   line: readonly [number, number, number, number],
   opts: SectionOptions = {},
-): { png: Buffer; profile: SectionProfile } {
+): { png: Buffer; profile: SectionProfile; plot: SectionPlot } {
   const [x0, y0, x1, y1] = line;
   const sec = sampleSection(depth, x0, y0, x1, y1);
   let inside = 0;
@@ -229,5 +239,5 @@ export function renderSection(
     const pos = legend.positions[k];
     drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
   }
-  return { png: encodePng(c), profile };
+  return { png: encodePng(c), profile, plot: { x: plotX, y: plotY, w: plotW, h: plotH, pxPerMm, pxPerUm } };
 }

@@ -85,3 +85,17 @@ export interface ViewData {
   report: [string, string][];
   warnings: string[];
 }
+
+/** The page's scripting interface (`window.laserscanView`), in plan coordinates (mm, y up). */
+export interface LaserscanView {
+  spotCount: number;
+  treatmentMs: number;
+  /** Largest depth of the full-resolution map, µm. */
+  maxDepthUm: number;
+  /** Move the timeline to `ms`; returns the number of spots fired by then (first pulse ≤ ms). */
+  setTimeMs(ms: number): number;
+  /** Depth of the embedded map at (x, y) mm, µm (NaN outside the map). */
+  depthAtMm(xMm: number, yMm: number): number;
+  /** The depth profile along a line (shown in the page too): samples every half pixel or closer. */
+  section(x0: number, y0: number, x1: number, y1: number): { sMm: number; depthUm: number }[];
+}

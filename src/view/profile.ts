@@ -16,6 +16,9 @@ export interface MapGrid {
   readonly originMm: readonly [number, number];
 }
 
+/** Points this close to the map's edge (in pixels) still count as on the map. */
+const EDGE_SLACK = 1e-6;
+
 /**
  * Index of the pixel holding the point (x, y) mm, or −1 outside the map. Pixel (i, j) covers
  * [minX + i·p, minX + (i+1)·p) × [minY + j·p, minY + (j+1)·p); the far edges belong to the
@@ -25,9 +28,11 @@ export function pixelIndexAt(g: MapGrid, xMm: number, yMm: number): number {
   const p = g.pixelUm / 1000;
   const fx = (xMm - g.originMm[0]) / p;
   const fy = (yMm - g.originMm[1]) / p;
-  if (!(fx >= 0 && fy >= 0 && fx <= g.width && fy <= g.height)) return -1;
-  const i = Math.min(g.width - 1, Math.floor(fx));
-  const j = Math.min(g.height - 1, Math.floor(fy));
+  // A millionth of a pixel of slack at the edges absorbs the decimal → binary rounding of mm.
+  if (!(fx >= -EDGE_SLACK && fy >= -EDGE_SLACK && fx <= g.width + EDGE_SLACK && fy <= g.height + EDGE_SLACK))
+    return -1;
+  const i = Math.max(0, Math.min(g.width - 1, Math.floor(fx)));
+  const j = Math.max(0, Math.min(g.height - 1, Math.floor(fy)));
   return j * g.width + i;
 }
 
@@ -43,7 +48,8 @@ export const SAMPLES_PER_PIXEL = 2;
 /** Number of intervals a section of length `lengthMm` is cut into on a map of `pixelUm`. */
 export function sectionIntervals(lengthMm: number, pixelUm: number): number {
   const step = pixelUm / 1000 / SAMPLES_PER_PIXEL;
-  return Math.max(1, Math.ceil(lengthMm / step - 1e-9));
+  const n = Math.ceil(lengthMm / step - 1e-9);
+  return Number.isFinite(n) && n > 1 ? n : 1;
 }
 
 /** A cross-section: distance along the line and the map values there. */

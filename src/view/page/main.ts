@@ -4,7 +4,7 @@
  * the firing order on a timeline, cuts cross-sections, and exposes `window.laserscanView`.
  * Everything it needs is in the page: it makes no request.
  */
-import { type Packed, VIEW_DATA_ID, type ViewData } from "../data.js";
+import { type LaserscanView, type Packed, VIEW_DATA_ID, type ViewData } from "../data.js";
 import {
   coagulationAlong,
   columnMax,
@@ -20,16 +20,6 @@ import {
   sectionBottomUm,
   valueAtMm,
 } from "../profile.js";
-
-/** The page's scripting interface, in plan coordinates (mm, y up). */
-export interface LaserscanView {
-  spotCount: number;
-  treatmentMs: number;
-  maxDepthUm: number;
-  setTimeMs(ms: number): number;
-  depthAtMm(xMm: number, yMm: number): number;
-  section(x0: number, y0: number, x1: number, y1: number): { sMm: number; depthUm: number }[];
-}
 
 declare global {
   interface Window {
