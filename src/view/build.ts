@@ -24,22 +24,74 @@ export const MAX_EMBED_PIXELS = 2048 * 2048;
 /** Colormap of the spots' firing time (as the scan preview). */
 export const TIME_COLORMAP = "turbo";
 
-/** Pack a typed array as base64 of its deflated little-endian bytes (level 6: the same bytes every run). */
-export function pack(a: Float32Array | Float64Array | Uint32Array): Packed {
-  const type = a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : "u32";
-  const bytes = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  return { type, length: a.length, b64: deflateSync(bytes, { level: 6 }).toString("base64") };
+/** Bytes of one element of each packed type. */
+const ELEMENT_BYTES = { f32: 4, f64: 8, u32: 4, u16: 2 } as const;
+
+/** Byte shuffle: element k's byte b goes to b·n + k (undone by {@link unshuffle}). */
+export function shuffle(bytes: Uint8Array, size: number): Uint8Array {
+  const n = bytes.length / size;
+  const out = new Uint8Array(bytes.length);
+  for (let b = 0; b < size; b++) for (let k = 0, o = b * n; k < n; k++) out[o + k] = bytes[k * size + b];
+  return out;
 }
 
-/** Inverse of {@link pack} (for tests and tools). */
-export function unpack(p: Packed): Float32Array | Float64Array | Uint32Array {
-  const raw = inflateSync(Buffer.from(p.b64, "base64"));
-  const buf = raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength);
-  return p.type === "f32"
-    ? new Float32Array(buf)
-    : p.type === "f64"
-      ? new Float64Array(buf)
-      : new Uint32Array(buf);
+/** Inverse of {@link shuffle}. */
+export function unshuffle(bytes: Uint8Array, size: number): Uint8Array {
+  const n = bytes.length / size;
+  const out = new Uint8Array(bytes.length);
+  for (let b = 0; b < size; b++) for (let k = 0, o = b * n; k < n; k++) out[k * size + b] = bytes[o + k];
+  return out;
+}
+
+/** Pack a typed array as base64 of its deflated, byte-shuffled little-endian bytes (level 6: the same bytes every run). */
+export function pack(
+  a: Float32Array | Float64Array | Uint32Array | Uint16Array,
+  umPerCount?: number,
+): Packed {
+  const type =
+    a instanceof Float32Array
+      ? "f32"
+      : a instanceof Float64Array
+        ? "f64"
+        : a instanceof Uint32Array
+          ? "u32"
+          : "u16";
+  const bytes = shuffle(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), ELEMENT_BYTES[type]);
+  return {
+    type,
+    length: a.length,
+    b64: deflateSync(bytes, { level: 6 }).toString("base64"),
+    ...(umPerCount !== undefined ? { umPerCount } : {}),
+  };
+}
+
+/** Inverse of {@link pack} (for tests and tools); u16 counts come back as they were stored. */
+export function unpack(p: Packed): Float32Array | Float64Array | Uint32Array | Uint16Array {
+  const raw = unshuffle(new Uint8Array(inflateSync(Buffer.from(p.b64, "base64"))), ELEMENT_BYTES[p.type]);
+  const buf = raw.buffer;
+  if (p.type === "f32") return new Float32Array(buf);
+  if (p.type === "f64") return new Float64Array(buf);
+  return p.type === "u32" ? new Uint32Array(buf) : new Uint16Array(buf);
+}
+
+/** Depth step of a map embedded at reduced resolution, µm (finer for very deep maps never needed). */
+export const REDUCED_STEP_UM = 0.1;
+
+/** Counts of `umPerCount` (rounded, capped at 65535) of a reduced map. */
+export function quantize(values: Float32Array, umPerCount: number): Uint16Array {
+  const out = new Uint16Array(values.length);
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    out[k] = v > 0 ? Math.min(65535, Math.round(v / umPerCount)) : 0;
+  }
+  return out;
+}
+
+/** A map's packed values: exact float32 at full resolution, 0.1 µm counts when reduced. */
+function packMap(values: Float32Array, factor: number, maxUm: number): Packed {
+  if (factor === 1) return pack(values);
+  const step = Math.max(REDUCED_STEP_UM, maxUm / 65535);
+  return pack(quantize(values, step), step);
 }
 
 /** Raster pixels per embedded pixel (a whole number) so the map has at most `maxPixels`. */
@@ -172,8 +224,8 @@ export function buildViewData(input: ViewInput): ViewData {
     rasterWidth: depth.width,
     rasterHeight: depth.height,
     rasterPixelUm: depth.pixelUm,
-    depth: pack(dm.data),
-    ...(cm ? { coag: pack(cm.data) } : {}),
+    depth: packMap(dm.data, f, rasterMax(depth)),
+    ...(cm && input.coag ? { coag: packMap(cm.data, f, rasterMax(input.coag)) } : {}),
     ...(!cm && input.coagOffsetUm !== undefined ? { coagOffsetUm: input.coagOffsetUm } : {}),
     maxDepthUm: rasterMax(depth),
     maxCoagUm: input.coag

@@ -10,11 +10,17 @@ export const VIEW_DATA_VERSION = 1;
 /** Id of the <script type="application/json"> element holding the data. */
 export const VIEW_DATA_ID = "laserscan-data";
 
-/** A packed typed array: base64 of deflate(bytes), and its element type and count. */
+/**
+ * A packed typed array: base64 of deflate(bytes), its element type and count. The bytes are
+ * "shuffled" (all first bytes of the elements, then all second bytes, ...), which lets deflate
+ * find the slowly varying sign and exponent bytes of floats: a third smaller for depth maps.
+ * A "u16" array holds counts of `umPerCount` µm (maps embedded at reduced resolution).
+ */
 export interface Packed {
-  type: "f32" | "f64" | "u32";
+  type: "f32" | "f64" | "u32" | "u16";
   length: number;
   b64: string;
+  umPerCount?: number;
 }
 
 /** The map the page shows and reads (row 0 is the lowest y). */
@@ -30,7 +36,10 @@ export interface ViewMap {
   rasterWidth: number;
   rasterHeight: number;
   rasterPixelUm: number;
-  /** Ablation depth, µm (max of each factor × factor block when reduced). */
+  /**
+   * Ablation depth, µm: float32 exactly as the raster at full resolution; when reduced, the max
+   * of each factor × factor block in steps of `umPerCount` (u16).
+   */
   depth: Packed;
   /** Coagulation depth map, µm, when embedded. */
   coag?: Packed;

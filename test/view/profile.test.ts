@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { Raster } from "../../src/dose/raster.js";
 import * as annotate from "../../src/render/annotate.js";
 import { renderSection } from "../../src/render/section.js";
-import { embedFactor, pack, reduceMax, unpack } from "../../src/view/build.js";
+import { embedFactor, pack, quantize, reduceMax, shuffle, unpack, unshuffle } from "../../src/view/build.js";
 import {
   coagulationAlong,
   columnMax,
@@ -209,9 +209,27 @@ describe("embedding maps in a page", () => {
   it("packing is lossless and deterministic", () => {
     const a = Float32Array.from({ length: 1000 }, (_, k) => Math.fround(Math.sin(k) * 100));
     const t = Float64Array.from({ length: 300 }, (_, k) => k * 1.234567891);
+    const u = Uint16Array.from({ length: 77 }, (_, k) => (k * 911) % 65536);
     expect(Array.from(unpack(pack(a)))).toEqual(Array.from(a));
     expect(Array.from(unpack(pack(t)))).toEqual(Array.from(t));
+    expect(Array.from(unpack(pack(u, 0.1)))).toEqual(Array.from(u));
+    expect(pack(u, 0.1).umPerCount).toBe(0.1);
     expect(pack(a).b64).toBe(pack(a).b64);
+  });
+  it("the byte shuffle groups the k-th bytes of all elements and is undone exactly", () => {
+    const b = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(Array.from(shuffle(b, 4))).toEqual([1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12]);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.constantFrom(1, 2, 4, 8), (bytes, size) => {
+        const whole = bytes.subarray(0, bytes.length - (bytes.length % size));
+        expect(Array.from(unshuffle(shuffle(whole, size), size))).toEqual(Array.from(whole));
+      }),
+    );
+  });
+  it("a reduced map is stored in 0.1 µm counts, rounded", () => {
+    expect(Array.from(quantize(Float32Array.from([0, 0.04, 0.06, 12.34, -3, 1e7]), 0.1))).toEqual([
+      0, 0, 1, 123, 0, 65535,
+    ]);
   });
 });
 

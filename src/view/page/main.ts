@@ -34,20 +34,36 @@ const STAMP = "rgba(90,90,90,0.75)";
 const SPOT_BINS = 64;
 
 function base64Bytes(b64: string): Uint8Array {
+  // Native decoding where the browser has it (Chromium 140+, Firefox 133+, Safari 18.2+).
+  const native = (Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native(b64);
   const bin = atob(b64);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
+const ELEMENT_BYTES = { f32: 4, f64: 8, u32: 4, u16: 2 } as const;
+
+/** A packed array (see data.ts): inflate, unshuffle the bytes; u16 counts become µm. */
 async function unpack(p: Packed): Promise<Float32Array | Float64Array | Uint32Array> {
-  const stream = new Blob([base64Bytes(p.b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
-  const buf = await new Response(stream).arrayBuffer();
-  return p.type === "f32"
-    ? new Float32Array(buf)
-    : p.type === "f64"
-      ? new Float64Array(buf)
-      : new Uint32Array(buf);
+  const stream = new Blob([base64Bytes(p.b64) as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream("deflate"));
+  const src = new Uint8Array(await new Response(stream).arrayBuffer());
+  const size = ELEMENT_BYTES[p.type];
+  const n = src.length / size;
+  const bytes = new Uint8Array(src.length);
+  for (let b = 0; b < size; b++) for (let k = 0, o = b * n; k < n; k++) bytes[k * size + b] = src[o + k];
+  const buf = bytes.buffer;
+  if (p.type === "f32") return new Float32Array(buf);
+  if (p.type === "f64") return new Float64Array(buf);
+  if (p.type === "u32") return new Uint32Array(buf);
+  const counts = new Uint16Array(buf);
+  const step = p.umPerCount ?? 1;
+  const out = new Float32Array(counts.length);
+  for (let k = 0; k < counts.length; k++) out[k] = counts[k] * step;
+  return out;
 }
 
 function el<T extends HTMLElement>(id: string): T {
@@ -88,7 +104,9 @@ function fmtTime(ms: number): string {
 async function main(): Promise<void> {
   const holder = document.getElementById(VIEW_DATA_ID);
   if (!holder?.textContent) throw new Error("the page carries no data");
+  performance.mark("laserscan:start");
   const data = JSON.parse(holder.textContent) as ViewData;
+  performance.mark("laserscan:parsed");
   const m = data.map;
   const [depthData, coagData, xs, ys, ts, heat] = await Promise.all([
     unpack(m.depth),
@@ -98,6 +116,7 @@ async function main(): Promise<void> {
     unpack(data.spots.tMs),
     unpack(data.spots.heat),
   ]);
+  performance.mark("laserscan:unpacked");
   const grid = (values: ArrayLike<number>): MapGrid => ({
     data: values,
     width: m.width,
@@ -123,8 +142,8 @@ async function main(): Promise<void> {
       ? `Map embedded at full resolution: ${fmtInt(m.width)} × ${fmtInt(m.height)} pixels of ${formatValue(m.pixelUm)} µm.`
       : `Map embedded at reduced resolution: ${fmtInt(m.width)} × ${fmtInt(m.height)} pixels of ${formatValue(m.pixelUm)} µm, ` +
         `each the max of ${m.factor} × ${m.factor} pixels of the ${fmtInt(m.rasterWidth)} × ${fmtInt(m.rasterHeight)} raster at ` +
-        `${formatValue(m.rasterPixelUm)} µm; readouts and sections read the reduced map; the maximum ` +
-        `${formatValue(m.maxDepthUm)} µm is the full-resolution one.`;
+        `${formatValue(m.rasterPixelUm)} µm, in steps of ${formatValue(m.depth.umPerCount ?? 0)} µm; readouts and sections read ` +
+        `this map; the maximum ${formatValue(m.maxDepthUm)} µm is the full-resolution one.`;
   const app = el<HTMLDivElement>("app");
   app.innerHTML = `
 <header>
@@ -227,21 +246,21 @@ async function main(): Promise<void> {
   };
   function paintMapImage(): void {
     const img = mapCtx.createImageData(m.width, m.height);
-    const px = img.data;
+    const px = new Uint32Array(img.data.buffer);
     const lut = luts[cmap];
+    // The table as whole RGBA pixels (little-endian: R in the low byte), one store per pixel.
+    const lut32 = new Uint32Array(LUT_SIZE);
+    for (let e = 0; e < LUT_SIZE; e++)
+      lut32[e] = (255 << 24) | (lut[4 * e + 2] << 16) | (lut[4 * e + 1] << 8) | lut[4 * e];
     const vals = mapValues();
     const k = (LUT_SIZE - 1) / scaleMax;
     for (let r = 0; r < m.height; r++) {
       const src = (m.height - 1 - r) * m.width;
-      let p = r * m.width * 4;
-      for (let c = 0; c < m.width; c++, p += 4) {
+      const dst = r * m.width;
+      for (let c = 0; c < m.width; c++) {
         const v = vals[src + c] * k;
         // As the PNG heatmaps: round to the nearest entry, clip above the top.
-        const idx = (v >= LUT_SIZE - 1 ? LUT_SIZE - 1 : v > 0 ? (v + 0.5) | 0 : 0) << 2;
-        px[p] = lut[idx];
-        px[p + 1] = lut[idx + 1];
-        px[p + 2] = lut[idx + 2];
-        px[p + 3] = 255;
+        px[dst + c] = lut32[v >= LUT_SIZE - 1 ? LUT_SIZE - 1 : v > 0 ? (v + 0.5) | 0 : 0];
       }
     }
     mapCtx.putImageData(img, 0, 0);
@@ -631,7 +650,7 @@ async function main(): Promise<void> {
       parts.push(`skin region ${esc(data.region.name)} (histology)`);
     } else parts.push(`${sw(SECTION_COLORS.dermis)} tissue (the plan names no skin region)`);
     if (coag && maxC > 0) parts.push(`${sw(SECTION_COLORS.coagulation)} coagulated`);
-    parts.push(`${sw(SECTION_COLORS.air)} ablated`);
+    if (maxD > 0) parts.push(`${sw(SECTION_COLORS.air)} ablated`);
     parts.push(`depth drawn ${formatValue((pxPerUm * 1000) / (pw / s.lengthMm))}× the horizontal scale`);
     el("sectionlegend").innerHTML = parts.join(" &nbsp; ");
   }
@@ -769,8 +788,10 @@ async function main(): Promise<void> {
   // ---- start ----
   computeBins();
   paintMapImage();
+  performance.mark("laserscan:painted");
   fitView();
   resize();
+  performance.mark("laserscan:drawn");
   drawColorbar();
   drawSpotBar();
   setTime(data.treatmentMs);
@@ -806,7 +827,8 @@ async function main(): Promise<void> {
       return Array.from(s.sMm, (sMm, k) => ({ sMm, depthUm: s.values[k] }));
     },
   };
-  document.body.dataset.ready = "1";
+  // Milliseconds from navigation start until the page was ready (read by bench/view.ts).
+  document.body.dataset.readyMs = String(Math.round(performance.now()));
 }
 
 main().catch((err: unknown) => {
