@@ -157,7 +157,8 @@ export function renderSection(
     });
   if (coag && maxCoagUm > 0)
     items.push({ label: "coagulated", color: rgb(SECTION_COLORS.coagulation), kind: "swatch" });
-  if (maxDepthUm > 0) items.push({ label: "ablated (crater)", color: rgb(SECTION_COLORS.air), kind: "swatch" });
+  if (maxDepthUm > 0)
+    items.push({ label: "ablated (crater)", color: rgb(SECTION_COLORS.air), kind: "swatch" });
   if (opts.skin) items.push({ label: `skin region: ${opts.skin.name}`, color: INK, kind: "none" });
   const scale = scaleBarFor(pxPerMm, plotW);
   const legend = layoutLegend(measure, scale, items, imageW - 2 * MARGIN_PX);
