@@ -497,9 +497,9 @@ async function main(): Promise<void> {
   slider.max = String(data.treatmentMs);
   slider.step = "any";
   function setTime(ms: number): number {
-    timeMs = Math.min(Math.max(ms, 0), Math.max(data.treatmentMs, ms));
+    timeMs = Math.max(0, ms) || 0;
     const before = fired;
-    fired = countUpTo(tMs, timeMs);
+    fired = countUpTo(tMs, ms);
     slider.value = String(Math.min(timeMs, data.treatmentMs));
     el("fired").textContent =
       `t = ${fmtTime(timeMs)} of ${fmtTime(data.treatmentMs)} · ${fmtInt(fired)} of ${fmtInt(n)} spots fired`;
