@@ -32,6 +32,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   solve: () => import("./commands/solve.js"),
   sweep: () => import("./commands/sweep.js"),
   validate: () => import("./commands/validate.js"),
+  view: () => import("./commands/view.js"),
 };
 
 const NOT_MEDICAL =

@@ -23,19 +23,18 @@ interface RenderCliOptions extends HeatmapCliOptions {
   plan?: string;
   pixelUm?: number;
   coag?: boolean;
+  section?: string;
+  output?: string;
+  coagMap?: string;
 }
 
 /** Register `render`. */
-export function register(program: Command): void {
+export async function register(program: Command): Promise<void> {
   const cmd = program
     .command("render")
     .description("render a depth map (.npy or 16-bit .png from simulate) as a heatmap PNG")
     .argument("<depth>", "depth map: .npy (float32) or .png (16-bit, umPerCount)")
-    .addOption(
-      new Option("--heatmap <file.png>", "output heatmap (PNG)")
-        .makeOptionMandatory()
-        .argParser(pngPath("--heatmap")),
-    )
+    .addOption(new Option("--heatmap <file.png>", "output heatmap (PNG)").argParser(pngPath("--heatmap")))
     .option("--plan <plan>", "the plan the map came from: pixel size, area outline and title")
     .addOption(
       new Option(
@@ -46,7 +45,16 @@ export function register(program: Command): void {
     .option("--coag", "the map is a coagulation map (labels)")
     .option("--json", "print what was drawn as JSON");
   addHeatmapStyleOptions(cmd);
+  (await import("./view.js")).addSectionOptions(cmd);
   cmd.action(async (input: string, opts: RenderCliOptions) => {
+    if (opts.section !== undefined)
+      return (await import("./view.js")).runSectionCommand(input, { ...opts, section: opts.section });
+    if (opts.heatmap === undefined)
+      throw new PlanError(
+        "--heatmap",
+        undefined,
+        "required: the heatmap file (.png), or --section x0,y0,x1,y1 -o f.png",
+      );
     let plan: ResolvedPlan | undefined;
     let area: Area | undefined;
     if (opts.plan !== undefined) {
