@@ -105,6 +105,8 @@ export interface HeatmapOptions {
   detail?: boolean;
   /** Called with the fraction done (0..1) as the work proceeds (for a progress bar). */
   onProgress?: (fraction: number) => void;
+  /** The laser model's relative uncertainty, %: the subtitle says "model ±N %". */
+  uncertaintyPct?: number;
 }
 
 /** A raster reduced for display: row 0 is the TOP (highest y). */
@@ -420,7 +422,8 @@ export function renderHeatmapWithLayout(
         : "";
   const subtitle =
     `${what} · ${formatValue(W * pixMm)} × ${formatValue(H * pixMm)} mm at ${formatValue(raster.pixelUm)} µm/pixel${shown}` +
-    ` · max ${formatValue(map.rasterMax)} µm`;
+    ` · max ${formatValue(map.rasterMax)} µm` +
+    (opts.uncertaintyPct !== undefined ? ` · model ±${formatValue(opts.uncertaintyPct)} %` : "");
   const title = layoutTitle(measure, opts.title ?? `${o.label} map`, subtitle, textW);
   const minBarH = 120;
   const bodyH = Math.max(mapH, colorbarHeadPx() + minBarH + (withDetail ? DETAIL_GAP_PX + detailBlockH : 0));

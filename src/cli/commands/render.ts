@@ -4,9 +4,11 @@
  * `scan --preview`. Option values are checked while the command line is parsed, so a bad
  * flag fails before any long simulation starts.
  */
+
 import { extname } from "node:path";
 import { type Command, Option } from "commander";
 import type { Area } from "../../area/types.js";
+import { DEFAULT_UNCERTAINTY_PCT } from "../../dose/ablation.js";
 import type { Raster } from "../../dose/raster.js";
 import { PlanError } from "../../errors.js";
 import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
@@ -171,6 +173,7 @@ export async function writeSimulationHeatmaps(
     ...heatmapOptionsFromCli(opts, planTitle(run.plan)),
     outline: run.area.outline(),
     outlineClosed: run.area.outlineClosed,
+    uncertaintyPct: run.plan.laser.uncertaintyPct ?? DEFAULT_UNCERTAINTY_PCT,
   };
   const json = opts.json === true;
   if (depthPath !== undefined) {
