@@ -370,9 +370,12 @@ export function dataRangeWarnings(plan: ResolvedPlan, beam: Beam): string[] {
         `${what} ${fmt(v)} ${unit} lies outside ${plan.laser.name}'s data (${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`} ${unit}): the depth there is a model extrapolation`,
       );
   };
-  check("pulse energy", beam.energyMj, r.energyMj, "mJ");
+  // A per-spot calibration already warns about energies and spot sizes outside its tables.
+  if (!plan.laser.calibration?.spots) {
+    check("pulse energy", beam.energyMj, r.energyMj, "mJ");
+    check("spot size", 2 * beam.radiusUm, r.spotUm, "µm");
+  }
   check("average fluence", beam.fluenceJcm2, r.fluenceJcm2, "J/cm²");
-  check("spot size", 2 * beam.radiusUm, r.spotUm, "µm");
   check("pulse stack", plan.pulse.stack, r.pulses, "pulses");
   check("pulse duration", plan.scanner.pulseUs, r.pulseUs, "µs");
   return out;
