@@ -4,11 +4,13 @@
  * (name, wavelength, kind, description, sources, notes) are kept; the fitted ones (calibration,
  * η, threshold, uncertainty, data range, fit summary) are replaced. Same inputs, same bytes.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { laserPreset, PATTERNS_DIR } from "../plan/presets.js";
 import { laserSchema, parseWith } from "../plan/schema.js";
 import { parseEvidence } from "./csv.js";
 import { type FitModel, fitLaser, laserJson } from "./fit.js";
+import { presetPlot } from "./plot.js";
 
 /** Uncertainty of a preset with no measured row to fit, % (physics scaling or estimate). */
 export const NO_DATA_UNCERTAINTY_PCT = 50;
@@ -58,4 +60,16 @@ export function regeneratePreset(lasersDir: string, name: string): string {
     readFileSync(join(lasersDir, `${name}.json`), "utf8"),
     readFileSync(join(lasersDir, "data", `${name}.csv`), "utf8"),
   );
+}
+
+/** The `presets --plot` chart of preset `name` with the rows of its evidence file. */
+export function plotPreset(name: string): Buffer {
+  const laser = laserPreset(name);
+  const csvPath = join(PATTERNS_DIR, "lasers", "data", `${name}.csv`);
+  const rows = existsSync(csvPath)
+    ? parseEvidence(readFileSync(csvPath, "utf8")).measurements.filter(
+        (m) => m.use !== "excluded" && (m.spotUm !== undefined || laser.calibration === undefined),
+      )
+    : [];
+  return presetPlot(laser, rows);
 }
