@@ -195,7 +195,7 @@ export function fitLaser(
         if (distinct(es) < 2)
           throw new PlanError(
             `row ${g[0].row}, column ${g[0].energyMj !== undefined ? "energyMj" : "fluenceJcm2"}`,
-            g.length,
+            g[0].energyMj ?? g[0].fluenceJcm2,
             `fewer rows than parameters for spot ${spotUm} µm: a power law needs at least 2 different energies`,
           );
         const depth = powerTable(
@@ -211,9 +211,10 @@ export function fitLaser(
           depth: depth.table,
         };
         if (distinct(ces) >= 2) {
+          // Per pulse: the measured thermal layer (total − ablation) under one pulse's depth.
           const coag = powerTable(
             ces,
-            cg.map((m) => m.coagUm as number),
+            cg.map((m) => (m.coagUm as number) - ((m.depthUm as number) * (m.pulses - 1)) / m.pulses),
             cg.map(weight),
           );
           out.coagTotal = coag.table;
@@ -230,7 +231,7 @@ export function fitLaser(
     if (single && !(opts.keepThresholdIfSingle && base.thresholdJcm2 > 0))
       throw new PlanError(
         `row ${ms[0].row}, column ${ms[0].energyMj !== undefined ? "energyMj" : "fluenceJcm2"}`,
-        ms.length,
+        ms[0].energyMj ?? ms[0].fluenceJcm2,
         `fewer rows than parameters: the ${model} model needs at least 2 different fluences`,
       );
     const xs = model === "steady-state" ? f0 : f0.map((f) => Math.log(f));

@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   solve: () => import("./commands/solve.js"),
   sweep: () => import("./commands/sweep.js"),
   validate: () => import("./commands/validate.js"),
+  calibrate: () => import("./commands/calibrate.js"),
 };
 
 const NOT_MEDICAL =
