@@ -180,10 +180,14 @@ export function formatReport(rep: Report, title = ""): string {
       "depth mean / p95 / max",
       `${num(rep.depth.meanUm, 2)} / ${num(rep.depth.p95Um, 1)} / ${num(rep.depth.maxUm, 1)} µm`,
     ],
-    [
-      `depth range (model ±${rep.uncertaintyPct} %)`,
-      `mean ${num(rep.depth.rangeUm.mean[0], 1)}–${num(rep.depth.rangeUm.mean[1], 1)} / max ${num(rep.depth.rangeUm.max[0], 1)}–${num(rep.depth.rangeUm.max[1], 1)} µm`,
-    ],
+    ...(rep.depth.maxUm > 0
+      ? [
+          [
+            `depth range (model ±${rep.uncertaintyPct} %)`,
+            `mean ${num(rep.depth.rangeUm.mean[0], 1)}–${num(rep.depth.rangeUm.mean[1], 1)} / max ${num(rep.depth.rangeUm.max[0], 1)}–${num(rep.depth.rangeUm.max[1], 1)} µm`,
+          ] as [string, string],
+        ]
+      : []),
     ["ablated (≥ 1 µm)", `${num(rep.ablatedFraction * 100, 2)} % of area`],
     ...rep.contours.map((c): [string, string] => [
       `≥ ${c.depthUm} µm`,

@@ -5,7 +5,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { calibrationAt, dataRangeWarnings, doseModel, doseModelFor, spotCalibration } from "../../src/dose/ablation.js";
+import {
+  calibrationAt,
+  dataRangeWarnings,
+  doseModel,
+  doseModelFor,
+  spotCalibration,
+} from "../../src/dose/ablation.js";
 import { makeBeam } from "../../src/dose/beam.js";
 import { rangeOf } from "../../src/dose/report.js";
 import { simulatePlan } from "../../src/dose/simulate.js";
@@ -14,8 +20,24 @@ import type { Laser } from "../../src/plan/schema.js";
 import { testPlan } from "./helpers.js";
 
 const SPOTS = [
-  { spotUm: 100, depth: [[10, 100], [40, 400]] as [number, number][], coagTotal: [[10, 160], [40, 500]] as [number, number][] },
-  { spotUm: 400, depth: [[10, 20], [40, 40]] as [number, number][] },
+  {
+    spotUm: 100,
+    depth: [
+      [10, 100],
+      [40, 400],
+    ] as [number, number][],
+    coagTotal: [
+      [10, 160],
+      [40, 500],
+    ] as [number, number][],
+  },
+  {
+    spotUm: 400,
+    depth: [
+      [10, 20],
+      [40, 40],
+    ] as [number, number][],
+  },
 ];
 const LASER: Laser = {
   name: "two-tip",
@@ -49,7 +71,9 @@ describe("per-spot calibration", () => {
     const c = spotCalibration("x", SPOTS, 50, 5);
     // 5 mJ on 50 µm = 20 mJ on 100 µm → 200 µm
     expect(c.depthUm).toBeCloseTo(200, 9);
-    expect(c.warnings.join(" ")).toMatch(/outside x's measured spot sizes \(100, 400 µm\).*nearest measured size, 100 µm/);
+    expect(c.warnings.join(" ")).toMatch(
+      /outside x's measured spot sizes \(100, 400 µm\).*nearest measured size, 100 µm/,
+    );
     const big = spotCalibration("x", SPOTS, 800, 160);
     // 160 mJ on 800 µm = 40 mJ on 400 µm → 40 µm
     expect(big.depthUm).toBeCloseTo(40, 9);
@@ -82,7 +106,8 @@ describe("per-spot calibration", () => {
         fc.double({ min: 1, max: 300, noNaN: true }),
         fc.double({ min: 1.001, max: 3, noNaN: true }),
         (spot, e, k) =>
-          spotCalibration("x", SPOTS, spot, e * k).depthUm >= spotCalibration("x", SPOTS, spot, e).depthUm * (1 - 1e-12),
+          spotCalibration("x", SPOTS, spot, e * k).depthUm >=
+          spotCalibration("x", SPOTS, spot, e).depthUm * (1 - 1e-12),
       ),
     );
   });
