@@ -185,3 +185,17 @@ describe("laserscan calibrate (built CLI)", () => {
     expect(r.stderr).toMatch(/--model/);
   });
 });
+
+describe("laserscan presets --plot (built CLI)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "laserscan-pplot-"));
+  it("writes a PNG of a preset's curves and data; an unknown preset or a missing file is exit 2", () => {
+    const r = runCli(["presets", "--plot", "co2-10600", "co2.png"], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, "co2.png")).subarray(1, 4).toString()).toBe("PNG");
+    const bad = runCli(["presets", "--plot", "co3-10600", "x.png"], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/did you mean "co2-10600"/);
+    expect(existsSync(join(dir, "x.png"))).toBe(false);
+    expect(runCli(["presets", "--plot", "co2-10600"], dir).code).toBe(2);
+  });
+});
