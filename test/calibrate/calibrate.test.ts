@@ -199,3 +199,25 @@ describe("laserscan presets --plot (built CLI)", () => {
     expect(runCli(["presets", "--plot", "co2-10600"], dir).code).toBe(2);
   });
 });
+
+describe("laserscan calibrate --json", () => {
+  it("prints the parameters, each row's measured and fitted depth and the RMS log error as JSON", () => {
+    const dir = mkdtempSync(join(tmpdir(), "laserscan-calj-"));
+    writeFileSync(
+      join(dir, "m.csv"),
+      "spotUm,fluenceJcm2,depthUm,profile\n2000,5,16,tophat\n2000,10,40,tophat\n2000,20,88,tophat\n",
+    );
+    const r = runCli(
+      ["calibrate", "m.csv", "--model", "steady-state", "--from", "er-yag-2940", "-o", "l.json", "--json"],
+      dir,
+    );
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // Through (5, 16), (10, 40), (20, 88): least squares slope 4.8, intercept −8 → Fth = 1.667
+    expect(j.params.etaUmPerJcm2).toBeCloseTo(4.8, 2);
+    expect(j.params.thresholdJcm2).toBeCloseTo(8 / 4.8, 2);
+    expect(j.residuals).toHaveLength(3);
+    expect(j.rmsLogError).toBeLessThan(1e-3);
+    expect(JSON.parse(readFileSync(join(dir, "l.json"), "utf8")).name).toBe("er-yag-2940");
+  });
+});

@@ -307,6 +307,7 @@ export function register(program: Command): void {
       outline: area?.outline(),
       outlineClosed: area?.outlineClosed,
       label,
+      uncertaintyPct: plan ? (plan.laser.uncertaintyPct ?? DEFAULT_UNCERTAINTY_PCT) : undefined,
     };
     const layout = await writeHeatmap(opts.heatmap, raster, options, opts.json === true);
     if (opts.json)
