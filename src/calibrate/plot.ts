@@ -238,7 +238,11 @@ export function chartSpots(laser: Laser, rows: readonly Measurement[]): number[]
 /** `laserscan presets --plot`: a preset's curves per spot size and the evidence it rests on. */
 export function presetPlot(laser: Laser, rows: readonly Measurement[]): Buffer {
   const spots = chartSpots(laser, rows);
-  const usable = rows.filter((m) => m.depthUm !== undefined || m.coagUm !== undefined);
+  const usable = rows.filter(
+    (m) =>
+      (m.energyMj !== undefined || m.fluenceJcm2 !== undefined) &&
+      (m.depthUm !== undefined || m.coagUm !== undefined),
+  );
   const energies = [
     ...usable.map((m) => rowBeam(m).energyMj),
     ...(laser.calibration?.spots ?? []).flatMap((s) => s.depth.map((p) => p[0])),

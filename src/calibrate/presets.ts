@@ -66,10 +66,14 @@ export function regeneratePreset(lasersDir: string, name: string): string {
 export function plotPreset(name: string): Buffer {
   const laser = laserPreset(name);
   const csvPath = join(PATTERNS_DIR, "lasers", "data", `${name}.csv`);
-  const rows = existsSync(csvPath)
-    ? parseEvidence(readFileSync(csvPath, "utf8")).measurements.filter(
-        (m) => m.use !== "excluded" && (m.spotUm !== undefined || laser.calibration === undefined),
-      )
-    : [];
+  // A row without a spot size is drawn at a single-table calibration's spot (its table's own).
+  const single = laser.calibration?.spotUm;
+  const rows = (existsSync(csvPath) ? parseEvidence(readFileSync(csvPath, "utf8")).measurements : [])
+    .map((m) =>
+      m.spotUm === undefined && single !== undefined
+        ? { ...m, spotUm: single, profile: "gaussian" as const }
+        : m,
+    )
+    .filter((m) => m.use !== "excluded" && (m.spotUm !== undefined || laser.calibration === undefined));
   return presetPlot(laser, rows);
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseEvidence } from "../../src/calibrate/csv.js";
 import { predictRow } from "../../src/calibrate/fit.js";
-import { regeneratePreset } from "../../src/calibrate/presets.js";
+import { plotPreset, regeneratePreset } from "../../src/calibrate/presets.js";
 import { laserNames, laserPreset, PATTERNS_DIR } from "../../src/plan/presets.js";
 
 const REQUIRED = [
@@ -112,5 +112,11 @@ describe("laser presets", () => {
     expect(at(120, 30).depthUm / at(120, 5).depthUm).toBeGreaterThan(3);
     // A maker's rating bounds from above: ≤ 1.6 mm at 70 mJ on 120 µm.
     expect(at(120, 70).depthUm).toBeLessThan(1600);
+  });
+
+  it.each(laserNames())("%s: presets --plot draws its chart", (name) => {
+    const png = plotPreset(name);
+    expect(png.subarray(1, 4).toString()).toBe("PNG");
+    expect(png.length).toBeGreaterThan(5000);
   });
 });
