@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   sweep: () => import("./commands/sweep.js"),
   validate: () => import("./commands/validate.js"),
   view: () => import("./commands/view.js"),
+  calibrate: () => import("./commands/calibrate.js"),
 };
 
 const NOT_MEDICAL =

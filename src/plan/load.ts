@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { oneOf, PlanError } from "../errors.js";
 import { readJsonFile } from "./json.js";
-import { laserPreset, planNames, planPresetPath } from "./presets.js";
+import { isLaserPath, laserFromFile, laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
 import type { Laser, Plan, ResolvedPlan } from "./schema.js";
 import { parsePlan } from "./validate.js";
@@ -66,9 +66,14 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: Record<s
   }
 }
 
-/** Resolve the laser: a preset name becomes the preset's parameters. */
-export function resolveLaser(laser: Plan["laser"]): Laser {
-  return typeof laser === "string" ? laserPreset(laser) : laser;
+/**
+ * Resolve the laser: a preset name becomes the preset's parameters; a path ending in .json (as
+ * `laserscan calibrate` writes) is read relative to `baseDir`, the plan's folder.
+ */
+export function resolveLaser(laser: Plan["laser"], baseDir?: string): Laser {
+  if (typeof laser !== "string") return laser;
+  if (baseDir !== undefined && isLaserPath(laser)) return laserFromFile(resolve(baseDir, laser));
+  return laserPreset(laser);
 }
 
 /** Validate a raw plan object, apply overrides and resolve the laser and relative paths. */
@@ -90,7 +95,7 @@ export function resolvePlan(
     !isAbsolute(area.path)
   )
     area.path = resolve(baseDir, area.path);
-  return { ...plan, laser: resolveLaser(plan.laser) };
+  return { ...plan, laser: resolveLaser(plan.laser, baseDir) };
 }
 
 /**

@@ -47,9 +47,63 @@ const nonNegative = () => finite().nonnegative();
 const xy = () => z.tuple([finite(), finite()]);
 const seed = () => finite().int().min(0).max(0xffffffff);
 
-const calibrationSchema = z.strictObject({
+const energyTable = () => z.array(z.tuple([positive(), nonNegative()])).min(1);
+const range = () => z.tuple([finite(), finite()]);
+
+/** One measured spot size of a calibrated laser: `[energyMj, µm]` tables (docs/calibration.md). */
+const spotCalibrationSchema = z.strictObject({
   spotUm: positive(),
-  points: z.array(z.tuple([positive(), nonNegative()])).min(1),
+  /** Peak depth per pulse (ablative) or coagulated column depth (non-ablative). */
+  depth: energyTable(),
+  /** Total coagulated depth (ablation + thermal zone) per pulse, where measured. */
+  coagTotal: energyTable().optional(),
+  /** Coagulated column width (non-ablative), where measured. */
+  widthUm: energyTable().optional(),
+});
+
+/**
+ * A calibration: the single-table form `{spotUm, points}` (one spot size, other sizes at equal
+ * fluence) or one table per measured spot size `{spots: [...]}`.
+ */
+const calibrationSchema = z
+  .strictObject({
+    spotUm: positive().optional(),
+    points: energyTable().optional(),
+    spots: z.array(spotCalibrationSchema).min(1).optional(),
+  })
+  .superRefine((c, ctx) => {
+    const single = c.spotUm !== undefined || c.points !== undefined;
+    if (single && c.spots !== undefined)
+      ctx.addIssue({ code: "custom", path: ["spots"], message: "allowed: either spots or spotUm + points" });
+    else if (!single && c.spots === undefined)
+      ctx.addIssue({ code: "custom", path: ["spots"], message: "required: spots, or spotUm + points" });
+    else if (single && c.spotUm === undefined)
+      ctx.addIssue({ code: "custom", path: ["spotUm"], message: "required: a number > 0 with points" });
+    else if (single && c.points === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["points"],
+        message: "required: [energyMj, µm] pairs with spotUm",
+      });
+  });
+
+/** Where a laser's measurements lie: outside these a report warns (docs/calibration.md). */
+const dataRangeSchema = z.strictObject({
+  energyMj: range().optional(),
+  fluenceJcm2: range().optional(),
+  spotUm: range().optional(),
+  pulses: range().optional(),
+  pulseUs: range().optional(),
+});
+
+/** How a laser's numbers were fitted (written by `presets:fit` and `laserscan calibrate`). */
+const fitSummarySchema = z.strictObject({
+  model: z.enum(["calibrated", "steady-state", "blow-off"]),
+  rows: finite().int().nonnegative(),
+  sources: finite().int().nonnegative(),
+  evidence: z.string(),
+  rmsLogError: nonNegative(),
+  note: z.string().optional(),
 });
 
 /** An inline laser (docs/formats.md); preset files add `description`, `sources`, `notes`. */
@@ -65,6 +119,10 @@ export const laserSchema = z
     absorptionPerCm: positive().optional(),
     calibration: calibrationSchema.optional(),
     coagulationUm: nonNegative().default(0),
+    /** Relative uncertainty of the depths, % (fit residuals and spread between sources). */
+    uncertaintyPct: nonNegative().max(1000).optional(),
+    dataRange: dataRangeSchema.optional(),
+    fit: fitSummarySchema.optional(),
     sources: z.record(z.string(), z.string()).optional(),
     notes: z.string().optional(),
   })

@@ -126,6 +126,8 @@ export interface HeatmapOptions {
   detail?: boolean;
   /** Called with the fraction done (0..1) as the work proceeds (for a progress bar). */
   onProgress?: (fraction: number) => void;
+  /** The laser model's relative uncertainty, %: the subtitle says "model ±N %". */
+  uncertaintyPct?: number;
 }
 
 /** Heatmap options checked and completed with their defaults. */
@@ -148,7 +150,14 @@ function resolveOptions(opts: HeatmapOptions) {
   const contoursUm = opts.contoursUm ?? [];
   if (contoursUm.length > MAX_CONTOUR_LEVELS || contoursUm.some((v) => !(Number.isFinite(v) && v > 0)))
     throw new PlanError("contoursUm", contoursUm, `allowed: up to ${MAX_CONTOUR_LEVELS} depths in µm > 0`);
-  return { colormap, widthPx, reduce, contoursUm, label: opts.label ?? "Depth" };
+  return {
+    colormap,
+    widthPx,
+    reduce,
+    contoursUm,
+    label: opts.label ?? "Depth",
+    uncertaintyPct: opts.uncertaintyPct,
+  };
 }
 
 /** Where things went in a rendered heatmap (for tests and callers that annotate further). */
@@ -370,7 +379,8 @@ function subtitle(raster: Raster, d: HeatmapData): string {
         : "";
   return (
     `${what} · ${formatValue(raster.width * pixMm)} × ${formatValue(raster.height * pixMm)} mm at ${formatValue(raster.pixelUm)} µm/pixel${shown}` +
-    ` · max ${formatValue(d.map.rasterMax)} µm`
+    ` · max ${formatValue(d.map.rasterMax)} µm` +
+    (d.o.uncertaintyPct !== undefined ? ` · model ±${formatValue(d.o.uncertaintyPct)} %` : "")
   );
 }
 

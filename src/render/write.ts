@@ -3,7 +3,9 @@
  * heatmaps of a finished simulation, and the scan preview. The drawing code (pureimage, fonts,
  * d3) loads only when a picture is drawn, so commands that may draw start as fast without one.
  */
+
 import type { Area } from "../area/types.js";
+import { DEFAULT_UNCERTAINTY_PCT } from "../dose/ablation.js";
 import type { Raster } from "../dose/raster.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { ResolvedPlan } from "../plan/schema.js";
@@ -56,6 +58,7 @@ export async function writeSimulationHeatmaps(
     title: options.title ?? planTitle(run.plan),
     outline: run.area.outline(),
     outlineClosed: run.area.outlineClosed,
+    uncertaintyPct: run.plan.laser.uncertaintyPct ?? DEFAULT_UNCERTAINTY_PCT,
   };
   if (paths.depth !== undefined) {
     if (!run.sim.depth) throw new Error("the depth raster was not kept for --heatmap");

@@ -2,8 +2,10 @@
  * `laserscan render <depth.npy|depth.png> --heatmap out.png`: draw a depth or coagulation map
  * file as a heatmap, framed with the plan's area outline and title when `--plan` is given.
  */
+
 import { type Command, Option } from "commander";
 import type { Area } from "../../area/types.js";
+import { DEFAULT_UNCERTAINTY_PCT } from "../../dose/ablation.js";
 import { PlanError } from "../../errors.js";
 import { readMap } from "../../io/maps.js";
 import { DEFAULT_PIXEL_UM, type ResolvedPlan } from "../../plan/schema.js";
@@ -90,6 +92,7 @@ export async function register(program: Command): Promise<void> {
       outline: area?.outline(),
       outlineClosed: area?.outlineClosed,
       label,
+      uncertaintyPct: plan ? (plan.laser.uncertaintyPct ?? DEFAULT_UNCERTAINTY_PCT) : undefined,
     };
     const layout = await writeHeatmap(opts.heatmap, raster, options, opts.json === true);
     if (opts.json)
