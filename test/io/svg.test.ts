@@ -27,8 +27,13 @@ const parser = new XMLParser({
 function parseSvg(text: string) {
   const doc = parser.parse(text) as { svg: Node & { g: Node[] } };
   const svg = doc.svg;
-  const group = (id: string): Node | undefined => svg.g.find((g) => g.id === id);
-  return { svg, group };
+  const has = (id: string): boolean => svg.g.some((g) => g.id === id);
+  const group = (id: string): Node => {
+    const g = svg.g.find((q) => q.id === id);
+    if (!g) throw new Error(`no group ${id}`);
+    return g;
+  };
+  return { svg, group, has };
 }
 
 /** The points of a `M u v Z` path. */
@@ -94,7 +99,7 @@ describe("scan SVG", () => {
   });
 
   it("has every spot as a zero-length path, in firing order, y flipped, to 1 µm", () => {
-    const paths = (group("spots")?.path as Node[]).map((p) => pathPoint(p.d as string));
+    const paths = (group("spots").path as Node[]).map((p) => pathPoint(p.d as string));
     expect(paths.length).toBe(scan.xMm.length);
     expect(scan.xMm.length).toBeGreaterThan(50);
     for (let i = 0; i < paths.length; i++) {
@@ -104,7 +109,7 @@ describe("scan SVG", () => {
   });
 
   it("has a circle of the spot's radius per spot, in firing order", () => {
-    const circles = group("spot-size")?.circle as Node[];
+    const circles = group("spot-size").circle as Node[];
     expect(circles.length).toBe(scan.xMm.length);
     for (let i = 0; i < circles.length; i++) {
       expect(Number(circles[i].r)).toBeCloseTo(0.15, 9);
@@ -114,7 +119,7 @@ describe("scan SVG", () => {
   });
 
   it("has the outline as closed rings on its own group, y flipped", () => {
-    const paths = group("outline")?.path as Node[];
+    const paths = group("outline").path as Node[];
     expect(paths.length).toBe(2);
     paths.forEach((p, k) => {
       expect(p.d as string).toMatch(/Z$/);
@@ -133,8 +138,8 @@ describe("scan SVG", () => {
 
   it("leaves the circles out unless asked", () => {
     const plain = parseSvg(scanSvgChunks(plan.name, 300, area, scan).join(""));
-    expect(plain.group("spot-size")).toBeUndefined();
-    expect((plain.group("spots")?.path as Node[]).length).toBe(scan.xMm.length);
+    expect(plain.has("spot-size")).toBe(false);
+    expect((plain.group("spots").path as Node[]).length).toBe(scan.xMm.length);
   });
 
   it("maps any rectangle's spots back to within 1 µm (property)", () => {
@@ -147,7 +152,7 @@ describe("scan SVG", () => {
         (ox, oy, w, h) => {
           const s = makeScan({ area: { shape: "rect", widthMm: w, heightMm: h, originMm: [ox, oy] } });
           const p = parseSvg(scanSvgChunks("p", 120, s.area, s.scan).join(""));
-          const paths = (p.group("spots")?.path as Node[] | undefined) ?? [];
+          const paths = (p.group("spots").path as Node[] | undefined) ?? [];
           expect(paths.length).toBe(s.scan.xMm.length);
           paths.forEach((q, i) => {
             const [u, v] = pathPoint(q.d as string);
@@ -188,13 +193,13 @@ describe("laserscan scan --svg", () => {
     expect(svg.width).toBe("8.12mm");
     const xs: number[] = doc.spots.xMm;
     const ys: number[] = doc.spots.yMm;
-    const paths = (group("spots")?.path as Node[]).map((p) => pathPoint(p.d as string));
+    const paths = (group("spots").path as Node[]).map((p) => pathPoint(p.d as string));
     expect(paths.length).toBe(xs.length);
     paths.forEach(([u, v], i) => {
       expect(Math.abs(-0.06 + u - xs[i])).toBeLessThan(UM);
       expect(Math.abs(8.06 - v - ys[i])).toBeLessThan(UM);
     });
-    expect((group("spot-size")?.circle as Node[]).length).toBe(xs.length);
+    expect((group("spot-size").circle as Node[]).length).toBe(xs.length);
   });
 
   it("refuses --svg-circles without --svg in one line", () => {
