@@ -7,6 +7,7 @@ import { createArea } from "../../area/index.js";
 import { PlanError } from "../../errors.js";
 import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
 import { scanCsvChunks } from "../../io/csv.js";
+import { scanDxf } from "../../io/dxf.js";
 import { galvoListChunks } from "../../io/galvo.js";
 import { type ScanStats, scanFileJson, scanStats } from "../../io/scanfile.js";
 import { scanSvgChunks } from "../../io/svg.js";
@@ -49,6 +50,7 @@ export function register(program: Command): void {
         "--svg <file.svg>",
         "write the spots in firing order as SVG points (mm, y up as on the scanner)",
       )
+      .option("--dxf <file.dxf>", "write the spots (POINT), spot sizes (CIRCLE) and outline as DXF, mm")
       .option("--svg-circles", "with --svg: add a circle of the spot size per spot on its own layer")
       .option("--json", "print only the stats as JSON"),
   ).action(async (planPath: string, opts: Record<string, unknown>) => {
@@ -60,6 +62,8 @@ export function register(program: Command): void {
     if (galvo !== undefined) checkWritable(galvo, "--galvo");
     const svg = opts.svg as string | undefined;
     if (svg !== undefined) checkWritable(svg, "--svg");
+    const dxfPath = opts.dxf as string | undefined;
+    if (dxfPath !== undefined) checkWritable(dxfPath, "--dxf");
     if (opts.svgCircles === true && svg === undefined)
       throw new PlanError("--svg-circles", true, "allowed only with --svg <file.svg>");
     const bitsPerMm =
@@ -76,11 +80,13 @@ export function register(program: Command): void {
       svg !== undefined
         ? scanSvgChunks(plan.name, plan.spot.diameterUm, area, scan, { circles: opts.svgCircles === true })
         : undefined;
+    const dxfText = dxfPath !== undefined ? scanDxf(plan.spot.diameterUm, area, scan) : undefined;
     const json = output !== undefined ? scanFileJson(plan, area, scan, stats, opts.heat === true) : undefined;
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
     if (svgText !== undefined && svg !== undefined) writeFileAtomic(svg, svgText);
+    if (dxfText !== undefined && dxfPath !== undefined) writeFileAtomic(dxfPath, dxfText);
     await writeScanPreview(plan, area, scan, opts);
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else process.stdout.write(statsTable(plan.name, plan.sequence.order, stats));
