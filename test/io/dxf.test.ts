@@ -9,10 +9,11 @@ import type { DxfParser as DxfParserClass } from "dxf-parser";
 import dxfParserDefault from "dxf-parser";
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
-import { scanDxf } from "../../src/io/dxf.js";
+import { PlanError } from "../../src/errors.js";
+import { DXF_MAX_SPOTS, scanDxf } from "../../src/io/dxf.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { resolvePlan } from "../../src/plan/load.js";
-import { buildScan } from "../../src/sequence/index.js";
+import { buildScan, type Scan } from "../../src/sequence/index.js";
 import { runCli } from "../helpers/cli.js";
 import { rawPlan } from "../helpers/plans.js";
 
@@ -102,6 +103,17 @@ describe("scan DXF", () => {
       expect(l.vertices?.map((v) => [v.x, v.y])).toEqual(rings[k]);
     });
     expect(doc.entities.length).toBe(2 * scan.xMm.length + 2);
+  });
+});
+
+describe("DXF size limit", () => {
+  it("refuses more spots than the writer can hold, naming the count", () => {
+    const plan = resolvePlan(rawPlan(), ".");
+    const area = createArea(plan.area);
+    const n = DXF_MAX_SPOTS + 1;
+    const scan = { xMm: new Float64Array(n), yMm: new Float64Array(n) } as unknown as Scan;
+    expect(() => scanDxf(120, area, scan)).toThrow(PlanError);
+    expect(() => scanDxf(120, area, scan)).toThrow(`${n} spots`);
   });
 });
 
