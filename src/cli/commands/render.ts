@@ -232,11 +232,14 @@ export async function readMap(
   path: string,
   pixelUm: number,
   originMm: readonly [number, number],
+  level = 0,
 ): Promise<Raster> {
   const ext = extname(path).toLowerCase();
+  // An OME-Zarr map carries its own pixel size and origin.
+  if (ext === ".zarr") return (await import("../../io/zarr.js")).readOmeZarr(path, level);
   if (ext === ".npy") return (await import("../../io/npy.js")).readNpy(path, pixelUm, originMm);
   if (ext === ".png") return (await import("../../io/png16.js")).readDepthPng(path, pixelUm, originMm).raster;
-  throw new PlanError("<depth>", path, "allowed: a .npy or .png depth map (from simulate --depth)");
+  throw new PlanError("<depth>", path, "allowed: a .npy, .png or .zarr depth map (from simulate --depth)");
 }
 
 /** Options of `render` as commander parses them. */
@@ -245,6 +248,7 @@ interface RenderCliOptions extends HeatmapCliOptions {
   plan?: string;
   pixelUm?: number;
   coag?: boolean;
+  level?: number;
 }
 
 /** Register `render`. */
@@ -252,7 +256,7 @@ export function register(program: Command): void {
   const cmd = program
     .command("render")
     .description("render a depth map (.npy or 16-bit .png from simulate) as a heatmap PNG (SPEC §5)")
-    .argument("<depth>", "depth map: .npy (float32) or .png (16-bit, umPerCount)")
+    .argument("<depth>", "depth map: .npy (float32), .png (16-bit, umPerCount) or .zarr (OME-Zarr)")
     .addOption(
       new Option("--heatmap <file.png>", "output heatmap (PNG)")
         .makeOptionMandatory()
@@ -266,6 +270,12 @@ export function register(program: Command): void {
       ).argParser(positiveNumber("pixel-um")),
     )
     .option("--coag", "the map is a coagulation map (labels)")
+    .addOption(
+      new Option(
+        "--level <k>",
+        "of a .zarr map: the pyramid level (0 = full size, k = 2^k × smaller)",
+      ).argParser((v: string) => parseNumberFlag("level", v, true)),
+    )
     .option("--json", "print what was drawn as JSON");
   addHeatmapStyleOptions(cmd);
   cmd.action(async (input: string, opts: RenderCliOptions) => {
@@ -281,13 +291,21 @@ export function register(program: Command): void {
       plan = loaded.plan;
       area = createArea(plan.area, loaded.baseDir);
     }
-    const pixelUm = plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM;
-    const raster = await readMap(input, pixelUm, area ? [area.minX, area.minY] : [0, 0]);
-    if (!plan && opts.pixelUm === undefined && !opts.json)
+    const zarrMap = extname(input).toLowerCase() === ".zarr";
+    if (opts.level !== undefined && !zarrMap)
+      throw new PlanError("--level", opts.level, "allowed only with a .zarr map");
+    const raster = await readMap(
+      input,
+      plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM,
+      area ? [area.minX, area.minY] : [0, 0],
+      opts.level ?? 0,
+    );
+    const pixelUm = zarrMap ? raster.pixelUm : (plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM);
+    if (!zarrMap && !plan && opts.pixelUm === undefined && !opts.json)
       process.stderr.write(
         `laserscan: note: a depth file carries no pixel size; assuming ${DEFAULT_PIXEL_UM} µm (give --pixel-um or --plan)\n`,
       );
-    if (area) {
+    if (area && (opts.level ?? 0) === 0) {
       const { rasterSize } = await import("../../dose/splat.js");
       const want = rasterSize(area, pixelUm);
       if (want.width !== raster.width || want.height !== raster.height)

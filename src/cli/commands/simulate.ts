@@ -51,17 +51,20 @@ export function parseContours(text: string | undefined, flag = "--contours"): nu
   });
 }
 
-function checkMapPath(path: string | undefined, flag: string): void {
+async function checkMapPath(path: string | undefined, flag: string): Promise<void> {
   if (path === undefined) return;
   const ext = extname(path).toLowerCase();
+  if (ext === ".zarr") return (await import("../../io/zarr.js")).checkZarrWritable(path, flag);
   if (ext !== ".npy" && ext !== ".png")
-    throw new PlanError(flag, path, "allowed: a file ending in .npy or .png");
+    throw new PlanError(flag, path, "allowed: a file ending in .npy or .png, or a folder ending in .zarr");
   checkWritable(path, flag);
 }
 
-/** Write a raster map as .npy or 16-bit .png by the file's extension. */
-export async function writeMap(path: string, r: Raster): Promise<void> {
-  if (extname(path).toLowerCase() === ".png") (await import("../../io/png16.js")).writeDepthPng(path, r);
+/** Write a raster map as .npy, 16-bit .png or OME-Zarr (.zarr) by the path's extension. */
+export async function writeMap(path: string, r: Raster, name = "depth"): Promise<void> {
+  if (extname(path).toLowerCase() === ".zarr")
+    await (await import("../../io/zarr.js")).writeOmeZarr(path, r, name);
+  else if (extname(path).toLowerCase() === ".png") (await import("../../io/png16.js")).writeDepthPng(path, r);
   else (await import("../../io/npy.js")).writeNpy(path, r);
 }
 
@@ -98,8 +101,8 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
   if (threads !== undefined && threads < 1)
     throw new PlanError("--threads", threads, "allowed: a whole number ≥ 1");
-  checkMapPath(opts.depth, "--depth");
-  checkMapPath(opts.coag, "--coag");
+  await checkMapPath(opts.depth, "--depth");
+  await checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report");
   if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
 
@@ -189,9 +192,9 @@ export async function register(program: Command, full = true): Promise<void> {
     .argument("<plan>", "plan file, named plan, or scan file (.json)")
     .option(
       "--depth <file>",
-      "write the depth map: .npy (float32) or .png (16-bit, scale in tEXt umPerCount)",
+      "write the depth map: .npy (float32), .png (16-bit, scale in tEXt umPerCount) or .zarr (OME-Zarr pyramid)",
     )
-    .option("--coag <file>", "write the coagulation map: .npy or .png")
+    .option("--coag <file>", "write the coagulation map: .npy, .png or .zarr")
     .option("--report <file>", "write the report as JSON")
     .option("--json", "print the report as JSON on stdout")
     .option("--contours <um,...>", "iso-depth levels, µm, whose area fractions are reported (e.g. 30,150)")
@@ -210,7 +213,7 @@ export async function register(program: Command, full = true): Promise<void> {
       const { sim, plan, area } = await runSimulate(input, opts);
       timingMark("simulated");
       if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
-      if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag);
+      if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag, "coagulation");
       if (opts.heatmap !== undefined || opts.coagHeatmap !== undefined)
         await (await import("./render.js")).writeSimulationHeatmaps({ sim, plan, area }, opts);
       const json = `${JSON.stringify(sim.report, null, 2)}\n`;
