@@ -69,6 +69,11 @@ export interface BandJob {
   levelBits: Uint32Array;
   /** The whole raster (kept for output), or null (stats only). */
   raster: Float32Array | null;
+  /**
+   * Row of the whole raster that `raster`'s row 0 is, when `raster` is a window of it (a band
+   * sink, see splat.ts): the job's bands must then lie inside the window. Default 0.
+   */
+  rasterRow0?: number;
   /** Next band to claim. */
   counter: Int32Array;
   /** Sum of the values inside the area, per band (merged in band order: thread-count independent). */
@@ -166,6 +171,7 @@ export function runBands(job: BandJob, out: BandResult, instance: unknown): void
   const buf = new Float32Array(mem, ex.bufPtr(), job.bandRows * W);
   const touched = new Uint8Array(mem, ex.rowsPtr(), job.bandRows);
   const raster = job.raster;
+  const row0 = job.rasterRow0 ?? 0;
   out.acc[1] = performance.timeOrigin + performance.now();
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
@@ -178,7 +184,7 @@ export function runBands(job: BandJob, out: BandResult, instance: unknown): void
       const r0 = b * job.bandRows;
       const rows = Math.min(job.height, r0 + job.bandRows) - r0;
       for (let j = 0; j < rows; j++)
-        if (touched[j] !== 0) raster.set(buf.subarray(j * W, (j + 1) * W), (r0 + j) * W);
+        if (touched[j] !== 0) raster.set(buf.subarray(j * W, (j + 1) * W), (r0 + j - row0) * W);
       job.bandSum[b] = ex.gatherBand(b);
     }
     out.acc[3]++;

@@ -236,6 +236,17 @@ export class OmeZarrWriter {
     this.rowsIn += n;
   }
 
+  /**
+   * A band sink (see `sink` in src/dose/splat.ts): takes windows of `nRows` rows in memory
+   * order (row 0 = map row `row0`, the lowest y), the top window first, and writes them top first.
+   */
+  async writeWindow(rows: Float32Array, row0: number, nRows: number): Promise<void> {
+    const w = this.info.width;
+    if (row0 + nRows !== this.info.height - this.rowsIn)
+      throw new Error(`OmeZarrWriter: window of rows ${row0}..${row0 + nRows} out of order`);
+    for (let j = nRows - 1; j >= 0; j--) await this.writeRows(rows.subarray(j * w, (j + 1) * w), 1);
+  }
+
   /** Write the last bands and metadata and move the folder into place. */
   async finish(): Promise<void> {
     if (this.rowsIn !== this.info.height)

@@ -3,7 +3,15 @@
  * little-endian float32): level 0 equals the raster (and the .npy of the same run), each reduced
  * level is the 2 × 2 block mean of the level before, the metadata is what viewers need.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -245,6 +253,30 @@ describe("simulate --depth f.zarr", () => {
       expect(group.attributes.ome.multiscales[0].datasets).toHaveLength(2);
     }
     expect(readNpy(join(dir, "d.npy")).data.reduce((m, v) => Math.max(m, v), 0)).toBeGreaterThan(100);
+  });
+
+  it("streamed from the splat (maps only) or written from the kept raster (with a heatmap): the same files", () => {
+    const r = runCli([
+      "simulate",
+      planPath,
+      "--depth",
+      join(dir, "e.zarr"),
+      "--heatmap",
+      join(dir, "h.png"),
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const files = (readdirSync(join(dir, "d.zarr"), { recursive: true }) as string[]).sort();
+    expect(files.filter((f) => f.includes("c/")).length).toBeGreaterThan(4);
+    expect((readdirSync(join(dir, "e.zarr"), { recursive: true }) as string[]).sort()).toEqual(files);
+    for (const f of files) {
+      const a = join(dir, "d.zarr", f);
+      if (statSync(a).isFile())
+        expect(readFileSync(join(dir, "e.zarr", f)).equals(readFileSync(a))).toBe(true);
+    }
+    expect(
+      readFileSync(join(dir, "e.zarr", "zarr.json")).equals(readFileSync(join(dir, "d.zarr", "zarr.json"))),
+    ).toBe(true);
   });
 
   it("replaces an old .zarr, refuses to replace a folder that is not one", () => {

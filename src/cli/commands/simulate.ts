@@ -68,6 +68,49 @@ export async function writeMap(path: string, r: Raster, name = "depth"): Promise
   else (await import("../../io/npy.js")).writeNpy(path, r);
 }
 
+/**
+ * When every map asked for is a .zarr and no heatmap needs the raster, OME-Zarr writers fed
+ * window by window by the splat (the whole raster is never held); otherwise none.
+ */
+async function zarrStreams(opts: SimulateCliOptions, plan: ResolvedPlan, area: Area) {
+  const maps = [opts.depth, opts.coag].filter((p): p is string => p !== undefined);
+  const isZarr = (p: string) => extname(p).toLowerCase() === ".zarr";
+  if (
+    maps.length === 0 ||
+    !maps.every(isZarr) ||
+    opts.heatmap !== undefined ||
+    opts.coagHeatmap !== undefined
+  )
+    return undefined;
+  const [{ OmeZarrWriter }, { rasterSize }] = await Promise.all([
+    import("../../io/zarr.js"),
+    import("../../dose/splat.js"),
+  ]);
+  const { width, height } = rasterSize(area, plan.raster.pixelUm);
+  const info = { width, height, pixelUm: plan.raster.pixelUm, originMm: [area.minX, area.minY] as const };
+  const depth = opts.depth ? await OmeZarrWriter.create(opts.depth, { ...info, name: "depth" }) : undefined;
+  const coag = opts.coag
+    ? await OmeZarrWriter.create(opts.coag, { ...info, name: "coagulation" })
+    : undefined;
+  const writers = [depth, coag].filter((w) => w !== undefined);
+  return {
+    sinks: {
+      depth: depth ? depth.writeWindow.bind(depth) : undefined,
+      coag: coag ? coag.writeWindow.bind(coag) : undefined,
+    },
+    async finish(run: () => Promise<SimulateRun>): Promise<SimulateRun> {
+      try {
+        const result = await run();
+        for (const w of writers) await w.finish();
+        return result;
+      } catch (e) {
+        for (const w of writers) w.abort();
+        throw e;
+      }
+    },
+  };
+}
+
 /** Plan keys a scan file's simulation may override: dose settings only (its spots are fixed). */
 const SCAN_OVERRIDABLE = [
   "pulse.energyMj",
@@ -135,11 +178,15 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       : file.plan;
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
-    const sim = await simulateSpots(
-      { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
-      keep,
-    );
-    return { sim, plan, area: file.area };
+    const streams = await zarrStreams(opts, plan, file.area);
+    const run = async () => {
+      const sim = await simulateSpots(
+        { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+        { ...keep, sinks: streams?.sinks },
+      );
+      return { sim, plan, area: file.area };
+    };
+    return streams ? streams.finish(run) : run();
   }
   const [{ createArea }, { generatePattern }, { buildScan }] = await Promise.all([
     import("../../area/index.js"),
@@ -153,21 +200,24 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   keep.threads = threadsFor(width * height, threads);
   const spots = generatePattern(plan, area);
   timingMark(`plan, area and ${spots.count} spots`);
-  const sim = await simulateSpots(
-    {
-      plan,
-      area,
-      spots,
-      pulses: plan.pulse.stack,
-      scan: () => {
-        const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
-        timingMark("firing order, timing and heat (main thread)");
-        return s;
+  const streams = await zarrStreams(opts, plan, area);
+  const run = async (): Promise<SimulateRun> => ({ sim: await simulateMapped(), plan, area });
+  const simulateMapped = () =>
+    simulateSpots(
+      {
+        plan,
+        area,
+        spots,
+        pulses: plan.pulse.stack,
+        scan: () => {
+          const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
+          timingMark("firing order, timing and heat (main thread)");
+          return s;
+        },
       },
-    },
-    keep,
-  );
-  return { sim, plan, area };
+      { ...keep, sinks: streams?.sinks },
+    );
+  return streams ? streams.finish(run) : run();
 }
 
 /** Simulate's own flags (long and short) before the heatmap options are added. */
