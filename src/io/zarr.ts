@@ -312,11 +312,21 @@ export class OmeZarrWriter {
   }
 
   private async flush(L: Level): Promise<void> {
-    await zarr.set(L.arr, [zarr.slice(L.bandRow, L.bandRow + L.rows), null], {
+    const value = {
       data: L.rows * L.width === L.band.length ? L.band : L.band.subarray(0, L.rows * L.width),
-      shape: [L.rows, L.width],
       stride: [L.width, 1],
-    });
+    };
+    // One chunk at a time (zarrita would encode a whole row of chunks at once: a 40,000 px wide
+    // map holds 40 chunks of 4 MB and their gzip buffers in memory together).
+    for (let c0 = 0; c0 < L.width; c0 += CHUNK_PX) {
+      const c1 = Math.min(L.width, c0 + CHUNK_PX);
+      // The band's columns c0..c1 as a strided view (rows `width` apart).
+      await zarr.set(L.arr, [zarr.slice(L.bandRow, L.bandRow + L.rows), zarr.slice(c0, c1)], {
+        data: value.data.subarray(c0),
+        shape: [L.rows, c1 - c0],
+        stride: value.stride,
+      });
+    }
     L.bandRow += L.rows;
     L.rows = 0;
   }
