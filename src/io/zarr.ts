@@ -64,11 +64,6 @@ export function pyramidShapes(width: number, height: number): { width: number; h
   return out;
 }
 
-/** Is `path` a .zarr path (by name)? */
-export function isZarrPath(path: string): boolean {
-  return /\.zarr\/?$/i.test(path);
-}
-
 /**
  * Check that a .zarr folder can be written at `path`: its parent folder exists, and whatever is
  * there now is a Zarr folder (it is replaced) or nothing.
@@ -149,8 +144,17 @@ export class OmeZarrWriter {
 
   private async open(): Promise<void> {
     if (!exitHookInstalled) {
+      // As src/io/atomic.ts does for files: an interrupted run removes its unfinished folder.
       exitHookInstalled = true;
       process.on("exit", removePendingDirs);
+      for (const [signal, code] of [
+        ["SIGINT", 130],
+        ["SIGTERM", 143],
+      ] as const)
+        process.on(signal, () => {
+          removePendingDirs();
+          process.exit(code);
+        });
     }
     rmSync(this.tmp, { recursive: true, force: true });
     pendingDirs.add(this.tmp);

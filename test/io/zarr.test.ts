@@ -3,6 +3,8 @@
  * little-endian float32): level 0 equals the raster (and the .npy of the same run), each reduced
  * level is the 2 × 2 block mean of the level before, the metadata is what viewers need.
  */
+
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -19,7 +21,7 @@ import { describe, expect, it } from "vitest";
 import type { Raster } from "../../src/dose/raster.js";
 import { readNpy } from "../../src/io/npy.js";
 import { pyramidShapes, readOmeZarr, writeOmeZarr } from "../../src/io/zarr.js";
-import { runCli } from "../helpers/cli.js";
+import { CLI, runCli } from "../helpers/cli.js";
 
 interface ArrayMeta {
   shape: [number, number];
@@ -312,4 +314,45 @@ describe("simulate --depth f.zarr", () => {
     const bad = runCli(["render", join(dir, "d.npy"), "--level", "1", "--heatmap", join(dir, "x.png")]);
     expect(bad.code).toBe(2);
   });
+});
+
+describe("an interrupted .zarr run", () => {
+  it.each([700, 2000])(
+    "SIGTERM after %i ms leaves no temp folder, and the old .zarr or a whole new one",
+    async (ms) => {
+      const dir = mkdtempSync(join(tmpdir(), "laserscan-zarr-int-"));
+      const planPath = join(dir, "plan.json");
+      writeFileSync(
+        planPath,
+        JSON.stringify({
+          version: 1,
+          name: "zarr-int",
+          laser: "co2-10600",
+          spot: { diameterUm: 120 },
+          pulse: { energyMj: 10 },
+          pattern: { lattice: "hex", coverage: 0.1 },
+          area: { shape: "rect", widthMm: 40, heightMm: 40 },
+          raster: { pixelUm: 10 },
+        }),
+      );
+      const out = join(dir, "d.zarr");
+      mkdirSync(out);
+      writeFileSync(join(out, "zarr.json"), "old");
+      const code = await new Promise<number | null>((done) => {
+        const child = spawn(process.execPath, [CLI, "simulate", planPath, "--depth", out, "--json"], {
+          stdio: "ignore",
+        });
+        setTimeout(() => child.kill("SIGTERM"), ms);
+        child.on("exit", (c) => done(c));
+      });
+      expect(code === 143 || code === 0).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(["d.zarr", "plan.json"]);
+      const head = readFileSync(join(out, "zarr.json"), "utf8");
+      if (head !== "old") {
+        // A whole new one: every level's metadata and the last chunk of level 0.
+        for (const k of ["0", "1", "2"]) expect(existsSync(join(out, k, "zarr.json"))).toBe(true);
+        expect(existsSync(join(out, "0", "c", "3", "3"))).toBe(true);
+      }
+    },
+  );
 });
