@@ -64,6 +64,11 @@ export interface BandJob extends SplatSetup {
   levelBits: Uint32Array;
   /** The whole raster (kept for output), or null (stats only). */
   raster: Float32Array | null;
+  /**
+   * Row of the whole raster that `raster`'s row 0 is, when `raster` is a window of it (a band
+   * sink, see splat.ts): the job's bands must then lie inside the window. Default 0.
+   */
+  rasterRow0?: number;
   /** Next band to claim. */
   counter: Int32Array;
   /** Sum of the values inside the area, per band (merged in band order: thread-count independent). */
@@ -105,12 +110,13 @@ export function runBands(job: BandJob, out: BandResult, instance: WasmInstance):
   if (!bandsLeft(job)) return;
   const splat = new WasmSplat(instance, job);
   const raster = job.raster;
+  const row0 = job.rasterRow0 ?? 0;
   let bands = 0;
   out.startMs = performance.timeOrigin + performance.now();
   for (;;) {
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
-    job.bandSum[b] = raster === null ? splat.band(b) : splat.bandInto(b, raster);
+    job.bandSum[b] = raster === null ? splat.band(b) : splat.bandInto(b, raster, row0);
     bands++;
   }
   out.endMs = performance.timeOrigin + performance.now();

@@ -7,6 +7,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
+import type { MapStreams } from "../io/maps.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import type { Simulation } from "./simulate.js";
 import { timingMark } from "./splat.js";
@@ -32,6 +33,11 @@ export interface SimulateFileOptions {
   /** Iso-depth levels, µm, whose area fractions the report gives. */
   contours?: readonly number[];
   maxMemoryMb?: number;
+  /**
+   * Stream the maps instead of keeping them: called once plan and area are known; when it
+   * returns writers, the splat feeds them window by window (e.g. io/maps.ts zarrStreams).
+   */
+  streamMaps?: (plan: ResolvedPlan, area: Area) => Promise<MapStreams | undefined>;
 }
 
 /** Plan keys a scan file's simulation may override: dose settings only (its spots are fixed). */
@@ -84,11 +90,15 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
       : file.plan;
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
-    const sim = await simulateSpots(
-      { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
-      keep,
-    );
-    return { sim, plan, area: file.area };
+    const streams = await opts.streamMaps?.(plan, file.area);
+    const run = async (): Promise<SimulateRun> => {
+      const sim = await simulateSpots(
+        { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+        { ...keep, sinks: streams?.sinks },
+      );
+      return { sim, plan, area: file.area };
+    };
+    return streams ? streams.finish(run) : run();
   }
   const [{ createArea }, { generatePattern }, { buildScan }] = await Promise.all([
     import("../area/index.js"),
@@ -102,19 +112,22 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
   keep.threads = threadsFor(width * height, threads);
   const spots = generatePattern(plan, area);
   timingMark(`plan, area and ${spots.count} spots`);
-  const sim = await simulateSpots(
-    {
-      plan,
-      area,
-      spots,
-      pulses: plan.pulse.stack,
-      scan: () => {
-        const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
-        timingMark("firing order, timing and heat (main thread)");
-        return s;
+  const streams = await opts.streamMaps?.(plan, area);
+  const run = async (): Promise<SimulateRun> => ({ sim: await simulateMapped(), plan, area });
+  const simulateMapped = () =>
+    simulateSpots(
+      {
+        plan,
+        area,
+        spots,
+        pulses: plan.pulse.stack,
+        scan: () => {
+          const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
+          timingMark("firing order, timing and heat (main thread)");
+          return s;
+        },
       },
-    },
-    keep,
-  );
-  return { sim, plan, area };
+      { ...keep, sinks: streams?.sinks },
+    );
+  return streams ? streams.finish(run) : run();
 }

@@ -30,7 +30,16 @@ export interface SimulateOptions {
   baseDir?: string;
   /** Compute the firing order, heat, path and time (simulatePlan; default true). */
   scan?: boolean;
+  /**
+   * Stream the maps instead of keeping them: each window of rows goes to these sinks as the
+   * splat finishes it, top window first (see `sink` in splat.ts); `keepDepth` / `keepCoag` are
+   * then ignored and the memory guard counts one window.
+   */
+  sinks?: { depth?: RowSink; coag?: RowSink };
 }
+
+/** Receives `nRows` rows of a map (memory order, row 0 = map row `row0`). */
+export type RowSink = (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void;
 
 /** What is simulated: a plan's laser and raster settings applied to these spots. */
 export interface SimulationInput {
@@ -92,7 +101,25 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
   const scanFn = typeof input.scan === "function" ? input.scan : undefined;
   const { width, height } = rasterSize(area, pixelUm);
   const extraRaster = ablative ? keepCoag : keepDepth;
+  const sinks = opts.sinks;
+  let scratch = new Float32Array(0);
+  const sink = sinks
+    ? async (rows: Float32Array, row0: number, nRows: number): Promise<void> => {
+        const primary = ablative ? sinks.depth : sinks.coag;
+        const other = ablative ? sinks.coag : sinks.depth;
+        if (primary) await primary(rows, row0, nRows);
+        if (!other) return;
+        if (scratch.length < rows.length) scratch = new Float32Array(rows.length);
+        const out = scratch.subarray(0, rows.length);
+        out.fill(0);
+        // As coagulationFromDepth: depth + coagulationUm where depth > 0 (non-ablative: depth 0).
+        if (ablative)
+          for (let p = 0; p < rows.length; p++) if (rows[p] > 0) out[p] = rows[p] + model.coagulationUm;
+        await other(out, row0, nRows);
+      }
+    : undefined;
   const res = await splatDose(input.spots, input.pulses, model, area, pixelUm, {
+    sink,
     threads: opts.threads,
     keep: keepPrimary,
     levels: [ABLATED_MIN_UM, ...contours],
@@ -122,6 +149,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     pixelUm,
     originMm: [area.minX, area.minY],
   });
+  if (sinks) return out;
   if (ablative) {
     if (keepDepth) out.depth = primary;
     if (keepCoag && primary) out.coag = coagulationFromDepth(primary, model.coagulationUm);

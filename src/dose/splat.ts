@@ -60,7 +60,19 @@ export interface SplatOptions {
    * the main thread joins the splat when it returns.
    */
   whileSplatting?: () => void;
+  /**
+   * Band sink: splat the raster one window of bands at a time into a small reused buffer and
+   * hand each finished window here, the top window first (`rows` holds `nRows` rows in memory
+   * order, row 0 = raster row `row0`; valid until the promise resolves). The whole raster is
+   * never held (`keep` is ignored) and the memory guard counts the window only.
+   */
+  sink?: (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void;
+  /** Pixels of a band sink's window (default 2^24; rounded to whole bands, at least one). */
+  sinkWindowPixels?: number;
 }
+
+/** Pixels of a band sink's window (64 MiB of float32). */
+const SINK_WINDOW_PIXELS = 1 << 24;
 
 /** A raster's size over an area at a pixel size. */
 export function rasterSize(area: Area, pixelUm: number): { width: number; height: number; pixMm: number } {
@@ -222,6 +234,7 @@ export async function splatDose(
   pixelUm: number,
   opts: SplatOptions = {},
 ): Promise<SplatResult> {
+  if (opts.sink) return splatToSink(spots, pulses, model, area, pixelUm, opts, opts.sink);
   const { width, height, pixMm } = rasterSize(area, pixelUm);
   const keep = opts.keep ?? true;
   const threads = threadsFor(width * height, opts.threads);
@@ -269,6 +282,75 @@ export async function splatDose(
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
   return { raster, stats, width, height };
+}
+
+/** {@link splatDose} with a band sink: windows of bands, top first, into one reused buffer. */
+async function splatToSink(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  model: DoseModel,
+  area: Area,
+  pixelUm: number,
+  opts: SplatOptions,
+  sink: (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void,
+): Promise<SplatResult> {
+  const { width, height, pixMm } = rasterSize(area, pixelUm);
+  const threads = threadsFor(width * height, opts.threads);
+  const bandRows = bandRowsFor(width);
+  const bandsPerWindow = Math.max(
+    1,
+    Math.floor((opts.sinkWindowPixels ?? SINK_WINDOW_PIXELS) / (bandRows * width)),
+  );
+  const windowRows = Math.min(height, bandsPerWindow * bandRows);
+  checkMemory(
+    rasterBytes(width, height, false, threads, opts.extraBytes) + windowRows * width * 4,
+    opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+    width,
+    height,
+  );
+  if (threads > 1) prestartWorkers(threads - 1);
+  const levels = opts.levels ?? [];
+  const { job, insidePixels } = prepareJob(
+    spots,
+    pulses,
+    footprintParams(model),
+    area,
+    width,
+    height,
+    pixMm,
+    false,
+    levels,
+  );
+  const window = new Float32Array(new SharedArrayBuffer(windowRows * width * 4));
+  const all: BandResult[] = [];
+  let whileSplatting = opts.whileSplatting;
+  for (
+    let b0 = Math.floor((job.nBands - 1) / bandsPerWindow) * bandsPerWindow;
+    b0 >= 0;
+    b0 -= bandsPerWindow
+  ) {
+    const b1 = Math.min(job.nBands, b0 + bandsPerWindow);
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    counter[0] = b0;
+    const part: BandJob = { ...job, nBands: b1, counter, raster: window, rasterRow0: b0 * bandRows };
+    const results: Promise<BandResult>[] = [];
+    for (let t = 0; t < threads - 1; t++) results.push(ask(t, { kind: "bands", job: part }));
+    whileSplatting?.();
+    whileSplatting = undefined;
+    const mine = emptyBandResult(part.levelBits.length);
+    if (bandsLeft(part)) {
+      const instance = takeInstance();
+      runBands(part, mine, instance);
+      releaseInstance(instance);
+    }
+    all.push(mine, ...(await Promise.all(results)));
+    const row0 = b0 * bandRows;
+    const nRows = Math.min(height, b1 * bandRows) - row0;
+    await sink(window.subarray(0, nRows * width), row0, nRows);
+    window.fill(0);
+  }
+  timingMark(`splat to sink: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
+  return { stats: finishStats(all, job.bandSum, insidePixels, levels), width, height };
 }
 
 /** Splat and return the raster only (see {@link splatDose}). */

@@ -165,13 +165,13 @@ export class WasmSplat {
    * memory: untouched rows are not written, so their pages are never mapped), then gather its
    * stats; returns the sum of its inside values.
    */
-  bandInto(b: number, raster: Float32Array): number {
+  bandInto(b: number, raster: Float32Array, rasterRow0 = 0): number {
     this.ex.splatBand(b);
     const W = this.width;
     const r0 = b * this.bandRows;
     const rows = Math.min(this.height, r0 + this.bandRows) - r0;
     for (let j = 0; j < rows; j++)
-      if (this.touched[j] !== 0) raster.set(this.buf.subarray(j * W, (j + 1) * W), (r0 + j) * W);
+      if (this.touched[j] !== 0) raster.set(this.buf.subarray(j * W, (j + 1) * W), (r0 + j - rasterRow0) * W);
     return this.ex.gatherBand(b);
   }
 

@@ -104,7 +104,7 @@ describe("map files", () => {
   });
 
   it("refuse other extensions, naming the flag", async () => {
-    expect(() => checkMapPath(join(dir, "m.tif"), "--depth")).toThrow(/--depth/);
+    await expect(checkMapPath(join(dir, "m.tif"), "--depth")).rejects.toThrow(/--depth/);
     await expect(readMap(join(dir, "m.tif"), 10, [0, 0])).rejects.toThrow(PlanError);
   });
 });

@@ -38,8 +38,17 @@ function lockFor(tarball: string): object {
       dependencies: self.dependencies,
     },
   };
+  // The repo's lockfile records no download addresses; with one (the configured registry's usual
+  // tarball path) and the integrity, npm takes each tarball from its cache without metadata.
+  const registry = execFileSync("npm", ["config", "get", "registry"], { encoding: "utf8" })
+    .trim()
+    .replace(/\/$/, "");
   for (const [path, entry] of Object.entries(lock.packages))
-    if (path.startsWith("node_modules/") && !entry.dev && !entry.devOptional) packages[path] = entry;
+    if (path.startsWith("node_modules/") && !entry.dev && !entry.devOptional) {
+      const name = path.slice(path.lastIndexOf("node_modules/") + "node_modules/".length);
+      const file = `${name.split("/").pop()}-${String(entry.version)}.tgz`;
+      packages[path] = { resolved: `${registry}/${name}/-/${file}`, ...entry };
+    }
   return { name: "consumer", version: "1.0.0", lockfileVersion: 3, requires: true, packages };
 }
 

@@ -2,7 +2,7 @@
  * `laserscan render <depth.npy|depth.png> --heatmap out.png`: draw a depth or coagulation map
  * file as a heatmap, framed with the plan's area outline and title when `--plan` is given.
  */
-
+import { extname } from "node:path";
 import { type Command, Option } from "commander";
 import type { Area } from "../../area/types.js";
 import { DEFAULT_UNCERTAINTY_PCT } from "../../dose/ablation.js";
@@ -18,6 +18,7 @@ import {
   pngPath,
   positiveNumber,
 } from "../heatmap-flags.js";
+import { parseNumberFlag } from "../options.js";
 
 /** Options of `render` as commander parses them. */
 interface RenderCliOptions extends HeatmapCliOptions {
@@ -28,14 +29,15 @@ interface RenderCliOptions extends HeatmapCliOptions {
   section?: string;
   output?: string;
   coagMap?: string;
+  level?: number;
 }
 
 /** Register `render`. */
 export async function register(program: Command): Promise<void> {
   const cmd = program
     .command("render")
-    .description("render a depth map (.npy or 16-bit .png from simulate) as a heatmap PNG")
-    .argument("<depth>", "depth map: .npy (float32) or .png (16-bit, umPerCount)")
+    .description("render a depth map (.npy, 16-bit .png or .zarr from simulate) as a heatmap PNG")
+    .argument("<depth>", "depth map: .npy (float32), .png (16-bit, umPerCount) or .zarr (OME-Zarr)")
     .addOption(new Option("--heatmap <file.png>", "output heatmap (PNG)").argParser(pngPath("--heatmap")))
     .option("--plan <plan>", "the plan the map came from: pixel size, area outline and title")
     .addOption(
@@ -45,6 +47,12 @@ export async function register(program: Command): Promise<void> {
       ).argParser(positiveNumber("pixel-um")),
     )
     .option("--coag", "the map is a coagulation map (labels)")
+    .addOption(
+      new Option(
+        "--level <k>",
+        "of a .zarr map: the pyramid level (0 = full size, k = 2^k × smaller)",
+      ).argParser((v: string) => parseNumberFlag("level", v, true)),
+    )
     .option("--json", "print what was drawn as JSON");
   addHeatmapStyleOptions(cmd);
   (await import("./view.js")).addSectionOptions(cmd);
@@ -69,13 +77,21 @@ export async function register(program: Command): Promise<void> {
       plan = loaded.plan;
       area = createArea(plan.area, loaded.baseDir);
     }
-    const pixelUm = plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM;
-    const raster = await readMap(input, pixelUm, area ? [area.minX, area.minY] : [0, 0]);
-    if (!plan && opts.pixelUm === undefined && !opts.json)
+    const zarrMap = extname(input).toLowerCase() === ".zarr";
+    if (opts.level !== undefined && !zarrMap)
+      throw new PlanError("--level", opts.level, "allowed only with a .zarr map");
+    const raster = await readMap(
+      input,
+      plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM,
+      area ? [area.minX, area.minY] : [0, 0],
+      opts.level ?? 0,
+    );
+    const pixelUm = zarrMap ? raster.pixelUm : (plan?.raster.pixelUm ?? opts.pixelUm ?? DEFAULT_PIXEL_UM);
+    if (!zarrMap && !plan && opts.pixelUm === undefined && !opts.json)
       process.stderr.write(
         `laserscan: note: a depth file carries no pixel size; assuming ${DEFAULT_PIXEL_UM} µm (give --pixel-um or --plan)\n`,
       );
-    if (area) {
+    if (area && (opts.level ?? 0) === 0) {
       const { rasterSize } = await import("../../dose/splat.js");
       const want = rasterSize(area, pixelUm);
       if (want.width !== raster.width || want.height !== raster.height)

@@ -52,8 +52,8 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   const threads = opts.threads === undefined ? undefined : parseNumberFlag("threads", opts.threads, true);
   if (threads !== undefined && threads < 1)
     throw new PlanError("--threads", threads, "allowed: a whole number ≥ 1");
-  checkMapPath(opts.depth, "--depth");
-  checkMapPath(opts.coag, "--coag");
+  await checkMapPath(opts.depth, "--depth");
+  await checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report");
   if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
   const { simulateFile } = await import("../../dose/simulate-file.js");
@@ -64,6 +64,16 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     keepCoag: opts.coag !== undefined || opts.coagHeatmap !== undefined,
     contours,
     maxMemoryMb,
+    streamMaps: async (plan, area) =>
+      (await import("../../io/maps.js")).zarrStreams(
+        {
+          depth: opts.depth,
+          coag: opts.coag,
+          heatmaps: opts.heatmap !== undefined || opts.coagHeatmap !== undefined,
+        },
+        plan,
+        area,
+      ),
   });
 }
 
@@ -89,9 +99,9 @@ export async function register(program: Command, full = true): Promise<void> {
     .argument("<plan>", "plan file, named plan, or scan file (.json)")
     .option(
       "--depth <file>",
-      "write the depth map: .npy (float32) or .png (16-bit, scale in tEXt umPerCount)",
+      "write the depth map: .npy (float32), .png (16-bit, scale in tEXt umPerCount) or .zarr (OME-Zarr pyramid)",
     )
-    .option("--coag <file>", "write the coagulation map: .npy or .png")
+    .option("--coag <file>", "write the coagulation map: .npy, .png or .zarr")
     .option("--report <file>", "write the report as JSON")
     .option("--json", "print the report as JSON on stdout")
     .option("--contours <um,...>", "iso-depth levels, µm, whose area fractions are reported (e.g. 30,150)")
@@ -112,7 +122,7 @@ export async function register(program: Command, full = true): Promise<void> {
       if (opts.depth !== undefined || opts.coag !== undefined) {
         const { writeMap } = await import("../../io/maps.js");
         if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
-        if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag);
+        if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag, "coagulation");
       }
       if (opts.heatmap !== undefined || opts.coagHeatmap !== undefined) {
         const { heatmapOptionsFromCli } = await import("../heatmap-flags.js");
