@@ -10,6 +10,7 @@ import { PlanError } from "../errors.js";
 import { generatePattern } from "../pattern/index.js";
 import { derive } from "../plan/derived.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import { buildScan } from "../sequence/index.js";
 import { craterVolumeUm3, type DoseModel, doseModelAtEnergy, thresholdEnergyMj } from "./ablation.js";
 import { discAreaCm2 } from "./beam.js";
 import type { Report } from "./report.js";
@@ -121,7 +122,7 @@ export async function solvePlan(
     const p = withSetting(plan, vary, value);
     const spots = fixedSpots ?? generatePattern(p, area);
     const sim = await simulateSpots(
-      { plan: p, area, spots, pulses: p.pulse.stack },
+      { plan: p, area, spots, pulses: p.pulse.stack, firing: () => buildScan(p, area, spots) },
       { keepDepth: false, threads: opts.threads, maxMemoryMb: opts.maxMemoryMb },
     );
     return sim.report;
