@@ -238,3 +238,24 @@ describe("plans with a re-hit laser", () => {
     expect("reHitLossUm" in report.depth).toBe(false);
   });
 });
+
+describe("sweep shows the lost depth", () => {
+  it("a re-hit laser's rows get a depth.reHitLossUm column and chart metric; others do not", async () => {
+    const { METRICS, sweepTable } = await import("../../src/sweep/table.js");
+    expect(METRICS).toContain("depth.reHitLossUm");
+    const report = (loss?: number) =>
+      ({
+        depth: { meanUm: 1, maxUm: 1, p95Um: 1, ...(loss === undefined ? {} : { reHitLossUm: loss }) },
+        warnings: [],
+      }) as never;
+    const withLoss = sweepTable(["scanner.repRateHz"], [
+      { variant: 0, values: [10], report: report(2.5) },
+    ] as never);
+    expect(withLoss.columns.at(-1)).toBe("depth.reHitLossUm");
+    expect(withLoss.rows[0].at(-1)).toBe(2.5);
+    const without = sweepTable(["scanner.repRateHz"], [
+      { variant: 0, values: [10], report: report() },
+    ] as never);
+    expect(without.columns).not.toContain("depth.reHitLossUm");
+  });
+});
