@@ -259,3 +259,16 @@ describe("sweep shows the lost depth", () => {
     expect(without.columns).not.toContain("depth.reHitLossUm");
   });
 });
+
+describe("solve --vary stack with a re-hit table", () => {
+  it("walks to the stack whose depth is closest: (1 + 0.25 (n − 1)) × one pulse at 10 Hz", async () => {
+    const { solvePlan } = await import("../../src/dose/solve.js");
+    const { loadPlan } = await import("../../src/plan/load.js");
+    const { plan } = loadPlan("micro-peel-30um", { "raster.pixelUm": 40 });
+    const r = await solvePlan(plan, 60, { by: "mean", vary: "stack" });
+    const one = (r.predicted.depth.meanUm as number) / (1 + 0.25 * (r.stack - 1));
+    // 60 / one ≈ 1 + 0.25 (n − 1)  →  n = 1 + 4 (60 / one − 1), rounded
+    expect(r.stack).toBe(Math.round(1 + 4 * (60 / one - 1)));
+    expect(r.stack).toBeGreaterThan(2);
+  });
+});
