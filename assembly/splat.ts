@@ -160,8 +160,13 @@ export function bandLoss(): f64 {
  * e(Δt): linear in ln Δt between table rows, the first efficiency below the shortest interval,
  * 1 from the longest interval on (and for Δt = ∞, a first hit). Same formula as src/dose/rehit.ts.
  */
-function eff(dt: f64): f64 {
+// @ts-ignore: decorator
+@inline function eff(dt: f64): f64 {
   if (dt == CDT) return CE;
+  return effMiss(dt);
+}
+
+function effMiss(dt: f64): f64 {
   let e: f64 = 1;
   const n = RN;
   if (dt < ldf(RT, n - 1)) {
