@@ -146,6 +146,8 @@ export function reHitSetup(st: usize, period: f64, rt: usize, re: usize, n: i32)
   RN = n;
   LAST = alloc(4 * BANDROWS * W);
   LOSS = alloc(4 * BANDROWS * W);
+  // Never ablated: −∞. The gather resets each footprint's pixels after a band (lossBox, clearRun).
+  resetLast(0, BANDROWS * W);
   BANDLOSS = 0;
   CDT = NaN;
   CE = 1;
@@ -214,47 +216,62 @@ function reHitSpot(x: f64, y: f64, i0: i32, j0: i32, ni: i32, nj: i32, r0: i32, 
   const scale = SCALE;
   const fth = FTH;
   const r2 = R * R;
-  const period = PERIOD;
   for (let j = 0; j <= nj; j++) {
     const gy = ldf(GY, j);
     const off = (j + j0 - r0) * W + i0;
-    for (let i = 0; i <= ni; i++) {
-      let d: f64 = 0;
-      const gx = ldf(GX, i);
-      if (mode == MODE_GAUSS_LINEAR) {
-        const f = gx * gy;
-        if (f > fth) d = scale * (f - fth);
-      } else if (mode == MODE_GAUSS_LOG) {
-        const v = gx - gy;
-        if (v > 0) d = scale * v;
-      } else if (gx <= r2 - gy) d = scale;
-      if (!(d > 0)) continue;
-      const p = off + i;
-      let last = <f64>ldf32(LAST, p);
-      let acc = <f64>ldf32(BUF, p);
-      let loss = <f64>ldf32(LOSS, p);
-      const full = <f64>(<f32>d);
-      for (let n = 0; n < np; n++) {
-        const t = <f64>(<f32>(t0 + <f64>n * period));
-        const v = <f64>(<f32>(d * eff(t - last)));
-        acc = <f64>(<f32>(acc + v));
-        loss = <f64>(<f32>(loss + (full - v)));
-        last = t;
+    if (mode == MODE_GAUSS_LINEAR) {
+      for (let i = 0; i <= ni; i++) {
+        const f = ldf(GX, i) * gy;
+        if (f > fth) reHitPixel(off + i, scale * (f - fth), t0, np);
       }
-      stf32(BUF, p, <f32>acc);
-      stf32(LOSS, p, <f32>loss);
-      stf32(LAST, p, <f32>last);
+    } else if (mode == MODE_GAUSS_LOG) {
+      for (let i = 0; i <= ni; i++) {
+        const v = ldf(GX, i) - gy;
+        if (v > 0) reHitPixel(off + i, scale * v, t0, np);
+      }
+    } else {
+      const lim = r2 - gy;
+      for (let i = 0; i <= ni; i++) if (ldf(GX, i) <= lim) reHitPixel(off + i, scale, t0, np);
     }
   }
 }
 
-/** Sum and clear `nh` rows of `nw` lost-depth pixels from `p0` (fixed order). */
+/** `np` pulses of single-pulse depth d > 0 on band pixel p from t0 ms (see {@link reHitSpot}). */
+// @ts-ignore: decorator
+@inline function reHitPixel(p: i32, d: f64, t0: f64, np: i32): void {
+  let last = <f64>ldf32(LAST, p);
+  let acc = <f64>ldf32(BUF, p);
+  let loss = <f64>ldf32(LOSS, p);
+  const full = <f64>(<f32>d);
+  const period = PERIOD;
+  for (let n = 0; n < np; n++) {
+    const t = <f64>(<f32>(t0 + <f64>n * period));
+    const v = <f64>(<f32>(d * eff(t - last)));
+    acc = <f64>(<f32>(acc + v));
+    loss = <f64>(<f32>(loss + (full - v)));
+    last = t;
+  }
+  stf32(BUF, p, <f32>acc);
+  stf32(LOSS, p, <f32>loss);
+  stf32(LAST, p, <f32>last);
+}
+
+/** Last-ablation times of pixels [p0, pe) back to −∞ (never ablated). */
+function resetLast(p0: i32, pe: i32): void {
+  for (let p = p0; p < pe; p++) stf32(LAST, p, -Infinity);
+}
+
+/**
+ * Sum and clear `nh` rows of `nw` lost-depth pixels from `p0` (fixed order), and reset their
+ * last-ablation times for the next band.
+ */
 function lossBox(p0: i32, nw: i32, nh: i32): f64 {
   let s: f64 = 0;
   for (let r = 0; r < nh; r++) {
     const a = p0 + r * W;
     for (let p = a; p < a + nw; p++) s += <f64>ldf32(LOSS, p);
     memory.fill(LOSS + (<usize>a << 2), 0, <usize>nw << 2);
+    resetLast(a, a + nw);
   }
   return s;
 }
@@ -287,7 +304,6 @@ export function splatBand(b: i32): void {
   const mode = MODE;
   memory.fill(ROWS, 0, <usize>BANDROWS);
   const rehit = REHIT;
-  if (rehit) for (let p = 0, pe = (r1 - r0) * W; p < pe; p++) stf32(LAST, p, -Infinity);
   for (let q = ldi(BANDSTART, b), qe = ldi(BANDSTART, b + 1); q < qe; q++) {
     const k = ldi(BANDSPOTS, q);
     const x = ldf(SX, k);
@@ -515,7 +531,10 @@ function gatherBox(p0: i32, nw: i32, nh: i32): f64 {
 function clearRun(p0: i32, pe: i32): void {
   if (pe > p0) {
     memory.fill(BUF + (<usize>p0 << 2), 0, <usize>(pe - p0) << 2);
-    if (REHIT) memory.fill(LOSS + (<usize>p0 << 2), 0, <usize>(pe - p0) << 2);
+    if (REHIT) {
+      memory.fill(LOSS + (<usize>p0 << 2), 0, <usize>(pe - p0) << 2);
+      resetLast(p0, pe);
+    }
   }
 }
 
