@@ -196,6 +196,9 @@ export function formatReport(rep: Report, title = ""): string {
       "depth mean / p95 / max",
       `${num(rep.depth.meanUm, 2)} / ${num(rep.depth.p95Um, 1)} / ${num(rep.depth.maxUm, 1)} µm`,
     ],
+    ...(rep.depth.reHitLossUm !== undefined
+      ? [["depth lost to re-hits (mean)", `${num(rep.depth.reHitLossUm, 2)} µm`] as [string, string]]
+      : []),
     ...(rep.depth.maxUm > 0
       ? [
           [
