@@ -12,6 +12,7 @@ export { FIELDS, grid, MARGIN, slots, spotBox, TAPS, windowBoxes } from "./heat-
 export { exactBlock, exactSetup } from "./heat-exact";
 export {
   band,
+  bandLoss,
   bufPtr,
   countsPtr,
   gatherBand,
@@ -25,6 +26,7 @@ export {
   MODE_GAUSS_LINEAR,
   MODE_GAUSS_LOG,
   nonzeroCount,
+  reHitSetup,
   rowsPtr,
   splatBand,
   splatSetup,

@@ -324,6 +324,7 @@ const KEY_ORDER = [
   "coagulationUm",
   "uncertaintyPct",
   "dataRange",
+  "reHit",
   "fit",
   "sources",
   "notes",

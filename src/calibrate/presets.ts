@@ -12,13 +12,19 @@ import { parseWith } from "../plan/validate.js";
 import { parseEvidence } from "./csv.js";
 import { type FitModel, fitLaser, laserJson } from "./fit.js";
 import { presetPlot } from "./plot.js";
+import { fitReHit, parseReHit, reHitSources } from "./rehit.js";
 
 /** Uncertainty of a preset with no measured row to fit, % (physics scaling or estimate). */
 export const NO_DATA_UNCERTAINTY_PCT = 50;
 
-/** The regenerated preset file text for a preset's current JSON and its evidence CSV. */
-export function fitPresetText(presetJson: string, evidenceCsv: string): string {
-  const raw = JSON.parse(presetJson) as Record<string, unknown>;
+/**
+ * The regenerated preset file text for a preset's current JSON and its evidence CSV, and the
+ * re-hit evidence (patterns/lasers/data/rehit.csv) when given: a laser with two or more fitted
+ * intervals there gets a `reHit` table (docs/rehit.md), any other loses it.
+ */
+export function fitPresetText(presetJson: string, evidenceCsv: string, reHitCsv?: string): string {
+  const raw0 = JSON.parse(presetJson) as Record<string, unknown>;
+  const raw = reHitCsv === undefined ? raw0 : withReHit(raw0, parseReHit(reHitCsv));
   const { measurements } = parseEvidence(evidenceCsv);
   const rows = measurements.filter((m) => m.use === "fit" && m.depthUm !== undefined);
   const sources = { ...((raw.sources as Record<string, string> | undefined) ?? {}) };
@@ -55,11 +61,32 @@ export function fitPresetText(presetJson: string, evidenceCsv: string): string {
   return laserJson({ ...laser, description: raw.description, sources, notes: raw.notes });
 }
 
+/** `raw` with its `reHit` table and its source fitted from `rows` (or both removed). */
+function withReHit(
+  raw: Record<string, unknown>,
+  rows: ReturnType<typeof parseReHit>,
+): Record<string, unknown> {
+  const name = String(raw.name);
+  const table = fitReHit(rows, name);
+  const out = { ...raw };
+  const sources = { ...((raw.sources as Record<string, string> | undefined) ?? {}) };
+  delete out.reHit;
+  delete sources.reHit;
+  if (table) {
+    out.reHit = table;
+    sources.reHit = `derived: depth per pulse at each interval over depth at the longest (${reHitSources(rows, name)}; patterns/lasers/data/rehit.csv); interpolated in ln Δt, the first efficiency held below the shortest interval, 1 beyond the longest (docs/rehit.md)`;
+  }
+  if (raw.sources !== undefined) out.sources = sources;
+  return out;
+}
+
 /** Regenerated text of preset `name` from the files under `lasersDir`. */
 export function regeneratePreset(lasersDir: string, name: string): string {
+  const reHitPath = join(lasersDir, "data", "rehit.csv");
   return fitPresetText(
     readFileSync(join(lasersDir, `${name}.json`), "utf8"),
     readFileSync(join(lasersDir, "data", `${name}.csv`), "utf8"),
+    existsSync(reHitPath) ? readFileSync(reHitPath, "utf8") : undefined,
   );
 }
 

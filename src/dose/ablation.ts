@@ -6,6 +6,7 @@
 import { PlanError } from "../errors.js";
 import type { Laser, ResolvedPlan } from "../plan/schema.js";
 import { type Beam, beamFromPlan, energyForPeakMj, makeBeam, type Profile } from "./beam.js";
+import type { ReHitTable } from "./rehit.js";
 
 /** µm per cm, to turn an absorption coefficient in 1/cm into 1/µm. */
 const UM_PER_CM = 1e4;
@@ -41,6 +42,8 @@ export interface DoseModel {
   readonly uncertaintyPct: number;
   /** Notes for the report (extrapolated calibration, spot size rescaled, ...). */
   readonly warnings: readonly string[];
+  /** Re-hit efficiency table of the laser, when it has one (docs/rehit.md). */
+  readonly reHit?: ReHitTable;
 }
 
 /** Energy, mJ, at which the peak fluence reaches the ablation threshold. */
@@ -342,6 +345,7 @@ export function doseModelFor(
       columnRadiusUm: 0,
       uncertaintyPct,
       warnings,
+      ...(laser.reHit ? { reHit: laser.reHit } : {}),
     };
   }
 }

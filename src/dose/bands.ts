@@ -73,6 +73,8 @@ export interface BandJob extends SplatSetup {
   counter: Int32Array;
   /** Sum of the values inside the area, per band (merged in band order: thread-count independent). */
   bandSum: Float64Array;
+  /** With re-hit efficiency: inside depth lost to re-hits per band, µm · pixels; else null. */
+  bandLoss: Float64Array | null;
 }
 
 /** What one thread accumulated: integer counts and a max, order independent. */
@@ -117,6 +119,7 @@ export function runBands(job: BandJob, out: BandResult, instance: WasmInstance):
     const b = Atomics.add(job.counter, 0, 1);
     if (b >= job.nBands) break;
     job.bandSum[b] = raster === null ? splat.band(b) : splat.bandInto(b, raster, row0);
+    if (job.bandLoss !== null) job.bandLoss[b] = splat.bandLoss();
     bands++;
   }
   out.endMs = performance.timeOrigin + performance.now();

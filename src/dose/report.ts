@@ -14,6 +14,8 @@ export const ABLATED_MIN_UM = 1;
 
 /** Scan-level figures (from the sequence, or a scan file); null when not computed. */
 export interface ScanSummary {
+  /** Firing order and first-pulse times (ms, in firing order): what re-hit efficiency needs. */
+  firing?: { order: ArrayLike<number>; tMs: ArrayLike<number> };
   heat: { max: number; p95: number; mean: number };
   pathLengthMm: number;
   treatmentMs: number;
@@ -27,7 +29,14 @@ export interface Report {
   areaMm2: number;
   densityPerCm2: number;
   coverage: number;
-  depth: { meanUm: number; maxUm: number; p95Um: number; rangeUm: DepthRange };
+  depth: {
+    meanUm: number;
+    maxUm: number;
+    p95Um: number;
+    /** Lasers with a re-hit table: mean depth lost to pulses on recently ablated skin, µm (docs/rehit.md). */
+    reHitLossUm?: number;
+    rangeUm: DepthRange;
+  };
   ablatedFraction: number;
   contours: { depthUm: number; fraction: number }[];
   coagulation: { meanUm: number; maxUm: number; rangeUm: DepthRange };
@@ -93,6 +102,8 @@ export interface ReportInput {
   /** Contour levels, µm (their fractions are stats.levelFractions[1 ..]). */
   contours: readonly number[];
   scan?: ScanSummary;
+  /** Mean depth lost to re-hits, µm (lasers with a re-hit table only). */
+  reHitLossUm?: number;
 }
 
 /**
@@ -107,7 +118,12 @@ export function buildReport(r: ReportInput): Report {
   const pct = model.uncertaintyPct;
   const depth = withRange(
     ablative
-      ? { meanUm: stats.meanUm, maxUm: stats.maxUm, p95Um: stats.p95Um }
+      ? {
+          meanUm: stats.meanUm,
+          maxUm: stats.maxUm,
+          p95Um: stats.p95Um,
+          ...(r.reHitLossUm !== undefined ? { reHitLossUm: r.reHitLossUm } : {}),
+        }
       : { meanUm: 0, maxUm: 0, p95Um: 0 },
     pct,
   );
@@ -180,6 +196,9 @@ export function formatReport(rep: Report, title = ""): string {
       "depth mean / p95 / max",
       `${num(rep.depth.meanUm, 2)} / ${num(rep.depth.p95Um, 1)} / ${num(rep.depth.maxUm, 1)} µm`,
     ],
+    ...(rep.depth.reHitLossUm !== undefined
+      ? [["depth lost to re-hits (mean)", `${num(rep.depth.reHitLossUm, 2)} µm`] as [string, string]]
+      : []),
     ...(rep.depth.maxUm > 0
       ? [
           [

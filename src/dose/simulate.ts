@@ -12,7 +12,7 @@ import { buildScan, type Scan } from "../sequence/index.js";
 import { type DoseModel, doseModel } from "./ablation.js";
 import type { Raster } from "./raster.js";
 import { ABLATED_MIN_UM, buildReport, type Report, type ScanSummary } from "./report.js";
-import { rasterSize, type SpotInput, splatDose } from "./splat.js";
+import { type Firing, rasterSize, type SpotInput, splatDose } from "./splat.js";
 
 /** Options of a simulation. */
 export interface SimulateOptions {
@@ -50,6 +50,11 @@ export interface SimulationInput {
   pulses: number | ArrayLike<number>;
   /** Scan figures, or a function computing them (run on the main thread while workers splat). */
   scan?: ScanSummary | (() => ScanSummary);
+  /**
+   * Firing order and first-pulse times (a built scan has both), for a laser with a re-hit table
+   * when `scan` does not carry them (docs/rehit.md); unused for other lasers.
+   */
+  firing?: () => { order: ArrayLike<number>; tMs: ArrayLike<number> };
 }
 
 /** A simulation's rasters (those asked for) and report. */
@@ -63,6 +68,7 @@ export interface Simulation {
 /** Scan figures of a built scan. */
 export function scanSummary(scan: Scan): ScanSummary {
   return {
+    firing: { order: scan.order, tMs: scan.tMs },
     heat: { max: scan.heat.max, p95: scan.heat.p95, mean: scan.heat.mean },
     pathLengthMm: scan.pathLengthMm,
     treatmentMs: scan.treatmentMs,
@@ -118,6 +124,17 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
         await other(out, row0, nRows);
       }
     : undefined;
+  // Re-hit efficiency needs the firing times before the splat: the scan is built first.
+  let firing: Firing | undefined;
+  let scanned = false;
+  if (ablative && model.reHit !== undefined) {
+    if (scanFn) {
+      scan = scanFn();
+      scanned = true;
+    }
+    const f = scan?.firing ?? input.firing?.();
+    if (f) firing = { order: f.order, tMs: f.tMs, periodMs: 1000 / plan.scanner.repRateHz };
+  }
   const res = await splatDose(input.spots, input.pulses, model, area, pixelUm, {
     sink,
     threads: opts.threads,
@@ -125,11 +142,13 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     levels: [ABLATED_MIN_UM, ...contours],
     maxMemoryMb: opts.maxMemoryMb,
     extraBytes: extraRaster ? width * height * 4 : 0,
-    whileSplatting: scanFn
-      ? () => {
-          scan = scanFn();
-        }
-      : undefined,
+    firing,
+    whileSplatting:
+      scanFn && !scanned
+        ? () => {
+            scan = scanFn();
+          }
+        : undefined,
   });
   const report = buildReport({
     plan,
@@ -139,6 +158,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     stats: res.stats,
     contours,
     scan,
+    reHitLossUm: res.reHitLossUm,
   });
   const primary = res.raster;
   const out: Simulation = { report, model };
@@ -178,6 +198,7 @@ export async function simulatePlan(
       spots,
       pulses: plan.pulse.stack,
       scan: withScan ? () => scanSummary(buildScan(plan, area, spots)) : undefined,
+      firing: () => buildScan(plan, area, spots),
     },
     { ...opts, keepDepth: true },
   );

@@ -10,6 +10,7 @@ import { PlanError } from "../errors.js";
 import { generatePattern } from "../pattern/index.js";
 import { derive } from "../plan/derived.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import { buildScan } from "../sequence/index.js";
 import { craterVolumeUm3, type DoseModel, doseModelAtEnergy, thresholdEnergyMj } from "./ablation.js";
 import { discAreaCm2 } from "./beam.js";
 import type { Report } from "./report.js";
@@ -121,7 +122,7 @@ export async function solvePlan(
     const p = withSetting(plan, vary, value);
     const spots = fixedSpots ?? generatePattern(p, area);
     const sim = await simulateSpots(
-      { plan: p, area, spots, pulses: p.pulse.stack },
+      { plan: p, area, spots, pulses: p.pulse.stack, firing: () => buildScan(p, area, spots) },
       { keepDepth: false, threads: opts.threads, maxMemoryMb: opts.maxMemoryMb },
     );
     return sim.report;
@@ -138,6 +139,20 @@ export async function solvePlan(
     const per = metric(one);
     value = per > 0 ? Math.max(1, Math.round(targetUm / per)) : 1;
     report = value === 1 ? one : await evaluate(value);
+    // With a re-hit table depth is not linear in the stack (docs/rehit.md): walk to the closest.
+    if (ablative && plan.laser.reHit !== undefined && per > 0) {
+      const up = metric(report) < targetUm;
+      for (let evals = 0; evals < MAX_EVALS && (up || value > 1); evals++) {
+        const next = value + (up ? 1 : -1);
+        const r = await evaluate(next);
+        const closer = Math.abs(metric(r) - targetUm) <= Math.abs(metric(report) - targetUm);
+        if (closer) {
+          value = next;
+          report = r;
+        }
+        if (!closer || (up ? metric(r) >= targetUm : metric(r) <= targetUm)) break;
+      }
+    }
   } else {
     // Closed-form first guess, then bracket and refine on the simulated metric.
     let lo: number;

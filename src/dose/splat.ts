@@ -69,6 +69,19 @@ export interface SplatOptions {
   sink?: (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void;
   /** Pixels of a band sink's window (default 2^24; rounded to whole bands, at least one). */
   sinkWindowPixels?: number;
+  /**
+   * Firing order (spot indices) and first-pulse times (ms, in firing order), and the ms between
+   * a spot's stacked pulses: required by a model with a re-hit table (docs/rehit.md), unused
+   * otherwise.
+   */
+  firing?: Firing;
+}
+
+/** When each spot fires: what re-hit efficiency needs (a built scan has `order` and `tMs`). */
+export interface Firing {
+  readonly order: ArrayLike<number>;
+  readonly tMs: ArrayLike<number>;
+  readonly periodMs: number;
 }
 
 /** Pixels of a band sink's window (64 MiB of float32). */
@@ -218,6 +231,8 @@ export interface SplatResult {
   stats: DoseStats;
   width: number;
   height: number;
+  /** With a re-hit table: mean depth over the area lost to re-hits, µm (docs/rehit.md). */
+  reHitLossUm?: number;
 }
 
 /**
@@ -238,8 +253,11 @@ export async function splatDose(
   const { width, height, pixMm } = rasterSize(area, pixelUm);
   const keep = opts.keep ?? true;
   const threads = threadsFor(width * height, opts.threads);
+  const reHit = reHitSetup(model, spots.count, opts.firing);
+  // Re-hit: two more band buffers per thread (last-ablation times, lost depth).
+  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRowsFor(width)) * width * 4 : 0;
   checkMemory(
-    rasterBytes(width, height, keep, threads, opts.extraBytes),
+    rasterBytes(width, height, keep, threads, (opts.extraBytes ?? 0) + reHitBytes),
     opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
     width,
     height,
@@ -256,6 +274,8 @@ export async function splatDose(
     pixMm,
     keep,
     opts.levels ?? [],
+    reHit,
+    opts.firing,
   );
   timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
@@ -281,7 +301,29 @@ export async function splatDose(
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
-  return { raster, stats, width, height };
+  if (job.bandLoss === null) return { raster, stats, width, height };
+  let loss = 0;
+  for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
+  return { raster, stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
+}
+
+/**
+ * The splat's re-hit set-up for an ablative model with a re-hit table (null otherwise): the
+ * spots' first-pulse times by spot index and the table as two arrays.
+ */
+function reHitSetup(model: DoseModel, n: number, firing: Firing | undefined): BandJob["reHit"] {
+  const table = model.reHit;
+  if (model.kind !== "ablative" || table === undefined || table.length === 0) return null;
+  if (firing === undefined || firing.order.length !== n || firing.tMs.length !== n)
+    throw new Error("a laser with a re-hit table needs the spots' firing order and times (firing)");
+  const spotT = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
+  for (let f = 0; f < n; f++) spotT[firing.order[f]] = firing.tMs[f];
+  return {
+    spotT,
+    periodMs: firing.periodMs,
+    intervalsMs: Float64Array.from(table, (r) => r[0]),
+    efficiency: Float64Array.from(table, (r) => r[1]),
+  };
 }
 
 /** {@link splatDose} with a band sink: windows of bands, top first, into one reused buffer. */
@@ -302,8 +344,10 @@ async function splatToSink(
     Math.floor((opts.sinkWindowPixels ?? SINK_WINDOW_PIXELS) / (bandRows * width)),
   );
   const windowRows = Math.min(height, bandsPerWindow * bandRows);
+  const reHit = reHitSetup(model, spots.count, opts.firing);
+  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRows) * width * 4 : 0;
   checkMemory(
-    rasterBytes(width, height, false, threads, opts.extraBytes) + windowRows * width * 4,
+    rasterBytes(width, height, false, threads, (opts.extraBytes ?? 0) + reHitBytes) + windowRows * width * 4,
     opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
     width,
     height,
@@ -320,6 +364,8 @@ async function splatToSink(
     pixMm,
     false,
     levels,
+    reHit,
+    opts.firing,
   );
   const window = new Float32Array(new SharedArrayBuffer(windowRows * width * 4));
   const all: BandResult[] = [];
@@ -350,7 +396,11 @@ async function splatToSink(
     window.fill(0);
   }
   timingMark(`splat to sink: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
-  return { stats: finishStats(all, job.bandSum, insidePixels, levels), width, height };
+  const stats = finishStats(all, job.bandSum, insidePixels, levels);
+  if (job.bandLoss === null) return { stats, width, height };
+  let loss = 0;
+  for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
+  return { stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
 }
 
 /** Splat and return the raster only (see {@link splatDose}). */
@@ -376,10 +426,23 @@ function prepareJob(
   pixMm: number,
   keep: boolean,
   levels: readonly number[],
+  reHit: BandJob["reHit"],
+  firing: Firing | undefined,
 ): { job: BandJob; insidePixels: number } {
   const bandRows = bandRowsFor(width);
   const nBands = Math.ceil(height / bandRows);
-  const lists = spotsByBand(spots, pulses, p, area, width, height, pixMm, bandRows, nBands);
+  const lists = spotsByBand(
+    spots,
+    pulses,
+    p,
+    area,
+    width,
+    height,
+    pixMm,
+    bandRows,
+    nBands,
+    reHit ? firing?.order : undefined,
+  );
   const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
   const job: BandJob = {
     module: wasmModule(),
@@ -404,13 +467,16 @@ function prepareJob(
     raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
     counter: new Int32Array(new SharedArrayBuffer(4)),
     bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
+    reHit,
+    bandLoss: reHit ? new Float64Array(new SharedArrayBuffer(nBands * 8)) : null,
   };
   return { job, insidePixels };
 }
 
 /**
  * The spots relative to the raster's corner (shared memory) and, per band, the spots whose
- * footprint reaches it (in spot order): band b's are bandSpots[bandStart[b] .. bandStart[b + 1]).
+ * footprint reaches it (in spot order, or in firing order when `order` is given): band b's are
+ * bandSpots[bandStart[b] .. bandStart[b + 1]).
  */
 function spotsByBand(
   spots: SpotInput,
@@ -422,6 +488,7 @@ function spotsByBand(
   pixMm: number,
   bandRows: number,
   nBands: number,
+  order?: ArrayLike<number>,
 ): Pick<BandJob, "spotX" | "spotY" | "spotPulses" | "bandStart" | "bandSpots"> {
   const n = spots.count;
   const active = p.scale > 0 && p.radiusMm > 0;
@@ -462,6 +529,12 @@ function spotsByBand(
   for (let b = 0; b < nBands; b++) bandStart[b + 1] += bandStart[b];
   const bandSpots = new Uint32Array(new SharedArrayBuffer(Math.max(4, total * 4)));
   const fill = Int32Array.from(bandStart.subarray(0, nBands));
-  for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+  if (order === undefined)
+    for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+  else
+    for (let f = 0; f < n; f++) {
+      const k = order[f];
+      for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+    }
   return { spotX, spotY, spotPulses, bandStart, bandSpots };
 }

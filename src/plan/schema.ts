@@ -122,6 +122,11 @@ export const laserSchema = z
     /** Relative uncertainty of the depths, % (fit residuals and spread between sources). */
     uncertaintyPct: nonNegative().max(1000).optional(),
     dataRange: dataRangeSchema.optional(),
+    /** Re-hit efficiency: [interval ms, efficiency] rows, intervals increasing (docs/rehit.md). */
+    reHit: z
+      .array(z.tuple([positive(), finite().gt(0).lte(1)]))
+      .min(1)
+      .optional(),
     fit: fitSummarySchema.optional(),
     sources: z.record(z.string(), z.string()).optional(),
     notes: z.string().optional(),
@@ -135,6 +140,14 @@ export const laserSchema = z
       need("absorptionPerCm", 'model is "blow-off"');
     if ((l.model === "calibrated" || l.kind === "nonablative") && l.calibration === undefined)
       need("calibration", 'model is "calibrated" or kind is "nonablative"');
+    if (l.reHit)
+      for (let i = 1; i < l.reHit.length; i++)
+        if (!(l.reHit[i][0] > l.reHit[i - 1][0]))
+          ctx.addIssue({
+            code: "custom",
+            path: ["reHit", i, 0],
+            message: "allowed: intervals (ms) increasing from row to row",
+          });
     if (l.kind === "ablative" && l.thresholdJcm2 <= 0)
       ctx.addIssue({
         code: "custom",

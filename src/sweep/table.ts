@@ -39,7 +39,11 @@ export const TABLE_COLUMNS = [
 ] as const;
 
 /** Metrics a chart can plot: every numeric report column. */
-export const METRICS: readonly string[] = REPORT_COLUMNS.filter((c) => c !== "warnings");
+export const METRICS: readonly string[] = [
+  ...REPORT_COLUMNS.filter((c) => c !== "warnings"),
+  // Lasers with a re-hit table only (docs/rehit.md); kept out of the CSV columns.
+  "depth.reHitLossUm",
+];
 
 /** Default chart metric. */
 export const DEFAULT_METRIC = "depth.meanUm";
@@ -54,9 +58,12 @@ export function reportCell(report: Report, column: string): Cell {
 
 /** Rows as a table: the varied keys, then {@link REPORT_COLUMNS}. */
 export function sweepTable(keys: readonly string[], rows: readonly SweepRow[]): CsvTable {
+  // A laser with a re-hit table adds its lost depth as the last column (docs/rehit.md).
+  const extra = rows.some((r) => r.report.depth.reHitLossUm !== undefined) ? ["depth.reHitLossUm"] : [];
+  const cols = [...REPORT_COLUMNS, ...extra];
   return {
-    columns: [...keys, ...REPORT_COLUMNS],
-    rows: rows.map((r) => [...r.values, ...REPORT_COLUMNS.map((c) => reportCell(r.report, c))]),
+    columns: [...keys, ...cols],
+    rows: rows.map((r) => [...r.values, ...cols.map((c) => reportCell(r.report, c))]),
   };
 }
 

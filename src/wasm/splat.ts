@@ -44,6 +44,8 @@ interface SplatExports {
     levelBits: number,
     levels: number,
   ): void;
+  reHitSetup(spotT: number, periodMs: number, intervals: number, efficiencies: number, rows: number): void;
+  bandLoss(): number;
   splatBand(b: number): void;
   gatherBand(b: number): number;
   band(b: number): number;
@@ -58,6 +60,8 @@ interface SplatExports {
 /** Parameter count of each function this facade calls (checked against the module in a test). */
 export const SPLAT_EXPORTS = {
   splatSetup: 19,
+  reHitSetup: 5,
+  bandLoss: 0,
   splatBand: 1,
   gatherBand: 1,
   band: 1,
@@ -89,6 +93,17 @@ export interface SplatSetup {
   spanStart: Int32Array;
   spanPix: Int32Array;
   levelBits: Uint32Array;
+  /**
+   * Re-hit efficiency (docs/rehit.md), or null: first-pulse time per spot (ms), ms between a
+   * spot's stacked pulses, and the laser's table as intervals (ms) and efficiencies. With it the
+   * bands list their spots in firing order.
+   */
+  reHit: {
+    spotT: Float64Array;
+    periodMs: number;
+    intervalsMs: Float64Array;
+    efficiency: Float64Array;
+  } | null;
 }
 
 /** One thread's splat in one instance: set up once, then any number of bands. */
@@ -117,6 +132,16 @@ export class WasmSplat {
       spanPix: ex.alloc(4 * s.spanPix.length),
       levelBits: ex.alloc(4 * Math.max(1, nl)),
     };
+    const rh = s.reHit;
+    const rows = rh ? rh.intervalsMs.length : 0;
+    const rat = rh
+      ? { t: ex.alloc(8 * n), rt: ex.alloc(8 * rows), re: ex.alloc(8 * rows) }
+      : { t: 0, rt: 0, re: 0 };
+    if (rh) {
+      view(ex, Float64Array, rat.t, n).set(rh.spotT);
+      view(ex, Float64Array, rat.rt, rows).set(rh.intervalsMs);
+      view(ex, Float64Array, rat.re, rows).set(rh.efficiency);
+    }
     view(ex, Float64Array, at.sx, n).set(s.spotX);
     view(ex, Float64Array, at.sy, n).set(s.spotY);
     view(ex, Float32Array, at.sp, n).set(s.spotPulses);
@@ -146,6 +171,7 @@ export class WasmSplat {
       at.levelBits,
       nl,
     );
+    if (rh) ex.reHitSetup(rat.t, rh.periodMs, rat.rt, rat.re, rows);
     // The set-up grew the memory: views from here on.
     this.width = s.width;
     this.height = s.height;
@@ -173,6 +199,11 @@ export class WasmSplat {
     for (let j = 0; j < rows; j++)
       if (this.touched[j] !== 0) raster.set(this.buf.subarray(j * W, (j + 1) * W), (r0 + j - rasterRow0) * W);
     return this.ex.gatherBand(b);
+  }
+
+  /** Inside depth lost to re-hits in the band last splatted, µm · pixels (0 without re-hit). */
+  bandLoss(): number {
+    return this.ex.bandLoss();
   }
 
   /** The thread's stats so far: histogram and level counts copied into `hist`, `levelCounts`. */
