@@ -1,5 +1,5 @@
 /**
- * The exact part of the heat index (src/sequence/heat-kernel.ts explains the method): for each
+ * The exact part of the heat index (src/sequence/heat-exact.ts explains the method; src/wasm/heat-exact.ts is its facade): for each
  * spot, the spots fired in its last three slots (or all earlier spots when there are no grids)
  * within reach of the cut-off, from cells of a spatial grid whose lists run in firing order.
  * One instance per thread: {@link exactSetup} once, then {@link exactBlock} over increasing
@@ -104,6 +104,19 @@ export function exactSetup(
   const gh = <i32>Math.floor(hBox / cell) + 1;
   GW = gw;
   GH = gh;
+  buildCells(n, x, y, t, p, minX, minY, cell, gw, gh);
+  // e^{−x} for x ∈ [0, lnCut] from a table (see src/sequence/heat-exact.ts); without grids every term uses Math.exp.
+  const tabLen = <i32>Math.ceil(LNCUT * EXP_STEPS) + 2;
+  EXPTAB = alloc(8 * tabLen);
+  for (let k = 0; k < tabLen; k++) stf(EXPTAB, k, Math.exp(-<f64>k / EXP_STEPS));
+}
+
+/**
+ * The spatial index: `gw` × `gh` cells of `cell` mm from (minX, minY); each cell's spots in
+ * firing order (START, ITEMS) with their x, y, t, p and slot side by side (CXS … CSS), and FIRST
+ * reset to the lists' starts.
+ */
+function buildCells(n: i32, x: usize, y: usize, t: usize, p: usize, minX: f64, minY: f64, cell: f64, gw: i32, gh: i32): void {
   const cells = gw * gh;
   START = alloc(4 * (cells + 1));
   FIRST = alloc(4 * cells);
@@ -136,10 +149,6 @@ export function exactSetup(
     stf(CSS, q, ldf(SLOTOF, i));
   }
   memory.copy(FIRST, START, <usize>cells << 2);
-  // e^{−x} for x ∈ [0, lnCut] from a table (see heat-kernel.ts); without grids every term uses Math.exp.
-  const tabLen = <i32>Math.ceil(LNCUT * EXP_STEPS) + 2;
-  EXPTAB = alloc(8 * tabLen);
-  for (let k = 0; k < tabLen; k++) stf(EXPTAB, k, Math.exp(-<f64>k / EXP_STEPS));
 }
 
 /**

@@ -1,18 +1,18 @@
 /**
- * The grid part of the heat index (src/sequence/heat-kernel.ts explains the method), compiled
- * to WebAssembly with AssemblyScript (`npm run build:wasm`). It is the one serial part of the
- * heat index: fields advance slot by slot, so it cannot be split between threads, and as
- * JavaScript a fresh process spent as long compiling and deoptimizing it (≈ 0.1–0.25 s) as
- * running it. Here it is compiled once, ahead, and runs at native speed from the first spot.
+ * The grid part of the heat index (src/sequence/heat-exact.ts explains the method). It is the
+ * one serial part of the heat index: fields advance slot by slot, so it cannot be split between
+ * threads; compiled ahead, it runs at full speed from the first spot.
  *
- * Every array lives in the module's linear memory, laid out by the caller (src/sequence/heat-grid.ts)
+ * Every array lives in the module's linear memory, laid out by the facade (src/wasm/heat-grid.ts)
  * with `alloc` (memory.ts). Arithmetic is IEEE double throughout; `Math.exp` is AssemblyScript's (musl's), the
  * same on every machine, so the grid part is the same bits everywhere.
  */
 
-const FIELDS: i32 = 7;
-const MARGIN: i32 = 12;
-const TAPS: i32 = 3;
+// Fields per level, nodes beyond the spots' box, blur half-width (src/wasm/heat-grid.ts reads the
+// exported values' twins; a test checks they are equal).
+export const FIELDS: i32 = 7;
+export const MARGIN: i32 = 12;
+export const TAPS: i32 = 3;
 const TRIM: f64 = 1e-9;
 
 import { gaussSeries, ldf, ldi, stf, sti, zero } from "./memory";
@@ -107,23 +107,9 @@ function addField(src: i32, dst: i32): void {
   }
 }
 
-/** One slot of diffusion: separable 7-tap kernel of variance 1 node²; the rect grows, then faded edges go. */
-function blurField(f: i32): void {
-  const r = f * 4;
-  const x0 = ldi(RECT, r);
-  const x1 = ldi(RECT, r + 1);
-  if (x0 > x1) return;
-  const l = f / FIELDS;
-  const a = field(f);
-  const nx = ldi(NXL, l);
-  const ny = ldi(NYL, l);
-  const y0 = ldi(RECT, r + 2);
-  const y1 = ldi(RECT, r + 3);
-  const nx0 = max(0, x0 - TAPS);
-  const nx1 = min(nx - 1, x1 + TAPS);
-  const ny0 = max(0, y0 - TAPS);
-  const ny1 = min(ny - 1, y1 + TAPS);
-  const wn = nx1 - nx0 + 1;
+/** The row pass of {@link blurField}: field `a`'s rect rows x0..x1, y0..y1 blurred along x into TMP (nodes nx0..nx1). */
+// @ts-ignore: decorator
+@inline function blurRows(a: usize, nx: i32, x0: i32, x1: i32, y0: i32, y1: i32, nx0: i32, nx1: i32, wn: i32): void {
   const g0 = G0;
   const g1 = G1;
   const g2 = G2;
@@ -132,7 +118,6 @@ function blurField(f: i32): void {
   const v1 = f64x2.splat(g1);
   const v2 = f64x2.splat(g2);
   const v3 = f64x2.splat(g3);
-  // Row pass into TMP: node (a2, b) at TMP[(b − y0 + 2·TAPS)·wn + a2 − nx0]; 2·TAPS zero rows each side.
   const hIn = y1 - y0 + 1;
   zero(TMP, 0, 2 * TAPS * wn);
   zero(TMP, (hIn + 2 * TAPS) * wn, (hIn + 4 * TAPS) * wn);
@@ -164,6 +149,66 @@ function blurField(f: i32): void {
       );
     }
   }
+}
+
+/**
+ * After {@link blurField}'s column pass (rows Y0..Y1 and the columns of COLMAX at or above TRIM):
+ * zero the faded edges of field `a` and store its new rect at RECT[r] (empty when nothing is left).
+ */
+function trimField(r: i32, a: usize, nx: i32, nx0: i32, nx1: i32, ny0: i32, ny1: i32, wn: i32, Y0: i32, Y1: i32): void {
+  let X0 = -1;
+  let X1 = -1;
+  for (let k = 0; k < wn; k++)
+    if (ldf(COLMAX, k) >= TRIM) {
+      if (X0 < 0) X0 = nx0 + k;
+      X1 = nx0 + k;
+    }
+  if (Y0 < 0 || X0 < 0) {
+    for (let b = ny0; b <= ny1; b++) zero(a, b * nx + nx0, b * nx + nx1 + 1);
+    sti(RECT, r, 1);
+    sti(RECT, r + 1, 0);
+    return;
+  }
+  for (let b = ny0; b <= ny1; b++) {
+    if (b < Y0 || b > Y1) zero(a, b * nx + nx0, b * nx + nx1 + 1);
+    else {
+      if (X0 > nx0) zero(a, b * nx + nx0, b * nx + X0);
+      if (X1 < nx1) zero(a, b * nx + X1 + 1, b * nx + nx1 + 1);
+    }
+  }
+  sti(RECT, r, X0);
+  sti(RECT, r + 1, X1);
+  sti(RECT, r + 2, Y0);
+  sti(RECT, r + 3, Y1);
+}
+
+/** One slot of diffusion: separable 7-tap Gaussian of variance 1 node²; the rect grows, then faded edges go. */
+function blurField(f: i32): void {
+  const r = f * 4;
+  const x0 = ldi(RECT, r);
+  const x1 = ldi(RECT, r + 1);
+  if (x0 > x1) return;
+  const l = f / FIELDS;
+  const a = field(f);
+  const nx = ldi(NXL, l);
+  const ny = ldi(NYL, l);
+  const y0 = ldi(RECT, r + 2);
+  const y1 = ldi(RECT, r + 3);
+  const nx0 = max(0, x0 - TAPS);
+  const nx1 = min(nx - 1, x1 + TAPS);
+  const ny0 = max(0, y0 - TAPS);
+  const ny1 = min(ny - 1, y1 + TAPS);
+  const wn = nx1 - nx0 + 1;
+  const g0 = G0;
+  const g1 = G1;
+  const g2 = G2;
+  const g3 = G3;
+  const v0 = f64x2.splat(g0);
+  const v1 = f64x2.splat(g1);
+  const v2 = f64x2.splat(g2);
+  const v3 = f64x2.splat(g3);
+  // Row pass into TMP: node (a2, b) at TMP[(b − y0 + 2·TAPS)·wn + a2 − nx0]; 2·TAPS zero rows each side.
+  blurRows(a, nx, x0, x1, y0, y1, nx0, nx1, wn);
   // Column pass back into the field, with the largest value per row and column.
   zero(COLMAX, 0, wn);
   let Y0 = -1;
@@ -202,30 +247,7 @@ function blurField(f: i32): void {
       Y1 = b;
     }
   }
-  let X0 = -1;
-  let X1 = -1;
-  for (let k = 0; k < wn; k++)
-    if (ldf(COLMAX, k) >= TRIM) {
-      if (X0 < 0) X0 = nx0 + k;
-      X1 = nx0 + k;
-    }
-  if (Y0 < 0 || X0 < 0) {
-    for (let b = ny0; b <= ny1; b++) zero(a, b * nx + nx0, b * nx + nx1 + 1);
-    sti(RECT, r, 1);
-    sti(RECT, r + 1, 0);
-    return;
-  }
-  for (let b = ny0; b <= ny1; b++) {
-    if (b < Y0 || b > Y1) zero(a, b * nx + nx0, b * nx + nx1 + 1);
-    else {
-      if (X0 > nx0) zero(a, b * nx + nx0, b * nx + X0);
-      if (X1 < nx1) zero(a, b * nx + X1 + 1, b * nx + nx1 + 1);
-    }
-  }
-  sti(RECT, r, X0);
-  sti(RECT, r + 1, X1);
-  sti(RECT, r + 2, Y0);
-  sti(RECT, r + 3, Y1);
+  trimField(r, a, nx, nx0, nx1, ny0, ny1, wn, Y0, Y1);
 }
 
 /** out[k] = e^{−u(e0 + k)²}, k < count, by a product recurrence (three exponentials). */

@@ -5,7 +5,7 @@
 
 let top: usize = __heap_base;
 
-/** Imported from src/wasm.ts: throws an error that says what was asked for (the run then stops). */
+/** Imported from src/wasm/module.ts: throws an error that says what was asked for (the run then stops). */
 @external("env", "outOfMemory")
 declare function outOfMemory(bytes: f64, inUse: f64): void;
 
@@ -31,7 +31,7 @@ function fail(bytes: f64): void {
 }
 
 /**
- * Free everything `alloc` handed out and zero it, so the instance can serve another run (src/wasm.ts
+ * Free everything `alloc` handed out and zero it, so the instance can serve another run (src/wasm/module.ts
  * reuses instances: their memory is already mapped, where a fresh one is mapped page by page).
  */
 export function reset(): void {

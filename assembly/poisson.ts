@@ -1,6 +1,6 @@
 /**
- * Poisson-disk growth of one strip of grid rows (src/pattern/poisson.ts explains the method and
- * drives it): seeds in a random row order, then Bridson from every seed with Roberts' candidate
+ * Poisson-disk growth of one strip of grid rows (src/pattern/poisson.ts explains the method;
+ * src/wasm/poisson.ts is its facade): seeds in a random row order, then Bridson from every seed with Roberts' candidate
  * ring. The uniform numbers are pure-rand's xoroshiro128+ exactly as src/pattern/random.ts
  * draws them (the same 32-bit state and output), so a seed names the same stream here as there.
  *
@@ -57,6 +57,87 @@ let R2: f64 = 0;
   store<i32>(active + (<usize>slot << 2), n);
 }
 
+/** Fisher–Yates shuffle of rows rowLo .. rowLo + rows − 1 into `rowOrder` (the seeds' row order). */
+// @ts-ignore: decorator
+@inline function shuffleRows(rowOrder: usize, rowLo: i32, rows: i32): void {
+  for (let j = 0; j < rows; j++) store<i32>(rowOrder + (<usize>j << 2), rowLo + j);
+  for (let j = rows - 1; j > 0; j--) {
+    const k = <i32>(rand() * <f64>(j + 1));
+    const pj = rowOrder + (<usize>j << 2);
+    const pk = rowOrder + (<usize>k << 2);
+    const t = load<i32>(pj);
+    store<i32>(pj, load<i32>(pk));
+    store<i32>(pk, t);
+  }
+}
+
+/**
+ * Bridson from a fresh seed (the one active point, point n − 1): candidates around a recent active
+ * point until none fits anywhere or `cap` points are placed. Returns the point count.
+ */
+// @ts-ignore: decorator
+@inline function grow(
+  x0: f64,
+  y0: f64,
+  x1: f64,
+  y1: f64,
+  cell: f64,
+  gp: i32,
+  step: f64,
+  recent: i32,
+  rowLo: i32,
+  rowHi: i32,
+  grid: usize,
+  allowed: usize,
+  cosK: usize,
+  sinK: usize,
+  nCand: i32,
+  px: usize,
+  py: usize,
+  cap: i32,
+  active: usize,
+  n: i32,
+): i32 {
+  const goff = GOFF;
+  let nActive = 1;
+  while (nActive > 0 && n < cap) {
+    // A random one of the newest active points: random enough for blue noise, and its
+    // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
+    const slot =
+      nActive > recent ? nActive - 1 - <i32>(rand() * <f64>recent) : <i32>(rand() * <f64>nActive);
+    const p = load<i32>(active + (<usize>slot << 2));
+    const theta = 2 * Math.PI * rand();
+    const ct = Math.cos(theta);
+    const st = Math.sin(theta);
+    const ax = load<f64>(px + (<usize>p << 3));
+    const ay = load<f64>(py + (<usize>p << 3));
+    let placed = false;
+    for (let c = 0; c < nCand; c++) {
+      const ck = load<f64>(cosK + (<usize>c << 3));
+      const sk = load<f64>(sinK + (<usize>c << 3));
+      const cx = ax + step * (ct * ck - st * sk);
+      const cy = ay + step * (st * ck + ct * sk);
+      if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
+      const row = <i32>((cy - y0) / cell);
+      if (row < rowLo || row >= rowHi) continue;
+      const cg = (row + 2) * gp + <i32>((cx - x0) / cell) + 2;
+      if (load<u8>(allowed + <usize>(cg - goff)) == 0) continue;
+      if (isFree(cx, cy, cg)) {
+        place(px, py, active, n, nActive, grid + (<usize>(2 * (cg - goff)) << 3), cx, cy);
+        nActive++;
+        n++;
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) {
+      nActive--;
+      store<i32>(active + (<usize>slot << 2), load<i32>(active + (<usize>nActive << 2)));
+    }
+  }
+  return n;
+}
+
 /**
  * Grow rows [rowLo, rowHi) of a grid of `gw` cells per row (padded stride `gp`, 2-cell margin):
  * `grid` holds the padded rows [rowLo, rowHi + 4) (x, y per cell, `empty` when free), `allowed`
@@ -102,17 +183,8 @@ export function poissonStrip(
   R2 = r2;
   const goff = GOFF;
   let n = 0;
-  let nActive = 0;
   const rows = rowHi - rowLo;
-  for (let j = 0; j < rows; j++) store<i32>(rowOrder + (<usize>j << 2), rowLo + j);
-  for (let j = rows - 1; j > 0; j--) {
-    const k = <i32>(rand() * <f64>(j + 1));
-    const pj = rowOrder + (<usize>j << 2);
-    const pk = rowOrder + (<usize>k << 2);
-    const t = load<i32>(pj);
-    store<i32>(pj, load<i32>(pk));
-    store<i32>(pk, t);
-  }
+  shuffleRows(rowOrder, rowLo, rows);
   // Seeds: sweep the allowed cells once in a seeded random row order and dart each empty one;
   // Bridson then grows from every seed until no candidate fits. Every part of the area
   // (islands of a mask, separate polygons) gets a seed.
@@ -125,44 +197,9 @@ export function poissonStrip(
       const sx = x0 + (<f64>i + rand()) * cell;
       const sy = y0 + (<f64>j + rand()) * cell;
       if (sx >= x1 || sy >= y1 || !isFree(sx, sy, g)) continue;
-      place(px, py, active, n, nActive, ga, sx, sy);
-      nActive++;
-      n++;
-      while (nActive > 0 && n < cap) {
-        // A random one of the newest active points: random enough for blue noise, and its
-        // neighbourhood is still in cache (a uniform pick over the whole front misses on every round).
-        const slot =
-          nActive > recent ? nActive - 1 - <i32>(rand() * <f64>recent) : <i32>(rand() * <f64>nActive);
-        const p = load<i32>(active + (<usize>slot << 2));
-        const theta = 2 * Math.PI * rand();
-        const ct = Math.cos(theta);
-        const st = Math.sin(theta);
-        const ax = load<f64>(px + (<usize>p << 3));
-        const ay = load<f64>(py + (<usize>p << 3));
-        let placed = false;
-        for (let c = 0; c < nCand; c++) {
-          const ck = load<f64>(cosK + (<usize>c << 3));
-          const sk = load<f64>(sinK + (<usize>c << 3));
-          const cx = ax + step * (ct * ck - st * sk);
-          const cy = ay + step * (st * ck + ct * sk);
-          if (cx < x0 || cx >= x1 || cy < y0 || cy >= y1) continue;
-          const row = <i32>((cy - y0) / cell);
-          if (row < rowLo || row >= rowHi) continue;
-          const cg = (row + 2) * gp + <i32>((cx - x0) / cell) + 2;
-          if (load<u8>(allowed + <usize>(cg - goff)) == 0) continue;
-          if (isFree(cx, cy, cg)) {
-            place(px, py, active, n, nActive, grid + (<usize>(2 * (cg - goff)) << 3), cx, cy);
-            nActive++;
-            n++;
-            placed = true;
-            break;
-          }
-        }
-        if (!placed) {
-          nActive--;
-          store<i32>(active + (<usize>slot << 2), load<i32>(active + (<usize>nActive << 2)));
-        }
-      }
+      // The seed is the one active point; Bridson grows until none is left (or the points run out).
+      place(px, py, active, n, 0, ga, sx, sy);
+      n = grow(x0, y0, x1, y1, cell, gp, step, recent, rowLo, rowHi, grid, allowed, cosK, sinK, nCand, px, py, cap, active, n + 1);
     }
   }
   return n;

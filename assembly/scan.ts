@@ -1,11 +1,11 @@
 /**
- * Per-spot loops of a scan (src/sequence/stamps.ts and timing.ts document them and call these):
- * which stamp holds each spot, and the point-and-shoot galvo timing of SPEC §3.5, line for
- * line as its pseudo-code (IEEE double arithmetic and `sqrt`, so the same bits as JavaScript).
+ * Per-spot loops of a scan (src/sequence/stamps.ts and timing.ts document them; src/wasm/scan.ts
+ * is the facade): which stamp holds each spot, and the point-and-shoot galvo timing (IEEE double
+ * arithmetic and `sqrt`, so the same bits as JavaScript would give).
  */
 
 /** Tolerance for "the field holds the spot", mm (stamps.ts EDGE_EPS_MM). */
-const EDGE_EPS_MM: f64 = 1e-9;
+export const EDGE_EPS_MM: f64 = 1e-9;
 
 /**
  * Visit rank of the tile holding each spot: rows from the bottom, even rows left to right, odd
@@ -44,7 +44,7 @@ export function tileRanks(
 }
 
 /**
- * SPEC §3.5 timing of spots in firing order (`stamp`, `pulses`: i32 per spot; `centre`: x, y per
+ * Galvo timing of spots in firing order (`stamp`, `pulses`: i32 per spot; `centre`: x, y per
  * stamp): first-pulse time per spot into `t`, each stamp's duration into `stampMs`; returns the
  * treatment time and stores the jump path length at `path`.
  */
@@ -144,7 +144,7 @@ export function stampLists(
   }
 }
 
-/** Band of spot i for the sweep orders: its lattice row, or ⌊(y_i − originY)/spacing⌋ (orders.ts bandOf). */
+/** Band of spot i for the row orders: its lattice row, or ⌊(y_i − originY)/spacing⌋ (src/sequence/order/rows.ts bandOf). */
 // @ts-ignore: decorator
 @inline function bandOf(i: i32, row: usize, hasRow: i32, y: usize, originY: f64, spacing: f64): i32 {
   return hasRow != 0
@@ -157,9 +157,9 @@ export function stampLists(
  * already come sorted by (band, x, index), as lattices generated row by row do: band of spot i is
  * `row[i]` (`hasRow`) or ⌊(y_i − originY)/spacing⌋. Stamp s holds items[start[s] .. start[s+1]);
  * its order goes to the same slots of `out`, and done[s] = 1; a stamp whose spots are not sorted
- * gets done[s] = 0 and is left to orders.ts.
+ * gets done[s] = 0 and is left to src/sequence/order/rows.ts.
  */
-export function sweepSorted(
+export function rowOrderSorted(
   stamps: i32,
   start: usize,
   items: usize,

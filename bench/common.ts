@@ -8,7 +8,7 @@ import { Bench } from "tinybench";
 import { resolvePlan } from "../src/plan/load.js";
 import type { ResolvedPlan } from "../src/plan/schema.js";
 
-/** The reference workload's laser (shared/reference/plan-reference.json): steady-state CO2. */
+/** The reference workload's laser (bench/reference/plan-reference.json): steady-state CO2. */
 export const REFERENCE_LASER = {
   name: "reference-co2",
   wavelengthNm: 10600,
@@ -19,7 +19,7 @@ export const REFERENCE_LASER = {
   coagulationUm: 50,
 };
 
-/** The reference workload's area: a 12-gon inscribed in an A × A mm square (shared/reference). */
+/** The reference workload's area: a 12-gon inscribed in an A × A mm square (bench/reference/). */
 export function twelveGon(sizeMm: number): [number, number][] {
   return Array.from({ length: 12 }, (_, i): [number, number] => [
     sizeMm / 2 + (sizeMm / 2) * Math.cos((Math.PI * i) / 6),

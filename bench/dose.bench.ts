@@ -1,5 +1,5 @@
 /**
- * Depth splatting and area stats (issues 4 and 7): the reference workload (shared/reference:
+ * Depth splatting and area stats: the reference workload (bench/reference/:
  * 12-gon in 100 mm, hex 10 % of 120 µm spots ≈ 66,000 spots, 10 µm raster = 10⁸ pixels) on one
  * and all cores, stats-only and with the raster kept, plus smaller density settings.
  * Run alone: `npx tsx bench/dose.bench.ts [--quick]`.

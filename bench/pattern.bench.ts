@@ -1,4 +1,4 @@
-/** Lattice generation and inside tests across density settings (issues 2 and 7). */
+/** Lattice generation and inside tests across density settings. */
 import { PNG } from "pngjs";
 import { createArea } from "../src/area/index.js";
 import { MaskArea, maskRunsFromRgba } from "../src/area/mask.js";

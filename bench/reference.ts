@@ -1,8 +1,8 @@
 /**
- * `npm run bench:reference`: the reference workload (shared/reference) run side by side by the
+ * `npm run bench:reference`: the reference workload (bench/reference/) run side by side by the
  * optimized C kernel, its numpy peer and `laserscan simulate`, alternately, several rounds;
- * prints median wall times, peak memory and the ratios. Missing tools are skipped with a line.
- * Speed is never a test failure: this script only measures.
+ * prints median wall times, peak memory and the ratios. A missing gcc or numpy is skipped with a
+ * line. Speed is never a test failure: this script only measures (docs/performance.md).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -13,7 +13,7 @@ import { machineInfo } from "./common.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
-const refDir = join(root, "..", "shared", "reference");
+const refDir = join(here, "reference");
 const ARGS = ["100", "120", "0.10", "10", "5", "4", "1", "10"];
 const rounds = Number(process.argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
 
@@ -35,18 +35,17 @@ const contenders: Contender[] = [];
 const add = (name: string, cmd: string, args: string[]) =>
   contenders.push({ name, cmd, args, wallS: [], rssMb: [], faults: [], output: "" });
 
-if (!existsSync(refDir)) {
-  console.log(`skip: ${refDir} not found (the reference workload lives in ../shared/reference)`);
-  process.exit(0);
-}
 if (have("gcc", ["--version"])) {
   const bin = join(mkdtempSync(join(tmpdir(), "refsim-")), "refsim");
   execFileSync("gcc", ["-O3", "-march=native", "-o", bin, join(refDir, "refsim.c"), "-lm"]);
   add("C refsim (1 thread)", bin, ARGS);
-} else console.log("skip: gcc not found, no C reference");
+} else console.log("skip: gcc not found, the C kernel is not run (install gcc to compare with it)");
 if (have("python3", ["-c", "import numpy"]))
   add("numpy peer", "python3", [join(refDir, "refsim_numpy.py"), ...ARGS]);
-else console.log("skip: python3 with numpy not found, no numpy peer");
+else
+  console.log(
+    "skip: python3 with numpy not found, the numpy peer is not run (pip install numpy to compare with it)",
+  );
 const cli = join(root, "dist", "cli", "index.js");
 if (!existsSync(cli)) {
   console.log("skip: dist/ not built (npm run build)");

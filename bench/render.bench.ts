@@ -1,5 +1,5 @@
 /**
- * Heatmap rendering (issue 5): a 4,000 × 4,000 depth map (40 × 40 mm at 10 µm, 14,000 Gaussian
+ * Heatmap rendering: a 4,000 × 4,000 depth map (40 × 40 mm at 10 µm, 14,000 Gaussian
  * craters on a hex lattice) to a framed heatmap PNG: block max (default), block mean, and with
  * 30/150 µm contours; plus a scan preview of the same spots. `npx tsx bench/render.bench.ts`.
  */

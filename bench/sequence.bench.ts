@@ -1,5 +1,5 @@
 /**
- * Firing orders, timing and heat (issue 3): `shortest` and `spread` on 20,000 spots in one
+ * Firing orders, timing and heat: `shortest` and `spread` on 20,000 spots in one
  * stamp, the heat index on 100,000 spots (serpentine and spread on 20 and 100 mm squares), and a
  * whole `buildScan`.
  */

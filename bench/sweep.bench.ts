@@ -1,8 +1,8 @@
 /**
- * `sweep` (issue 6 item 4): a coverage × order sweep (12 variants, 10 × 10 mm, stats only) on
- * one thread and on the worker pool (workers started per sweep, as the CLI does), and the CSV
- * and chart of its rows. The pool runs the built dist/ workers when present (under tsx the
- * TypeScript workers would also pay for compiling the sources at start-up).
+ * `sweep`: a coverage × order sweep (12 variants, 10 × 10 mm, stats only) on
+ * one thread and on the worker pool, and the CSV and chart of its rows. The library is the built
+ * dist/ one when present; the pool's workers always run the built dist/parallel/worker.js and
+ * stay up between runs, as within one CLI process.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";

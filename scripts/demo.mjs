@@ -65,6 +65,8 @@ laserscan(
   [o("depth.npy"), o("coagulation.npy"), o("report.json"), o("heatmap.png"), o("coagulation.png")],
 );
 laserscan(["simulate", plan, "--depth", o("depth.png"), "--json"], [o("depth.png")], true);
+// One page to explore the scan and its depth map in a browser (open out/view.html; docs/viewer.md).
+laserscan(["view", o("scan.json"), "--depth", o("depth.npy"), "-o", o("view.html")], [o("view.html")]);
 
 // 30 µm micro-peel against 150 µm resurfacing: both depth maps, then both heatmaps on the
 // deeper one's scale so the colours compare directly.

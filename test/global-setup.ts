@@ -29,4 +29,5 @@ export default function setup(): void {
       [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
       { cwd: root, stdio: "inherit" },
     );
+  if (!fresh(join(root, "dist", "view", "page.js"), join(root, "src", "view"))) run("build:view");
 }

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { heatIndex } from "../src/sequence/heat.js";
-import { kernelInstance, releaseInstance } from "../src/wasm.js";
+import { releaseInstance, takeInstance } from "../src/wasm/module.js";
 import { randomHeatSpots } from "./sequence/fixtures.js";
 
-describe("WebAssembly instances handed back for reuse (src/wasm.ts)", () => {
+describe("WebAssembly instances handed back for reuse (src/wasm/module.ts)", () => {
   it("come back with their allocator reset and the memory used before zeroed", () => {
-    const ex = kernelInstance();
+    const ex = takeInstance();
     const first = ex.alloc(1 << 20);
     new Uint8Array(ex.memory.buffer, first, 1 << 20).fill(0xab);
     const second = ex.alloc(4096);
     new Uint8Array(ex.memory.buffer, second, 4096).fill(0xcd);
     releaseInstance(ex);
-    const again = kernelInstance();
+    const again = takeInstance();
     expect(again).toBe(ex); // the same instance, reused
     expect(again.alloc(8)).toBe(first);
     const used = new Uint8Array(again.memory.buffer, first, second + 4096 - first);
@@ -31,7 +31,7 @@ describe("WebAssembly instances handed back for reuse (src/wasm.ts)", () => {
   });
 
   it("stop with a line saying how much was asked for when a request cannot be met", () => {
-    const ex = kernelInstance();
+    const ex = takeInstance();
     // 3 GiB arrives wrapped to a negative i32; a third 1.5 GiB does not fit in the 4 GiB a memory holds.
     expect(() => ex.alloc(3 * 2 ** 30)).toThrow(/ran out of memory: it asked for 3072 MB with \d+ MB in use/);
     expect(ex.alloc(1024)).toBeGreaterThan(0); // the failed request took nothing

@@ -1,5 +1,5 @@
 /**
- * Treatment areas (SPEC §4.2): build an {@link Area} from a plan's `area` block.
+ * Treatment areas (docs/formats.md): build an {@link Area} from a plan's `area` block.
  */
 import { resolve } from "node:path";
 import { PlanError } from "../errors.js";

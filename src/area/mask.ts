@@ -1,5 +1,5 @@
 /**
- * PNG mask areas (SPEC §4.2): a pixel is treated where alpha > 127 and luminance > 127; the
+ * PNG mask areas (docs/formats.md): a pixel is treated where alpha > 127 and luminance > 127; the
  * image's top row is its highest y. Treated pixels are kept as runs per row, so spans are
  * exact pixel edges and a mask can travel inside a scan file without its PNG.
  */
@@ -11,7 +11,7 @@ import { checkPng } from "../io/png16.js";
 import type { AreaSpec } from "../plan/schema.js";
 import type { Area } from "./types.js";
 
-/** A pixel is treated above these 8-bit levels (SPEC §4.2). */
+/** A pixel is treated above these 8-bit levels (docs/formats.md). */
 const ALPHA_MIN = 127;
 const LUMA_MIN = 127;
 /** Largest mask we read, pixels (a 20,000² image is 400 M pixels of RGBA: refuse earlier). */

@@ -1,5 +1,5 @@
 /**
- * Polygon areas with holes (SPEC §4.2), even-odd rule over all rings. Edges are bucketed by
+ * Polygon areas with holes (docs/formats.md), even-odd rule over all rings. Edges are bucketed by
  * y so a span or inside query touches only the few edges that cross its height: millions
  * of points stay cheap even for polygons with thousands of vertices.
  */

@@ -1,5 +1,5 @@
 /**
- * Analytic areas (SPEC §4.2): rect, circle and ellipse, sizes in mm, bounding box's lower-left
+ * Analytic areas (docs/formats.md): rect, circle and ellipse, sizes in mm, bounding box's lower-left
  * corner at `originMm` (default (0, 0)). Spans are closed forms, so inside tests are exact.
  */
 import type { AreaSpec } from "../plan/schema.js";

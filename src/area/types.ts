@@ -1,13 +1,13 @@
 import type { AreaSpec } from "../plan/schema.js";
 
 /**
- * A treatment area (SPEC §4.2) in mm, y up. Inside tests follow the even-odd rule and agree
+ * A treatment area (docs/formats.md) in mm, y up. Inside tests follow the even-odd rule and agree
  * with `spans` everywhere but on the boundary itself (a spot centred exactly on an edge may
  * count either way; lattices place none there).
  */
 export interface Area {
   readonly shape: AreaSpec["shape"];
-  /** Bounding box, mm. Rasters cover exactly this box (SPEC §4.1). */
+  /** Bounding box, mm. Rasters cover exactly this box (docs/formats.md). */
   readonly minX: number;
   readonly minY: number;
   readonly maxX: number;

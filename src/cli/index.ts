@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `laserscan` command line: a thin shell over the library (SPEC §6). Each command lives in
+ * `laserscan` command line: a thin shell over the library. Each command lives in
  * commands/<name>.ts and exports `register(program)`. Only the command being run is loaded
  * (all of them for help or an unknown command), so `simulate` never loads the renderer or the
  * sweep code.
@@ -10,9 +10,8 @@ import { EXIT_BAD_INPUT, reportError } from "./run.js";
 
 // A CLI run is short and keeps both cores busy (the main thread and a pool worker), so V8's
 // background optimizing compiler has no core of its own and hot loops wait for it in slower
-// tiers. Optimizing on the thread that needs the code made `simulate` on the reference workload
-// ≈ 9 % faster (median of 12 runs each, 844 → 768 ms). Set before any command module loads, so
-// it holds for every isolate, the workers' too. Only a speed setting: if a Node refuses it, run on.
+// tiers (docs/performance.md). Set before any command module loads, so it holds for every
+// isolate, the workers' too. Only a speed setting: if a Node refuses it, run on.
 try {
   setFlagsFromString("--no-concurrent-recompilation");
 } catch {
@@ -33,6 +32,8 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   solve: () => import("./commands/solve.js"),
   sweep: () => import("./commands/sweep.js"),
   validate: () => import("./commands/validate.js"),
+  view: () => import("./commands/view.js"),
+  calibrate: () => import("./commands/calibrate.js"),
 };
 
 const NOT_MEDICAL =
@@ -81,10 +82,10 @@ async function main(): Promise<void> {
   // (Not with `--threads 1`: then everything runs on this thread.)
   const threadsArg = process.argv.join(" ").match(/--threads[= ](\S+)/)?.[1];
   if (commandOf(process.argv) === "simulate" && threadsArg !== "1")
-    (await import("../workers.js")).prestartWorkers();
-  // The WebAssembly kernels compile in the background meanwhile.
+    (await import("../parallel/pool.js")).prestartWorkers();
+  // The WebAssembly module compiles in the background meanwhile.
   if (["simulate", "scan", "sweep"].includes(commandOf(process.argv) ?? ""))
-    (await import("../wasm.js")).precompileKernels();
+    (await import("../wasm/module.js")).precompileWasm();
   const verbose = process.argv.includes("--verbose");
   // One run: outputs and inputs are checked against each other (docs/robustness.md), and temp
   // files are removed on SIGINT / SIGTERM from the start.
@@ -115,7 +116,6 @@ function flushed(stream: NodeJS.WriteStream): Promise<void> {
 
 await main();
 // Everything is written and the workers are stopped: exit now instead of letting Node tear the
-// heap and the WebAssembly memories down one by one (10–30 ms of a `simulate` run measured on the
-// reference workload, medians of 10–12 interleaved runs).
+// heap and the WebAssembly memories down one by one, which costs tens of ms per run.
 await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
 process.exit();

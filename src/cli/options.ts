@@ -1,5 +1,5 @@
 /**
- * Plan overrides shared by every command that reads a plan (SPEC §6): flags use the plan's
+ * Plan overrides shared by every command that reads a plan: flags use the plan's
  * own names, so `--coverage 0.1` sets `pattern.coverage`.
  */
 import { availableParallelism } from "node:os";

@@ -1,11 +1,11 @@
 /**
- * The one place where errors become exit codes (SPEC §6, §7): a {@link PlanError} is the
+ * The one place where errors become exit codes: a {@link PlanError} is the
  * user's mistake (exit 2, one line), anything else is a run-time failure (exit 1, one line
  * and a hint; `--verbose` adds the stack).
  */
 import { PlanError, RunError } from "../errors.js";
 
-/** Exit codes (SPEC §6). */
+/** Exit codes. */
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;

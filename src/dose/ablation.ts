@@ -1,17 +1,18 @@
 /**
- * Depth per pulse (SPEC §3.2) and the thermal zone (§3.3): the three ablation models, the
+ * Depth per pulse (docs/model.md) and the thermal zone (docs/model.md): the three ablation models, the
  * calibration tables, and the closed forms (peak, crater radius, crater volume) that tests and
  * `solve` use. Depths in µm, fluences in J/cm², energies in mJ.
  */
 import { PlanError } from "../errors.js";
 import type { Laser, ResolvedPlan } from "../plan/schema.js";
 import { type Beam, beamFromPlan, energyForPeakMj, makeBeam, type Profile } from "./beam.js";
+import type { ReHitTable } from "./rehit.js";
 
 /** µm per cm, to turn an absorption coefficient in 1/cm into 1/µm. */
 const UM_PER_CM = 1e4;
 /**
  * Power-law exponent used to extrapolate a calibration table that has a single point:
- * fractional CO2 channel depth grows roughly as E^0.84 (SPEC §3.2).
+ * fractional CO2 channel depth grows roughly as E^0.84 (docs/model.md).
  */
 export const CALIBRATION_SINGLE_POINT_EXPONENT = 0.84;
 
@@ -31,14 +32,18 @@ export interface DoseModel {
   readonly peakDepthUm: number;
   /** Radius where one pulse stops ablating, µm (top-hat: the disc radius). */
   readonly craterRadiusUm: number;
-  /** Residual coagulation layer under ablated tissue, µm (SPEC §3.3). */
+  /** Residual coagulation layer under ablated tissue, µm (docs/model.md). */
   readonly coagulationUm: number;
   /** Non-ablative coagulated column depth per spot, µm (0 for an ablative laser). */
   readonly columnDepthUm: number;
   /** Non-ablative column radius, µm (the spot's 1/e² radius: width ≈ the spot). */
   readonly columnRadiusUm: number;
+  /** Relative uncertainty of the laser's depths, % (docs/calibration.md). */
+  readonly uncertaintyPct: number;
   /** Notes for the report (extrapolated calibration, spot size rescaled, ...). */
   readonly warnings: readonly string[];
+  /** Re-hit efficiency table of the laser, when it has one (docs/rehit.md). */
+  readonly reHit?: ReHitTable;
 }
 
 /** Energy, mJ, at which the peak fluence reaches the ablation threshold. */
@@ -46,7 +51,7 @@ export function thresholdEnergyMj(profile: Profile, radiusUm: number, thresholdJ
   return energyForPeakMj(profile, thresholdJcm2, radiusUm);
 }
 
-/** Depth of one pulse at fluence `fJcm2`, µm (SPEC §3.2): zero at or below threshold. */
+/** Depth of one pulse at fluence `fJcm2`, µm (docs/model.md): zero at or below threshold. */
 export function depthPerPulseUm(model: DoseModel, fJcm2: number): number {
   if (model.kind !== "ablative") return 0;
   const fth = model.thresholdJcm2;
@@ -142,9 +147,124 @@ export function calibrationEnergyMj(energyMj: number, spotUm: number, calSpotUm:
   return energyMj * r * r;
 }
 
+/** Default relative uncertainty, %, of a laser that states none (docs/calibration.md). */
+export const DEFAULT_UNCERTAINTY_PCT = 50;
+
+/** What a calibration gives at one spot size and energy. */
+export interface CalibrationValue {
+  /** Peak depth per pulse (ablative) or column depth (non-ablative), µm. */
+  depthUm: number;
+  /** Total coagulated depth per pulse, µm, when the calibration has such tables. */
+  coagTotalUm?: number;
+  /** Column width, µm, when the calibration has such tables. */
+  widthUm?: number;
+  warnings: string[];
+}
+
+type SpotTable = NonNullable<NonNullable<Laser["calibration"]>["spots"]>[number];
+
+function tableRange(points: readonly (readonly [number, number])[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const [e] of points) {
+    lo = Math.min(lo, e);
+    hi = Math.max(hi, e);
+  }
+  return [lo, hi];
+}
+
+const fmt = (v: number): string => String(+v.toPrecision(4));
+
+/**
+ * A per-spot-size calibration at `spotUm` and `energyMj`: each measured spot's tables are read
+ * log-log in energy; between two measured sizes ln(value) is interpolated linearly in ln(spot);
+ * outside the measured sizes the nearest one is used at the same average fluence, with a
+ * warning naming the measured sizes.
+ */
+export function spotCalibration(
+  name: string,
+  spots: readonly SpotTable[],
+  spotUm: number,
+  energyMj: number,
+): CalibrationValue {
+  const warnings: string[] = [];
+  const sorted = [...spots].sort((a, b) => a.spotUm - b.spotUm);
+  const sizes = sorted.map((t) => t.spotUm);
+  const tol = 1e-9 * spotUm;
+  let lower = sorted[0];
+  let upper = sorted[0];
+  let energy = energyMj;
+  if (spotUm < sizes[0] - tol || spotUm > sizes[sizes.length - 1] + tol) {
+    const nearest = spotUm < sizes[0] ? sorted[0] : sorted[sorted.length - 1];
+    lower = upper = nearest;
+    energy = calibrationEnergyMj(energyMj, spotUm, nearest.spotUm);
+    warnings.push(
+      `spot ${fmt(spotUm)} µm is outside ${name}'s measured spot sizes (${sizes.join(", ")} µm); depth taken from the nearest measured size, ${nearest.spotUm} µm, at the same average fluence (${fmt(energy)} mJ there)`,
+    );
+  } else {
+    for (const t of sorted) {
+      if (t.spotUm <= spotUm + tol) lower = t;
+      if (t.spotUm >= spotUm - tol) {
+        upper = t;
+        break;
+      }
+    }
+  }
+  const t =
+    upper.spotUm === lower.spotUm
+      ? 0
+      : Math.log(spotUm / lower.spotUm) / Math.log(upper.spotUm / lower.spotUm);
+  const pick = (key: "depth" | "coagTotal" | "widthUm"): number | undefined => {
+    const a = lower[key];
+    const b = upper[key];
+    if (!a || !b) return undefined;
+    const va = logLogDepthUm(a, energy);
+    const vb = t === 0 ? va : logLogDepthUm(b, energy);
+    if (key === "depth" && (va.extrapolated || vb.extrapolated)) {
+      const [lo, hi] = tableRange(a);
+      const where =
+        lower === upper ? `the ${lower.spotUm} µm spot` : `the ${lower.spotUm}–${upper.spotUm} µm spots`;
+      warnings.push(
+        `pulse energy ${fmt(energy)} mJ is outside ${name}'s measured range for ${where} (${fmt(lo)}–${fmt(hi)} mJ); depth extrapolated along the fitted power law`,
+      );
+    }
+    if (va.depthUm <= 0 || vb.depthUm <= 0) return 0;
+    return Math.exp((1 - t) * Math.log(va.depthUm) + t * Math.log(vb.depthUm));
+  };
+  return {
+    depthUm: pick("depth") ?? 0,
+    coagTotalUm: pick("coagTotal"),
+    widthUm: pick("widthUm"),
+    warnings,
+  };
+}
+
+/** The calibration of `laser` at a spot size and pulse energy (either calibration form). */
+export function calibrationAt(laser: Laser, spotUm: number, energyMj: number): CalibrationValue {
+  const cal = laser.calibration;
+  if (!cal) return { depthUm: 0, warnings: [] };
+  if (cal.spots) return spotCalibration(laser.name, cal.spots, spotUm, energyMj);
+  const warnings: string[] = [];
+  const calSpot = cal.spotUm as number;
+  if (Math.abs(calSpot - spotUm) > 1e-9 * spotUm)
+    warnings.push(
+      `calibration of ${laser.name} was measured with a ${calSpot} µm spot; depth for the ${spotUm} µm spot assumes the same average fluence (energy scaled by the spot area ratio)`,
+    );
+  const eCal = calibrationEnergyMj(energyMj, spotUm, calSpot);
+  const nonablative = laser.kind === "nonablative";
+  const look = (nonablative ? linearDepthUm : logLogDepthUm)(cal.points ?? [], eCal);
+  if (look.extrapolated)
+    warnings.push(
+      nonablative
+        ? `pulse energy ${+eCal.toPrecision(4)} mJ (calibration-equivalent) is outside ${laser.name}'s calibration table; column depth extrapolated`
+        : `pulse energy ${+eCal.toPrecision(4)} mJ (calibration-equivalent) is outside ${laser.name}'s calibration table; peak depth extrapolated log-log`,
+    );
+  return { depthUm: look.depthUm, warnings };
+}
+
 /**
  * The dose model of a laser and beam. Throws a {@link PlanError} naming `energyField` when an
- * ablative pulse does not reach the ablation threshold (SPEC §7).
+ * ablative pulse does not reach the ablation threshold.
  */
 export function doseModelFor(
   laser: Laser,
@@ -156,24 +276,12 @@ export function doseModelFor(
   const spotUm = 2 * w;
   const f0 = beam.peakFluenceJcm2;
   const fth = laser.thresholdJcm2;
-  const coagulationUm = laser.coagulationUm ?? 0;
-  const cal = laser.calibration;
-  const calEnergy = (): number => {
-    if (!cal) return beam.energyMj;
-    if (Math.abs(cal.spotUm - spotUm) > 1e-9 * spotUm)
-      warnings.push(
-        `calibration of ${laser.name} was measured with a ${cal.spotUm} µm spot; depth for the ${spotUm} µm spot assumes the same average fluence (energy scaled by the spot area ratio)`,
-      );
-    return calibrationEnergyMj(beam.energyMj, spotUm, cal.spotUm);
-  };
+  let coagulationUm = laser.coagulationUm ?? 0;
+  const uncertaintyPct = laser.uncertaintyPct ?? DEFAULT_UNCERTAINTY_PCT;
 
   if (laser.kind === "nonablative") {
-    const eCal = calEnergy();
-    const look = linearDepthUm(cal?.points ?? [], eCal);
-    if (look.extrapolated)
-      warnings.push(
-        `pulse energy ${+eCal.toPrecision(4)} mJ (calibration-equivalent) is outside ${laser.name}'s calibration table; column depth extrapolated`,
-      );
+    const c = calibrationAt(laser, spotUm, beam.energyMj);
+    warnings.push(...c.warnings);
     return {
       kind: "nonablative",
       beam,
@@ -183,8 +291,9 @@ export function doseModelFor(
       peakDepthUm: 0,
       craterRadiusUm: 0,
       coagulationUm,
-      columnDepthUm: look.depthUm,
-      columnRadiusUm: w,
+      columnDepthUm: c.depthUm,
+      columnRadiusUm: c.widthUm !== undefined && c.widthUm > 0 ? c.widthUm / 2 : w,
+      uncertaintyPct,
       warnings,
     };
   }
@@ -215,14 +324,12 @@ export function doseModelFor(
     const eta = laser.etaUmPerJcm2 as number;
     return base("linear", eta, eta * (f0 - fth));
   }
-  // calibrated: peak from the table, steady-state crater shape scaled to it.
-  const eCal = calEnergy();
-  const look = logLogDepthUm(cal?.points ?? [], eCal);
-  if (look.extrapolated)
-    warnings.push(
-      `pulse energy ${+eCal.toPrecision(4)} mJ (calibration-equivalent) is outside ${laser.name}'s calibration table; peak depth extrapolated log-log`,
-    );
-  return base("linear", look.depthUm / (f0 - fth), look.depthUm);
+  // calibrated: peak from the table, steady-state crater shape scaled to it; the thermal zone
+  // under the crater from the total-coagulation table where there is one.
+  const c = calibrationAt(laser, spotUm, beam.energyMj);
+  warnings.push(...c.warnings);
+  if (c.coagTotalUm !== undefined) coagulationUm = Math.max(0, c.coagTotalUm - c.depthUm);
+  return base("linear", c.depthUm / (f0 - fth), c.depthUm);
 
   function base(law: DepthLaw, scaleUm: number, peakDepthUm: number): DoseModel {
     return {
@@ -236,7 +343,9 @@ export function doseModelFor(
       coagulationUm,
       columnDepthUm: 0,
       columnRadiusUm: 0,
+      uncertaintyPct,
       warnings,
+      ...(laser.reHit ? { reHit: laser.reHit } : {}),
     };
   }
 }
@@ -244,7 +353,36 @@ export function doseModelFor(
 /** The dose model of a plan (its laser, spot and pulse). */
 export function doseModel(plan: ResolvedPlan): DoseModel {
   const field = plan.pulse.energyMj !== undefined ? "pulse.energyMj" : "pulse.fluenceJcm2";
-  return doseModelFor(plan.laser, beamFromPlan(plan), field);
+  const model = doseModelFor(plan.laser, beamFromPlan(plan), field);
+  (model.warnings as string[]).push(...dataRangeWarnings(plan, model.beam));
+  return model;
+}
+
+/**
+ * Warnings for a plan whose energy, fluence, spot size, stack or pulse duration lies outside
+ * the measurements its laser rests on (`laser.dataRange`).
+ */
+export function dataRangeWarnings(plan: ResolvedPlan, beam: Beam): string[] {
+  const r = plan.laser.dataRange;
+  if (!r) return [];
+  const out: string[] = [];
+  const check = (what: string, v: number, range: readonly [number, number] | undefined, unit: string) => {
+    if (!range) return;
+    const [lo, hi] = range;
+    if (v < lo * (1 - 1e-9) || v > hi * (1 + 1e-9))
+      out.push(
+        `${what} ${fmt(v)} ${unit} lies outside ${plan.laser.name}'s data (${lo === hi ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`} ${unit}): the depth there is a model extrapolation`,
+      );
+  };
+  // A per-spot calibration already warns about energies and spot sizes outside its tables.
+  if (!plan.laser.calibration?.spots) {
+    check("pulse energy", beam.energyMj, r.energyMj, "mJ");
+    check("spot size", 2 * beam.radiusUm, r.spotUm, "µm");
+  }
+  check("average fluence", beam.fluenceJcm2, r.fluenceJcm2, "J/cm²");
+  check("pulse stack", plan.pulse.stack, r.pulses, "pulses");
+  check("pulse duration", plan.scanner.pulseUs, r.pulseUs, "µs");
+  return out;
 }
 
 /** The dose model of a plan with its pulse energy replaced by `energyMj` (for `solve`). */

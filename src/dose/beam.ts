@@ -1,5 +1,5 @@
 /**
- * Beam profiles (SPEC §3.1): fluence of a Gaussian or top-hat microbeam of pulse energy `E`
+ * Beam profiles (docs/model.md): fluence of a Gaussian or top-hat microbeam of pulse energy `E`
  * and 1/e² radius `w`. Energies in mJ, radii in µm, fluences in J/cm².
  */
 import type { ResolvedPlan } from "../plan/schema.js";
@@ -9,7 +9,7 @@ export const UM_PER_CM = 1e4;
 /** mJ per J. */
 const MJ_PER_J = 1000;
 
-/** Beam profile names (SPEC §3.1). */
+/** Beam profile names (docs/model.md). */
 export type Profile = "gaussian" | "tophat";
 
 /** One pulse of one microbeam. */

@@ -1,5 +1,5 @@
 /**
- * A float32 raster over the area's bounding box (SPEC §4.1, §5). In memory row 0 is the
+ * A float32 raster over the area's bounding box (docs/formats.md). In memory row 0 is the
  * LOWEST y (pixel (i, j) has its centre at (minX + (i + ½)·pixel, minY + (j + ½)·pixel));
  * every writer (npy, PNG, heatmap) emits rows from the highest y down.
  */

@@ -1,5 +1,5 @@
 /**
- * The simulation report (SPEC §5): key names are the contract. Also the short human table the
+ * The simulation report (docs/formats.md): key names are the contract. Also the short human table the
  * CLI prints.
  */
 import { isRegionName, REGIONS } from "../plan/regions.js";
@@ -9,11 +9,13 @@ import { discAreaCm2 } from "./beam.js";
 import type { DoseStats } from "./stats.js";
 
 const MM2_PER_CM2 = 100;
-/** Depth from which a pixel counts as ablated, µm (SPEC §5 `ablatedFraction`). */
+/** Depth from which a pixel counts as ablated, µm (`ablatedFraction`). */
 export const ABLATED_MIN_UM = 1;
 
 /** Scan-level figures (from the sequence, or a scan file); null when not computed. */
 export interface ScanSummary {
+  /** Firing order and first-pulse times (ms, in firing order): what re-hit efficiency needs. */
+  firing?: { order: ArrayLike<number>; tMs: ArrayLike<number> };
   heat: { max: number; p95: number; mean: number };
   pathLengthMm: number;
   treatmentMs: number;
@@ -21,16 +23,25 @@ export interface ScanSummary {
   warnings: readonly string[];
 }
 
-/** SPEC §5 report. */
+/** The simulation report (its keys and units: docs/formats.md). */
 export interface Report {
   spots: number;
   areaMm2: number;
   densityPerCm2: number;
   coverage: number;
-  depth: { meanUm: number; maxUm: number; p95Um: number };
+  depth: {
+    meanUm: number;
+    maxUm: number;
+    p95Um: number;
+    /** Lasers with a re-hit table: mean depth lost to pulses on recently ablated skin, µm (docs/rehit.md). */
+    reHitLossUm?: number;
+    rangeUm: DepthRange;
+  };
   ablatedFraction: number;
   contours: { depthUm: number; fraction: number }[];
-  coagulation: { meanUm: number; maxUm: number };
+  coagulation: { meanUm: number; maxUm: number; rangeUm: DepthRange };
+  /** The laser's relative uncertainty, % (docs/calibration.md). */
+  uncertaintyPct: number;
   heat: { max: number; p95: number; mean: number } | null;
   pathLengthMm: number | null;
   treatmentMs: number | null;
@@ -38,6 +49,26 @@ export interface Report {
   /** The plan's skin region and the layer each depth reaches (only when the plan names one). */
   region?: RegionReport;
   warnings: string[];
+}
+
+/** Model range of a mean and a peak depth: [lo, hi] each, µm (± the laser's uncertainty). */
+export interface DepthRange {
+  mean: [number, number];
+  max: [number, number];
+}
+
+/** `[v·(1 − u), v·(1 + u)]` for u = pct/100, rounded to 0.01 µm. */
+export function rangeOf(v: number, pct: number): [number, number] {
+  const u = pct / 100;
+  const r = (x: number) => Math.round(Math.max(0, x) * 100) / 100;
+  return [r(v * (1 - u)), r(v * (1 + u))];
+}
+
+function withRange<T extends { meanUm: number; maxUm: number }>(
+  d: T,
+  pct: number,
+): T & { rangeUm: DepthRange } {
+  return { ...d, rangeUm: { mean: rangeOf(d.meanUm, pct), max: rangeOf(d.maxUm, pct) } };
 }
 
 /** Skin layers a depth can reach, from the surface down. */
@@ -71,6 +102,8 @@ export interface ReportInput {
   /** Contour levels, µm (their fractions are stats.levelFractions[1 ..]). */
   contours: readonly number[];
   scan?: ScanSummary;
+  /** Mean depth lost to re-hits, µm (lasers with a re-hit table only). */
+  reHitLossUm?: number;
 }
 
 /**
@@ -82,15 +115,27 @@ export function buildReport(r: ReportInput): Report {
   const { stats, model } = r;
   const c = model.coagulationUm;
   const ablative = model.kind === "ablative";
-  const depth = ablative
-    ? { meanUm: stats.meanUm, maxUm: stats.maxUm, p95Um: stats.p95Um }
-    : { meanUm: 0, maxUm: 0, p95Um: 0 };
-  const coagulation = ablative
-    ? {
-        meanUm: stats.insidePixels > 0 ? (stats.sumUm + c * stats.nonzeroPixels) / stats.insidePixels : 0,
-        maxUm: stats.nonzeroPixels > 0 ? stats.maxUm + c : 0,
-      }
-    : { meanUm: stats.meanUm, maxUm: stats.maxUm };
+  const pct = model.uncertaintyPct;
+  const depth = withRange(
+    ablative
+      ? {
+          meanUm: stats.meanUm,
+          maxUm: stats.maxUm,
+          p95Um: stats.p95Um,
+          ...(r.reHitLossUm !== undefined ? { reHitLossUm: r.reHitLossUm } : {}),
+        }
+      : { meanUm: 0, maxUm: 0, p95Um: 0 },
+    pct,
+  );
+  const coagulation = withRange(
+    ablative
+      ? {
+          meanUm: stats.insidePixels > 0 ? (stats.sumUm + c * stats.nonzeroPixels) / stats.insidePixels : 0,
+          maxUm: stats.nonzeroPixels > 0 ? stats.maxUm + c : 0,
+        }
+      : { meanUm: stats.meanUm, maxUm: stats.maxUm },
+    pct,
+  );
   const warnings = [...model.warnings, ...(r.scan?.warnings ?? [])];
   const region = r.plan.region;
   let regionReport: RegionReport | undefined;
@@ -125,6 +170,7 @@ export function buildReport(r: ReportInput): Report {
     ablatedFraction: ablative ? stats.levelFractions[0] : 0,
     contours: r.contours.map((depthUm, i) => ({ depthUm, fraction: stats.levelFractions[i + 1] })),
     coagulation,
+    uncertaintyPct: pct,
     heat: r.scan?.heat ?? null,
     pathLengthMm: r.scan?.pathLengthMm ?? null,
     treatmentMs: r.scan?.treatmentMs ?? null,
@@ -150,12 +196,27 @@ export function formatReport(rep: Report, title = ""): string {
       "depth mean / p95 / max",
       `${num(rep.depth.meanUm, 2)} / ${num(rep.depth.p95Um, 1)} / ${num(rep.depth.maxUm, 1)} µm`,
     ],
+    ...(rep.depth.reHitLossUm !== undefined
+      ? [["depth lost to re-hits (mean)", `${num(rep.depth.reHitLossUm, 2)} µm`] as [string, string]]
+      : []),
+    ...(rep.depth.maxUm > 0
+      ? [
+          [
+            `depth range (model ±${rep.uncertaintyPct} %)`,
+            `mean ${num(rep.depth.rangeUm.mean[0], 1)}–${num(rep.depth.rangeUm.mean[1], 1)} / max ${num(rep.depth.rangeUm.max[0], 1)}–${num(rep.depth.rangeUm.max[1], 1)} µm`,
+          ] as [string, string],
+        ]
+      : []),
     ["ablated (≥ 1 µm)", `${num(rep.ablatedFraction * 100, 2)} % of area`],
     ...rep.contours.map((c): [string, string] => [
       `≥ ${c.depthUm} µm`,
       `${num(c.fraction * 100, 2)} % of area`,
     ]),
     ["coagulation mean / max", `${num(rep.coagulation.meanUm, 2)} / ${num(rep.coagulation.maxUm, 1)} µm`],
+    [
+      `coagulation range (±${rep.uncertaintyPct} %)`,
+      `mean ${num(rep.coagulation.rangeUm.mean[0], 1)}–${num(rep.coagulation.rangeUm.mean[1], 1)} / max ${num(rep.coagulation.rangeUm.max[0], 1)}–${num(rep.coagulation.rangeUm.max[1], 1)} µm`,
+    ],
     [
       "heat index max / p95 / mean",
       rep.heat ? `${num(rep.heat.max, 3)} / ${num(rep.heat.p95, 3)} / ${num(rep.heat.mean, 3)}` : "–",

@@ -1,5 +1,5 @@
 /**
- * Simulating a plan or a scan (SPEC §3, §5): the spots' dose splatted into depth and
+ * Simulating a plan or a scan (docs/model.md, docs/formats.md): the spots' dose splatted into depth and
  * coagulation rasters, the area's stats, and the report. `simulatePlan` is the library entry;
  * `simulateSpots` is the general one (a scan file's exact spots, or rasters left out to save
  * memory when only the report is wanted).
@@ -12,7 +12,7 @@ import { buildScan, type Scan } from "../sequence/index.js";
 import { type DoseModel, doseModel } from "./ablation.js";
 import type { Raster } from "./raster.js";
 import { ABLATED_MIN_UM, buildReport, type Report, type ScanSummary } from "./report.js";
-import { rasterSize, type SpotInput, splatDose } from "./splat.js";
+import { type Firing, rasterSize, type SpotInput, splatDose } from "./splat.js";
 
 /** Options of a simulation. */
 export interface SimulateOptions {
@@ -24,13 +24,22 @@ export interface SimulateOptions {
   keepCoag?: boolean;
   /** Iso-depth levels, µm, whose area fractions go into `report.contours`. */
   contours?: readonly number[];
-  /** Refuse runs whose rasters need more, MB (SPEC §7, default 4096). */
+  /** Refuse runs whose rasters need more, MB (default 4096). */
   maxMemoryMb?: number;
   /** Folder relative area paths resolve against (simulatePlan). */
   baseDir?: string;
   /** Compute the firing order, heat, path and time (simulatePlan; default true). */
   scan?: boolean;
+  /**
+   * Stream the maps instead of keeping them: each window of rows goes to these sinks as the
+   * splat finishes it, top window first (see `sink` in splat.ts); `keepDepth` / `keepCoag` are
+   * then ignored and the memory guard counts one window.
+   */
+  sinks?: { depth?: RowSink; coag?: RowSink };
 }
+
+/** Receives `nRows` rows of a map (memory order, row 0 = map row `row0`). */
+export type RowSink = (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void;
 
 /** What is simulated: a plan's laser and raster settings applied to these spots. */
 export interface SimulationInput {
@@ -41,6 +50,11 @@ export interface SimulationInput {
   pulses: number | ArrayLike<number>;
   /** Scan figures, or a function computing them (run on the main thread while workers splat). */
   scan?: ScanSummary | (() => ScanSummary);
+  /**
+   * Firing order and first-pulse times (a built scan has both), for a laser with a re-hit table
+   * when `scan` does not carry them (docs/rehit.md); unused for other lasers.
+   */
+  firing?: () => { order: ArrayLike<number>; tMs: ArrayLike<number> };
 }
 
 /** A simulation's rasters (those asked for) and report. */
@@ -54,6 +68,7 @@ export interface Simulation {
 /** Scan figures of a built scan. */
 export function scanSummary(scan: Scan): ScanSummary {
   return {
+    firing: { order: scan.order, tMs: scan.tMs },
     heat: { max: scan.heat.max, p95: scan.heat.p95, mean: scan.heat.mean },
     pathLengthMm: scan.pathLengthMm,
     treatmentMs: scan.treatmentMs,
@@ -63,7 +78,7 @@ export function scanSummary(scan: Scan): ScanSummary {
 }
 
 /**
- * The coagulation raster derived from an ablative depth raster (SPEC §3.3):
+ * The coagulation raster derived from an ablative depth raster (docs/model.md):
  * depth + `coagulationUm` where depth > 0, else 0.
  */
 export function coagulationFromDepth(depth: Raster, coagulationUm: number): Raster {
@@ -76,7 +91,7 @@ export function coagulationFromDepth(depth: Raster, coagulationUm: number): Rast
   return { data, width: depth.width, height: depth.height, pixelUm: depth.pixelUm, originMm: depth.originMm };
 }
 
-/** Simulate `input.spots` (SPEC §3): rasters as asked, stats and report. */
+/** Simulate `input.spots` (docs/model.md): rasters as asked, stats and report. */
 export async function simulateSpots(input: SimulationInput, opts: SimulateOptions = {}): Promise<Simulation> {
   const { plan, area } = input;
   const model = doseModel(plan);
@@ -92,17 +107,48 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
   const scanFn = typeof input.scan === "function" ? input.scan : undefined;
   const { width, height } = rasterSize(area, pixelUm);
   const extraRaster = ablative ? keepCoag : keepDepth;
+  const sinks = opts.sinks;
+  let scratch = new Float32Array(0);
+  const sink = sinks
+    ? async (rows: Float32Array, row0: number, nRows: number): Promise<void> => {
+        const primary = ablative ? sinks.depth : sinks.coag;
+        const other = ablative ? sinks.coag : sinks.depth;
+        if (primary) await primary(rows, row0, nRows);
+        if (!other) return;
+        if (scratch.length < rows.length) scratch = new Float32Array(rows.length);
+        const out = scratch.subarray(0, rows.length);
+        out.fill(0);
+        // As coagulationFromDepth: depth + coagulationUm where depth > 0 (non-ablative: depth 0).
+        if (ablative)
+          for (let p = 0; p < rows.length; p++) if (rows[p] > 0) out[p] = rows[p] + model.coagulationUm;
+        await other(out, row0, nRows);
+      }
+    : undefined;
+  // Re-hit efficiency needs the firing times before the splat: the scan is built first.
+  let firing: Firing | undefined;
+  let scanned = false;
+  if (ablative && model.reHit !== undefined) {
+    if (scanFn) {
+      scan = scanFn();
+      scanned = true;
+    }
+    const f = scan?.firing ?? input.firing?.();
+    if (f) firing = { order: f.order, tMs: f.tMs, periodMs: 1000 / plan.scanner.repRateHz };
+  }
   const res = await splatDose(input.spots, input.pulses, model, area, pixelUm, {
+    sink,
     threads: opts.threads,
     keep: keepPrimary,
     levels: [ABLATED_MIN_UM, ...contours],
     maxMemoryMb: opts.maxMemoryMb,
     extraBytes: extraRaster ? width * height * 4 : 0,
-    whileSplatting: scanFn
-      ? () => {
-          scan = scanFn();
-        }
-      : undefined,
+    firing,
+    whileSplatting:
+      scanFn && !scanned
+        ? () => {
+            scan = scanFn();
+          }
+        : undefined,
   });
   const report = buildReport({
     plan,
@@ -112,6 +158,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     stats: res.stats,
     contours,
     scan,
+    reHitLossUm: res.reHitLossUm,
   });
   const primary = res.raster;
   const out: Simulation = { report, model };
@@ -122,6 +169,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     pixelUm,
     originMm: [area.minX, area.minY],
   });
+  if (sinks) return out;
   if (ablative) {
     if (keepDepth) out.depth = primary;
     if (keepCoag && primary) out.coag = coagulationFromDepth(primary, model.coagulationUm);
@@ -133,7 +181,7 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
 }
 
 /**
- * Simulate a plan (SPEC §3, §5): area, pattern, firing order and heat, then the depth raster
+ * Simulate a plan (docs/model.md, docs/formats.md): area, pattern, firing order and heat, then the depth raster
  * (always returned here), the coagulation raster when `keepCoag`, and the report.
  */
 export async function simulatePlan(
@@ -150,6 +198,7 @@ export async function simulatePlan(
       spots,
       pulses: plan.pulse.stack,
       scan: withScan ? () => scanSummary(buildScan(plan, area, spots)) : undefined,
+      firing: () => buildScan(plan, area, spots),
     },
     { ...opts, keepDepth: true },
   );

@@ -1,5 +1,5 @@
 /**
- * `solve` (SPEC §6): the pulse energy, stack or coverage that reaches a target depth, by mean
+ * `solve`: the pulse energy, stack or coverage that reaches a target depth, by mean
  * (over the area) or peak. Closed forms give the first guess (peak depth per pulse; mean =
  * density × crater volume when craters do not overlap the edge); the simulated metric is then
  * bracketed and refined (Illinois regula falsi) until it is within 0.1 % of the target.
@@ -11,6 +11,7 @@ import { checkWork, simulateWork } from "../guard/work.js";
 import { generatePattern } from "../pattern/index.js";
 import { derive } from "../plan/derived.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import { buildScan } from "../sequence/index.js";
 import { craterVolumeUm3, type DoseModel, doseModelAtEnergy, thresholdEnergyMj } from "./ablation.js";
 import { discAreaCm2 } from "./beam.js";
 import type { Report } from "./report.js";
@@ -54,7 +55,7 @@ export interface Predicted {
   coagulation: Report["coagulation"];
 }
 
-/** `solve` output (SPEC §6). */
+/** `solve` output. */
 export interface SolveResult {
   energyMj: number;
   stack: number;
@@ -146,7 +147,7 @@ export async function solvePlan(
     const p = withSetting(plan, vary, value);
     const spots = fixedSpots ?? generatePattern(p, area);
     const sim = await simulateSpots(
-      { plan: p, area, spots, pulses: p.pulse.stack },
+      { plan: p, area, spots, pulses: p.pulse.stack, firing: () => buildScan(p, area, spots) },
       { keepDepth: false, threads: opts.threads, maxMemoryMb: opts.maxMemoryMb },
     );
     return sim.report;
@@ -172,6 +173,20 @@ export async function solvePlan(
       );
     value = Math.max(1, Math.round(targetUm / per));
     report = value === 1 ? one : await evaluate(value);
+    // With a re-hit table depth is not linear in the stack (docs/rehit.md): walk to the closest.
+    if (ablative && plan.laser.reHit !== undefined && per > 0) {
+      const up = metric(report) < targetUm;
+      for (let evals = 0; evals < MAX_EVALS && (up || value > 1); evals++) {
+        const next = value + (up ? 1 : -1);
+        const r = await evaluate(next);
+        const closer = Math.abs(metric(r) - targetUm) <= Math.abs(metric(report) - targetUm);
+        if (closer) {
+          value = next;
+          report = r;
+        }
+        if (!closer || (up ? metric(r) >= targetUm : metric(r) <= targetUm)) break;
+      }
+    }
   } else {
     // Closed-form first guess, then bracket and refine on the simulated metric.
     let lo: number;

@@ -1,14 +1,14 @@
 /**
  * Splatting spots into a depth (or coagulation) raster over the area's bounding box, with the
- * area's stats gathered band by band (SPEC §3.2, §3.3, §5). Big rasters use every core: worker
- * threads claim row bands of one SharedArrayBuffer; each band is splatted by one thread in spot
+ * area's stats gathered band by band. Big rasters use every core: pool workers (src/parallel/)
+ * claim row bands of one SharedArrayBuffer; each band is splatted by one thread in spot
  * order, so results are bit-identical whatever the thread count.
  */
 import { availableParallelism } from "node:os";
 import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
-import { kernelInstance, kernelModule, releaseInstance } from "../wasm.js";
-import { prestartWorkers, runBandsOnWorker } from "../workers.js";
+import { ask, prestartWorkers } from "../parallel/pool.js";
+import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
 import type { DoseModel } from "./ablation.js";
 import {
   type BandJob,
@@ -20,18 +20,19 @@ import {
   MODE_DISC_MAX,
   MODE_GAUSS_LINEAR,
   MODE_GAUSS_LOG,
+  reportBandProgress,
   runBands,
-} from "./kernel.js";
+} from "./bands.js";
 import type { Raster } from "./raster.js";
 import { type DoseStats, finishStats, levelBits } from "./stats.js";
 
-export { closeWorkers, prestartWorkers } from "../workers.js";
+export { closeWorkers, prestartWorkers } from "../parallel/pool.js";
 
 /** Pixels per band buffer (1 MiB of float32: stays in cache while its stats are gathered). */
 const BAND_PIXELS = 1 << 18;
 /** Rasters smaller than this many pixels run on one thread (a worker costs ~30 ms to start). */
 const SMALL_RASTER_PIXELS = 1 << 22;
-/** Default memory limit for rasters, MB (SPEC §7). */
+/** Default memory limit for rasters, MB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 const BYTES_PER_MB = 1 << 20;
 const MM_PER_UM = 1e-3;
@@ -60,7 +61,32 @@ export interface SplatOptions {
    * the main thread joins the splat when it returns.
    */
   whileSplatting?: () => void;
+  /**
+   * Band sink: splat the raster one window of bands at a time into a small reused buffer and
+   * hand each finished window here, the top window first (`rows` holds `nRows` rows in memory
+   * order, row 0 = raster row `row0`; valid until the promise resolves). The whole raster is
+   * never held (`keep` is ignored) and the memory guard counts the window only.
+   */
+  sink?: (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void;
+  /** Pixels of a band sink's window (default 2^24; rounded to whole bands, at least one). */
+  sinkWindowPixels?: number;
+  /**
+   * Firing order (spot indices) and first-pulse times (ms, in firing order), and the ms between
+   * a spot's stacked pulses: required by a model with a re-hit table (docs/rehit.md), unused
+   * otherwise.
+   */
+  firing?: Firing;
 }
+
+/** When each spot fires: what re-hit efficiency needs (a built scan has `order` and `tMs`). */
+export interface Firing {
+  readonly order: ArrayLike<number>;
+  readonly tMs: ArrayLike<number>;
+  readonly periodMs: number;
+}
+
+/** Pixels of a band sink's window (64 MiB of float32). */
+const SINK_WINDOW_PIXELS = 1 << 24;
 
 /** A raster's size over an area at a pixel size. */
 export function rasterSize(area: Area, pixelUm: number): { width: number; height: number; pixMm: number } {
@@ -91,7 +117,7 @@ export function rasterBytes(
   return (keep ? width * height * 4 : 0) + threads * (band + HIST_BINS * 4) + extraBytes;
 }
 
-/** Refuse a run that needs more than `maxMemoryMb` for its rasters (SPEC §7). */
+/** Refuse a run that needs more than `maxMemoryMb` for its rasters. */
 export function checkMemory(bytes: number, maxMemoryMb: number, width: number, height: number): void {
   if (bytes > maxMemoryMb * BYTES_PER_MB) {
     const needMb = Math.ceil(bytes / BYTES_PER_MB);
@@ -103,7 +129,7 @@ export function checkMemory(bytes: number, maxMemoryMb: number, width: number, h
   }
 }
 
-/** The inside pixel runs [a, b) of every row (pixel centres inside the area, SPEC §4.2). */
+/** The inside pixel runs [a, b) of every row (pixel centres inside the area). */
 export function insideRuns(
   area: Area,
   width: number,
@@ -140,8 +166,8 @@ export function insideRuns(
   return { spanStart, spanPix: shared, insidePixels: inside };
 }
 
-/** Kernel mode and parameters (see {@link BandJob}). */
-interface KernelParams {
+/** Footprint mode and parameters (see {@link BandJob}). */
+interface FootprintParams {
   mode: number;
   k2: number;
   f0: number;
@@ -150,8 +176,8 @@ interface KernelParams {
   radiusMm: number;
 }
 
-/** Kernel mode and parameters for a dose model. */
-function kernelParams(model: DoseModel): KernelParams {
+/** Footprint mode and parameters for a dose model. */
+function footprintParams(model: DoseModel): FootprintParams {
   const wMm = model.beam.radiusUm * MM_PER_UM;
   const fth = model.thresholdJcm2;
   if (model.kind === "nonablative")
@@ -206,13 +232,15 @@ export interface SplatResult {
   stats: DoseStats;
   width: number;
   height: number;
+  /** With a re-hit table: mean depth over the area lost to re-hits, µm (docs/rehit.md). */
+  reHitLossUm?: number;
 }
 
 /**
  * Splat `spots` (each with `pulses` pulses: one number for all, or one per spot) of a dose
  * model into a raster of `pixelUm` over `area`'s bounding box and gather its stats over the
- * area: depth for an ablative laser (pulses add, SPEC §3.2), the coagulated column map for a
- * non-ablative one (max of overlapping columns, SPEC §3.3).
+ * area: depth for an ablative laser (pulses add), the coagulated column map for a non-ablative
+ * one (max of overlapping columns); docs/model.md.
  */
 export async function splatDose(
   spots: SpotInput,
@@ -222,11 +250,15 @@ export async function splatDose(
   pixelUm: number,
   opts: SplatOptions = {},
 ): Promise<SplatResult> {
+  if (opts.sink) return splatToSink(spots, pulses, model, area, pixelUm, opts, opts.sink);
   const { width, height, pixMm } = rasterSize(area, pixelUm);
   const keep = opts.keep ?? true;
   const threads = threadsFor(width * height, opts.threads);
+  const reHit = reHitSetup(model, spots.count, opts.firing);
+  // Re-hit: two more band buffers per thread (last-ablation times, lost depth).
+  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRowsFor(width)) * width * 4 : 0;
   checkMemory(
-    rasterBytes(width, height, keep, threads, opts.extraBytes),
+    rasterBytes(width, height, keep, threads, (opts.extraBytes ?? 0) + reHitBytes),
     opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
     width,
     height,
@@ -236,21 +268,23 @@ export async function splatDose(
   const { job, insidePixels } = prepareJob(
     spots,
     pulses,
-    kernelParams(model),
+    footprintParams(model),
     area,
     width,
     height,
     pixMm,
     keep,
     opts.levels ?? [],
+    reHit,
+    opts.firing,
   );
   timingMark(`splat job ready: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const results: Promise<BandResult>[] = [];
-  for (let t = 0; t < threads - 1; t++) results.push(runBandsOnWorker(t, job));
+  for (let t = 0; t < threads - 1; t++) results.push(ask(t, { kind: "bands", job }));
   opts.whileSplatting?.();
-  const mine = emptyBandResult(job.levelBits.length, HIST_BINS);
+  const mine = emptyBandResult(job.levelBits.length);
   if (bandsLeft(job)) {
-    const instance = kernelInstance();
+    const instance = takeInstance();
     runBands(job, mine, instance);
     releaseInstance(instance);
   }
@@ -258,17 +292,119 @@ export async function splatDose(
   const at = (ms: number) => ms - performance.timeOrigin;
   for (const [t, r] of all.entries()) {
     const who = t === 0 ? "main" : `worker ${t}`;
-    if (r.acc[3] === 0) timingMark(`${who}: no band left to splat`);
+    if (r.bands === 0) timingMark(`${who}: no band left to splat`);
     else {
-      timingMark(`${who} splat starts (${r.acc[3]} bands)`, at(r.acc[1]));
-      timingMark(`${who} splat ends`, at(r.acc[2]));
+      timingMark(`${who} splat starts (${r.bands} bands)`, at(r.startMs));
+      timingMark(`${who} splat ends`, at(r.endMs));
     }
   }
   const stats = finishStats(all, job.bandSum, insidePixels, opts.levels ?? []);
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
-  return { raster, stats, width, height };
+  if (job.bandLoss === null) return { raster, stats, width, height };
+  let loss = 0;
+  for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
+  return { raster, stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
+}
+
+/**
+ * The splat's re-hit set-up for an ablative model with a re-hit table (null otherwise): the
+ * spots' first-pulse times by spot index and the table as two arrays.
+ */
+function reHitSetup(model: DoseModel, n: number, firing: Firing | undefined): BandJob["reHit"] {
+  const table = model.reHit;
+  if (model.kind !== "ablative" || table === undefined || table.length === 0) return null;
+  if (firing === undefined || firing.order.length !== n || firing.tMs.length !== n)
+    throw new Error("a laser with a re-hit table needs the spots' firing order and times (firing)");
+  const spotT = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
+  for (let f = 0; f < n; f++) spotT[firing.order[f]] = firing.tMs[f];
+  return {
+    spotT,
+    periodMs: firing.periodMs,
+    intervalsMs: Float64Array.from(table, (r) => r[0]),
+    efficiency: Float64Array.from(table, (r) => r[1]),
+  };
+}
+
+/** {@link splatDose} with a band sink: windows of bands, top first, into one reused buffer. */
+async function splatToSink(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  model: DoseModel,
+  area: Area,
+  pixelUm: number,
+  opts: SplatOptions,
+  sink: (rows: Float32Array, row0: number, nRows: number) => Promise<void> | void,
+): Promise<SplatResult> {
+  const { width, height, pixMm } = rasterSize(area, pixelUm);
+  const threads = threadsFor(width * height, opts.threads);
+  const bandRows = bandRowsFor(width);
+  const bandsPerWindow = Math.max(
+    1,
+    Math.floor((opts.sinkWindowPixels ?? SINK_WINDOW_PIXELS) / (bandRows * width)),
+  );
+  const windowRows = Math.min(height, bandsPerWindow * bandRows);
+  const reHit = reHitSetup(model, spots.count, opts.firing);
+  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRows) * width * 4 : 0;
+  checkMemory(
+    rasterBytes(width, height, false, threads, (opts.extraBytes ?? 0) + reHitBytes) + windowRows * width * 4,
+    opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+    width,
+    height,
+  );
+  if (threads > 1) prestartWorkers(threads - 1);
+  const levels = opts.levels ?? [];
+  const { job, insidePixels } = prepareJob(
+    spots,
+    pulses,
+    footprintParams(model),
+    area,
+    width,
+    height,
+    pixMm,
+    false,
+    levels,
+    reHit,
+    opts.firing,
+  );
+  const window = new Float32Array(new SharedArrayBuffer(windowRows * width * 4));
+  const all: BandResult[] = [];
+  let whileSplatting = opts.whileSplatting;
+  let bandsDone = 0;
+  for (
+    let b0 = Math.floor((job.nBands - 1) / bandsPerWindow) * bandsPerWindow;
+    b0 >= 0;
+    b0 -= bandsPerWindow
+  ) {
+    const b1 = Math.min(job.nBands, b0 + bandsPerWindow);
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    counter[0] = b0;
+    const part: BandJob = { ...job, nBands: b1, counter, raster: window, rasterRow0: b0 * bandRows };
+    const results: Promise<BandResult>[] = [];
+    for (let t = 0; t < threads - 1; t++) results.push(ask(t, { kind: "bands", job: part }));
+    whileSplatting?.();
+    whileSplatting = undefined;
+    const mine = emptyBandResult(part.levelBits.length);
+    if (bandsLeft(part)) {
+      const instance = takeInstance();
+      runBands(part, mine, instance);
+      releaseInstance(instance);
+    }
+    all.push(mine, ...(await Promise.all(results)));
+    const row0 = b0 * bandRows;
+    const nRows = Math.min(height, b1 * bandRows) - row0;
+    await sink(window.subarray(0, nRows * width), row0, nRows);
+    window.fill(0);
+    bandsDone += b1 - b0;
+    reportBandProgress(bandsDone, job.nBands);
+  }
+  timingMark(`splat to sink: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
+  const stats = finishStats(all, job.bandSum, insidePixels, levels);
+  if (job.bandLoss === null) return { stats, width, height };
+  let loss = 0;
+  for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
+  return { stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
 }
 
 /** Splat and return the raster only (see {@link splatDose}). */
@@ -287,21 +423,82 @@ export async function splatDepth(
 function prepareJob(
   spots: SpotInput,
   pulses: number | ArrayLike<number>,
-  p: KernelParams,
+  p: FootprintParams,
   area: Area,
   width: number,
   height: number,
   pixMm: number,
   keep: boolean,
   levels: readonly number[],
+  reHit: BandJob["reHit"],
+  firing: Firing | undefined,
 ): { job: BandJob; insidePixels: number } {
+  const bandRows = bandRowsFor(width);
+  const nBands = Math.ceil(height / bandRows);
+  const lists = spotsByBand(
+    spots,
+    pulses,
+    p,
+    area,
+    width,
+    height,
+    pixMm,
+    bandRows,
+    nBands,
+    reHit ? firing?.order : undefined,
+  );
+  const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
+  const job: BandJob = {
+    module: wasmModule(),
+    mode: p.mode,
+    width,
+    height,
+    bandRows,
+    nBands,
+    pixMm,
+    k2: p.k2,
+    f0: p.f0,
+    fth: p.fth,
+    scale: p.scale,
+    radiusMm: p.radiusMm,
+    ...lists,
+    spanStart,
+    spanPix,
+    levelBits: levelBits(
+      levels,
+      new Uint32Array(new SharedArrayBuffer(Math.max(4, levels.length * 4)), 0, levels.length),
+    ),
+    raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
+    counter: new Int32Array(new SharedArrayBuffer(4)),
+    bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
+    reHit,
+    bandLoss: reHit ? new Float64Array(new SharedArrayBuffer(nBands * 8)) : null,
+  };
+  return { job, insidePixels };
+}
+
+/**
+ * The spots relative to the raster's corner (shared memory) and, per band, the spots whose
+ * footprint reaches it (in spot order, or in firing order when `order` is given): band b's are
+ * bandSpots[bandStart[b] .. bandStart[b + 1]).
+ */
+function spotsByBand(
+  spots: SpotInput,
+  pulses: number | ArrayLike<number>,
+  p: FootprintParams,
+  area: Area,
+  width: number,
+  height: number,
+  pixMm: number,
+  bandRows: number,
+  nBands: number,
+  order?: ArrayLike<number>,
+): Pick<BandJob, "spotX" | "spotY" | "spotPulses" | "bandStart" | "bandSpots"> {
   const n = spots.count;
   const active = p.scale > 0 && p.radiusMm > 0;
   const spotX = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
   const spotY = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
   const spotPulses = new Float32Array(new SharedArrayBuffer(Math.max(4, n * 4)));
-  const bandRows = bandRowsFor(width);
-  const nBands = Math.ceil(height / bandRows);
   const bandStart = new Int32Array(new SharedArrayBuffer((nBands + 1) * 4));
   const first = new Int32Array(n);
   const last = new Int32Array(n);
@@ -336,35 +533,12 @@ function prepareJob(
   for (let b = 0; b < nBands; b++) bandStart[b + 1] += bandStart[b];
   const bandSpots = new Uint32Array(new SharedArrayBuffer(Math.max(4, total * 4)));
   const fill = Int32Array.from(bandStart.subarray(0, nBands));
-  for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
-  const { spanStart, spanPix, insidePixels } = insideRuns(area, width, height, pixMm);
-  const job: BandJob = {
-    module: kernelModule(),
-    mode: p.mode,
-    width,
-    height,
-    bandRows,
-    nBands,
-    pixMm,
-    k2: p.k2,
-    f0: p.f0,
-    fth: p.fth,
-    scale: p.scale,
-    radiusMm: R,
-    spotX,
-    spotY,
-    spotPulses,
-    bandStart,
-    bandSpots,
-    spanStart,
-    spanPix,
-    levelBits: levelBits(
-      levels,
-      new Uint32Array(new SharedArrayBuffer(Math.max(4, levels.length * 4)), 0, levels.length),
-    ),
-    raster: keep ? new Float32Array(new SharedArrayBuffer(width * height * 4)) : null,
-    counter: new Int32Array(new SharedArrayBuffer(4)),
-    bandSum: new Float64Array(new SharedArrayBuffer(nBands * 8)),
-  };
-  return { job, insidePixels };
+  if (order === undefined)
+    for (let k = 0; k < n; k++) for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+  else
+    for (let f = 0; f < n; f++) {
+      const k = order[f];
+      for (let b = first[k]; b <= last[k]; b++) bandSpots[fill[b]++] = k;
+    }
+  return { spotX, spotY, spotPulses, bandStart, bandSpots };
 }

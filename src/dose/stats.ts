@@ -1,9 +1,9 @@
 /**
- * Stats of a raster over the area's pixels (SPEC §5): mean, max, p95 (from a histogram of
+ * Stats of a raster over the area's pixels (docs/formats.md): mean, max, p95 (from a histogram of
  * float32 bit patterns, not a sort), and the fraction at or above given depths.
  */
 import type { Area } from "../area/types.js";
-import { type BandResult, HIST_BASE, HIST_BINS, HIST_SHIFT } from "./kernel.js";
+import { type BandResult, HIST_BASE, HIST_BINS, HIST_SHIFT } from "./bands.js";
 import type { Raster } from "./raster.js";
 
 /** Quantile reported as p95. */
@@ -96,12 +96,12 @@ export function finishStats(
   let nonzero = 0;
   const counts = new Float64Array(levels.length);
   // Threads that splatted no band have empty histograms: merge only the others.
-  const busy = results.filter((r) => r.acc[3] > 0);
+  const busy = results.filter((r) => r.bands > 0);
   const hist = busy.length > 0 ? busy[0].hist : results[0].hist;
   for (let t = 0; t < busy.length; t++) {
     const r = busy[t];
-    if (r.acc[0] > max) max = r.acc[0];
-    nonzero += r.acc[4];
+    if (r.max > max) max = r.max;
+    nonzero += r.nonzero;
     for (let l = 0; l < counts.length; l++) counts[l] += r.levelCounts[l];
     if (t === 0) continue;
     const h = r.hist;

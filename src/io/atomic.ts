@@ -139,6 +139,14 @@ export function noteInput(path: string, flag: string): void {
   claim(path, flag, false);
 }
 
+/**
+ * Claim `path` as an output named `flag` when the caller checked the target itself (a .zarr
+ * folder): refused when another flag reads or writes the same path.
+ */
+export function claimOutput(path: string, flag: string): void {
+  claim(path, flag, true);
+}
+
 /** Has an output claimed standard output? Then the command's summary goes to stderr. */
 export function stdoutClaimed(): boolean {
   return claims?.some((c) => c.output && c.id === "<stdout>") === true;

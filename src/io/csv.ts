@@ -1,5 +1,5 @@
 /**
- * Scan as CSV (SPEC §5): one row per spot in firing order, header
+ * Scan as CSV (docs/formats.md): one row per spot in firing order, header
  * `index,xMm,yMm,tMs,stamp,pulses,energyMj`; `index` is the 0-based firing position. Numbers
  * are rounded like the scan file (1e-6 mm, 1e-6 ms), so the bytes are deterministic.
  */

@@ -1,7 +1,7 @@
 /**
- * A plain command list for a point-and-shoot galvo controller (SPEC §5, issue 3). A driver
+ * A plain command list for a point-and-shoot galvo controller (docs/formats.md). A driver
  * translates it line by line; replaying it with the header's speeds reproduces the scan's
- * `tMs` (SPEC §3.5). The format is documented in the file's own header:
+ * `tMs` (docs/model.md). The format is documented in the file's own header:
  *
  * ```
  * # laserscan galvo list 1

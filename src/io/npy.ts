@@ -1,5 +1,5 @@
 /**
- * NumPy `.npy` (format v1.0) for rasters (SPEC §5): float32 little-endian, shape
+ * NumPy `.npy` (format v1.0) for rasters (docs/formats.md): float32 little-endian, shape
  * (height, width), rows from the highest y down so `imshow` shows the map upright.
  */
 import { readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * 16-bit grayscale PNG depth maps (SPEC §5): depth = count × umPerCount, the scale stored in a
+ * 16-bit grayscale PNG depth maps (docs/formats.md): depth = count × umPerCount, the scale stored in a
  * tEXt chunk with key `umPerCount` and a bare decimal as text. Rows from the highest y down.
  * Encoded here with node:zlib (pngjs has no 16-bit gray writer nor tEXt access).
  */
@@ -13,7 +13,7 @@ import { noteInput, writeFileAtomic } from "./atomic.js";
 const SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 /** Largest 16-bit count. */
 const MAX_COUNT = 65535;
-/** tEXt key holding the scale (SPEC §5). */
+/** tEXt key holding the scale (docs/formats.md). */
 export const SCALE_KEY = "umPerCount";
 /** Significant digits of the scale (rounded up so the maximum still fits). */
 const SCALE_DIGITS = 3;

@@ -1,5 +1,5 @@
 /**
- * The canonical scan file (SPEC §5): the resolved plan (laser inline, area self-contained, no
+ * The canonical scan file (docs/formats.md): the resolved plan (laser inline, area self-contained, no
  * file paths), seeds, stats, stamps and the spots in firing order as columnar arrays. The same
  * plan and seed give the same bytes on any machine: positions are rounded to 1e-6 mm and times
  * to 1e-6 ms before printing, and numbers print as ECMAScript's shortest round-trip decimal.
@@ -13,7 +13,8 @@ import { checkPlan, checkPlanArea } from "../plan/check.js";
 import { derive } from "../plan/derived.js";
 import { parseJson, readJsonFile } from "../plan/json.js";
 import { resolveLaser } from "../plan/load.js";
-import { parsePlan, type ResolvedPlan } from "../plan/schema.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import { parsePlan } from "../plan/validate.js";
 import { heatIndex, heatStats, KAPPA_MM2_PER_S, type Scan, type StampInfo } from "../sequence/index.js";
 import { noteInput } from "./atomic.js";
 
@@ -26,7 +27,7 @@ export const TIME_RESOLUTION_MS = 1e-6;
 /** Dimensionless stats (coverage, heat) are written rounded to this. */
 const RATIO_RESOLUTION = 1e-9;
 
-/** Summary of a scan (SPEC §5 `stats`; `laserscan scan --json` prints it). */
+/** Summary of a scan (the scan file's `stats`; `laserscan scan --json` prints it). */
 export interface ScanStats {
   spots: number;
   areaMm2: number;
@@ -102,7 +103,7 @@ export function scanPlan(plan: ResolvedPlan, area: Area): ResolvedPlan {
 }
 
 /**
- * The canonical scan file bytes (SPEC §5). `withHeat` adds the per-spot heat index as
+ * The canonical scan file bytes. `withHeat` adds the per-spot heat index as
  * `spots.heat`.
  */
 export function scanFileJson(

@@ -1,5 +1,5 @@
 /**
- * Spot patterns (SPEC §4.1): square, hex, jittered, random and Poisson-disk lattices inside
+ * Spot patterns (docs/formats.md): square, hex, jittered, random and Poisson-disk lattices inside
  * the treatment area, at the plan's density, as flat Float64Arrays.
  */
 import type { Area } from "../area/types.js";

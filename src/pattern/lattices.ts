@@ -1,5 +1,5 @@
 /**
- * Regular and random spot lattices inside an area (SPEC §4.1): square, hex, jittered and
+ * Regular and random spot lattices inside an area (docs/formats.md): square, hex, jittered and
  * uniform random. Unrotated square and hex lattices are generated row by row from the area's
  * spans (no per-point inside test); rotated ones enumerate the lattice over the transformed
  * bounding box and test each point.
@@ -10,7 +10,7 @@ import { PlanError } from "../errors.js";
 import type { Uniform } from "./random.js";
 import { isTranslation } from "./transform.js";
 
-/** Refuse patterns larger than this many spots before allocating (SPEC §7, issue 8). */
+/** Refuse patterns larger than this many spots before allocating. */
 export const MAX_SPOTS = 20_000_000;
 
 /** Growable struct-of-arrays spot buffer. */
@@ -74,7 +74,7 @@ export function latticeSteps(lattice: "square" | "hex", pitchMm: number): Lattic
 
 /**
  * Points `(minX + dx·(i + ½) + shift_r, minY + dy·(r + ½))` of the lattice, moved by `m`,
- * that fall inside the area (SPEC §4.1 lattice placement).
+ * that fall inside the area (lattice placement: docs/model.md).
  */
 export function regularLattice(area: Area, steps: LatticeSteps, m: mat2d, out: SpotBuffer): void {
   const { dx, dy, oddShift } = steps;

@@ -8,11 +8,12 @@
  * of 4 rows between them that neither touches (a point reaches 2 rows), then the seam is grown
  * against both. The strips, their random streams and the output order (strip, strip, seam) do
  * not depend on the thread count: one thread grows the same three parts in turn, bit for bit.
- * The growth itself runs in the WebAssembly module (src/wasm.ts, assembly/poisson.ts).
+ * The growth itself runs in the WebAssembly module (poisson-strip.ts, src/wasm/poisson.ts).
  */
 import type { Area } from "../area/types.js";
-import { kernelInstance, kernelModule } from "../wasm.js";
-import { postPoissonJob, workersByDefault } from "../workers.js";
+import { post, workersByDefault } from "../parallel/pool.js";
+import { takeInstance, wasmModule } from "../wasm/module.js";
+import { growStrip, type StripJob } from "./poisson-strip.js";
 import { streamSeed } from "./random.js";
 
 /** Candidates tried around an active point before it retires. */
@@ -83,117 +84,6 @@ function areaCells(area: Area, cell: number, gw: number, gh: number, gp: number)
 }
 
 /**
- * One part of the grid to grow: cell rows [rowLo, rowHi) of the shared padded grid (cell `cell`,
- * `gw` × `gh` cells, row stride `gp`; `grid` holds x, y per cell). Points go to `px`, `py`.
- */
-export interface StripJob {
-  /** The compiled kernel module (src/wasm.ts `kernelModule()`); the strip runs in its own instance. */
-  module: object;
-  /** 32-bit seed of the strip's uniform stream (random.ts `streamSeed`). */
-  seed32: number;
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-  cell: number;
-  gw: number;
-  gh: number;
-  gp: number;
-  r2: number;
-  step: number;
-  empty: number;
-  recent: number;
-  rowLo: number;
-  rowHi: number;
-  allowed: Uint8Array;
-  grid: Float64Array;
-  /** Linear grid offsets (× 2: x and y per cell) of the cells within reach, nearest first. */
-  offsets: Int32Array;
-  cosK: Float64Array;
-  sinK: Float64Array;
-  px: Float64Array;
-  py: Float64Array;
-  /** [0]: points written (set when done); [1]: 1 when done (workers wait on it). */
-  done: Int32Array;
-}
-
-/**
- * Grow strip `job` (seeds in a random row order, then Bridson from every seed) in `instance`, a
- * fresh instance of `job.module` (src/wasm.ts `kernelInstance()`; a worker makes its own): the
- * grid rows it can reach are copied in, its own rows copied back to the shared grid; its points
- * go to job.px/py and their count to job.done[0]. Self-contained (no imports, no module
- * constants): a pool worker runs it from its source text.
- */
-export function growStrip(job: StripJob, instance: unknown): void {
-  type Exports = {
-    memory: { buffer: ArrayBuffer };
-    alloc(bytes: number): number;
-    poissonStrip(...args: number[]): number;
-  };
-  const ex = instance as Exports;
-  const { gp, rowLo, rowHi } = job;
-  // Padded rows [rowLo, rowHi + 4): the strip's rows (padded rowLo + 2 …) and two on each side.
-  const c0 = rowLo * gp;
-  const c1 = (rowHi + 4) * gp;
-  const cap = job.px.length;
-  const rows = rowHi - rowLo;
-  const at = {
-    grid: ex.alloc(16 * (c1 - c0)),
-    allowed: ex.alloc(c1 - c0),
-    offsets: ex.alloc(4 * job.offsets.length),
-    cosK: ex.alloc(8 * job.cosK.length),
-    sinK: ex.alloc(8 * job.sinK.length),
-    px: ex.alloc(8 * cap),
-    py: ex.alloc(8 * cap),
-    active: ex.alloc(4 * cap),
-    rowOrder: ex.alloc(4 * Math.max(1, rows)),
-  };
-  const buf = ex.memory.buffer;
-  new Float64Array(buf, at.grid, 2 * (c1 - c0)).set(job.grid.subarray(2 * c0, 2 * c1));
-  new Uint8Array(buf, at.allowed, c1 - c0).set(job.allowed.subarray(c0, c1));
-  new Int32Array(buf, at.offsets, job.offsets.length).set(job.offsets);
-  new Float64Array(buf, at.cosK, job.cosK.length).set(job.cosK);
-  new Float64Array(buf, at.sinK, job.sinK.length).set(job.sinK);
-  const n = ex.poissonStrip(
-    job.x0,
-    job.y0,
-    job.x1,
-    job.y1,
-    job.cell,
-    job.gw,
-    gp,
-    job.r2,
-    job.step,
-    job.empty,
-    job.recent,
-    rowLo,
-    rowHi,
-    at.grid,
-    at.allowed,
-    at.offsets,
-    job.offsets.length,
-    at.cosK,
-    at.sinK,
-    job.cosK.length,
-    at.px,
-    at.py,
-    cap,
-    at.active,
-    at.rowOrder,
-    job.seed32 | 0,
-  );
-  job.px.set(new Float64Array(buf, at.px, n));
-  job.py.set(new Float64Array(buf, at.py, n));
-  // The strip's own rows back to the shared grid (the seam grows against them).
-  const own0 = (rowLo + 2) * gp;
-  const own1 = (rowHi + 2) * gp;
-  job.grid.set(new Float64Array(buf, at.grid + 16 * (own0 - c0), 2 * (own1 - own0)), 2 * own0);
-  job.done[0] = n;
-  Atomics.store(job.done, 1, 1);
-  Atomics.notify(job.done, 1);
-}
-
-/**
  * Points at least `rMm` apart inside the area, in the order they were placed (strip, strip,
  * seam). `seed` and `streams` pick the uniform streams of the whole area or first strip, the
  * second strip and the seam. `threads`: 2 grows the second strip on a pool worker (the default
@@ -206,6 +96,45 @@ export function poissonDisk(
   streams: readonly [number, number, number],
   threads: number = workersByDefault() ? 2 : 1,
 ): PoissonPoints {
+  const jobs = stripJobs(area, rMm, seed, streams);
+  // Points outside the area (the grid covers its cells and their neighbours) are dropped with
+  // the exact inside test; strip one's while the worker still grows strip two.
+  const inside = jobs.map((job) => new Uint8Array(job.px.length));
+  const test = (part: number): void => {
+    const job = jobs[part];
+    const flags = inside[part];
+    for (let i = 0, n = job.done[0]; i < n; i++) flags[i] = area.contains(job.px[i], job.py[i]) ? 1 : 0;
+  };
+  if (jobs.length === 3) {
+    const onWorker = threads > 1;
+    if (onWorker) post(0, { kind: "poisson", job: jobs[1] });
+    growStrip(jobs[0], takeInstance());
+    test(0);
+    if (!onWorker) growStrip(jobs[1], takeInstance());
+    else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
+      throw new Error(
+        `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
+      );
+    test(1);
+    growStrip(jobs[2], takeInstance());
+    test(2);
+  } else {
+    growStrip(jobs[0], takeInstance());
+    test(0);
+  }
+  return insidePoints(jobs, inside);
+}
+
+/**
+ * The parts to grow over the area's bounding box: the whole grid, or (big areas) two strips and
+ * the seam between them, sharing one grid (then in SharedArrayBuffers, for a worker).
+ */
+function stripJobs(
+  area: Area,
+  rMm: number,
+  seed: number,
+  streams: readonly [number, number, number],
+): StripJob[] {
   const x0 = area.minX;
   const y0 = area.minY;
   const w = area.maxX - x0;
@@ -239,12 +168,12 @@ export function poissonDisk(
         [mid - SEAM_ROWS / 2, mid + SEAM_ROWS / 2],
       ]
     : [[0, gh]];
-  const jobs = parts.map(([rowLo, rowHi], part): StripJob => {
+  return parts.map(([rowLo, rowHi], part): StripJob => {
     let cells = 0;
     for (let g = (rowLo + 2) * gp; g < (rowHi + 2) * gp; g++) cells += allowed[g];
     const cap = Math.ceil(PACKING_BOUND * cells * 0.5) + 16; // a cell is r²/2
     return {
-      module: kernelModule(),
+      module: wasmModule(),
       seed32: streamSeed(seed, streams[part]),
       x0,
       y0,
@@ -270,31 +199,10 @@ export function poissonDisk(
       done: new Int32Array(shared(8)),
     };
   });
-  // Points outside the area (the grid covers its cells and their neighbours) are dropped with
-  // the exact inside test; strip one's while the worker still grows strip two.
-  const inside = jobs.map((job) => new Uint8Array(job.px.length));
-  const test = (part: number): void => {
-    const job = jobs[part];
-    const flags = inside[part];
-    for (let i = 0, n = job.done[0]; i < n; i++) flags[i] = area.contains(job.px[i], job.py[i]) ? 1 : 0;
-  };
-  if (split) {
-    const onWorker = threads > 1;
-    if (onWorker) postPoissonJob(jobs[1]);
-    growStrip(jobs[0], kernelInstance());
-    test(0);
-    if (!onWorker) growStrip(jobs[1], kernelInstance());
-    else if (Atomics.wait(jobs[1].done, 1, 0, WORKER_TIMEOUT_MS) === "timed-out")
-      throw new Error(
-        `the Poisson worker thread did not finish its strip within ${WORKER_TIMEOUT_MS / 1000} s`,
-      );
-    test(1);
-    growStrip(jobs[2], kernelInstance());
-    test(2);
-  } else {
-    growStrip(jobs[0], kernelInstance());
-    test(0);
-  }
+}
+
+/** The grown points flagged inside, part after part. */
+function insidePoints(jobs: StripJob[], inside: Uint8Array[]): PoissonPoints {
   let count = 0;
   for (let part = 0; part < jobs.length; part++)
     for (let i = 0; i < jobs[part].done[0]; i++) count += inside[part][i];

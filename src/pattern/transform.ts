@@ -1,5 +1,5 @@
 /**
- * The lattice transform (SPEC §4.1): rotate by `rotationDeg` about the area's bounding-box
+ * The lattice transform (docs/formats.md): rotate by `rotationDeg` about the area's bounding-box
  * centre, then shift by `offsetMm`, as one gl-matrix mat2d applied in place.
  */
 import { createRequire } from "node:module";

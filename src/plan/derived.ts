@@ -1,5 +1,5 @@
 /**
- * Quantities derived from a plan (SPEC §2, §3.1, §4.1): spot radius, pulse energy and average
+ * Quantities derived from a plan (docs/model.md, docs/formats.md): spot radius, pulse energy and average
  * fluence, spot density, lattice pitch and coverage, all with units in their names.
  */
 import type { Plan, ResolvedPlan } from "./schema.js";
@@ -15,7 +15,7 @@ export interface Derived {
   spotAreaCm2: number;
   /** Pulse energy, mJ. */
   energyMj: number;
-  /** Average fluence E/(πw²), J/cm² (SPEC §3.1). */
+  /** Average fluence E/(πw²), J/cm² (docs/model.md). */
   fluenceJcm2: number;
   /** Peak fluence of the profile, J/cm² (Gaussian 2×average, top-hat = average). */
   peakFluenceJcm2: number;

@@ -1,5 +1,5 @@
 /**
- * Reading a plan: from a file or a named preset, with CLI overrides (SPEC §4.1, §6) applied
+ * Reading a plan: from a file or a named preset, with CLI overrides (docs/formats.md) applied
  * to the raw JSON before validation, and the laser preset name resolved to its parameters.
  */
 import { existsSync } from "node:fs";
@@ -9,11 +9,12 @@ import { checkJsonDepth } from "../guard/json.js";
 import { noteInput } from "../io/atomic.js";
 import { checkPlan, type PlanCheckOptions } from "./check.js";
 import { readJsonFile } from "./json.js";
-import { laserPreset, planNames, planPresetPath } from "./presets.js";
+import { isLaserPath, laserFromFile, laserPreset, planNames, planPresetPath } from "./presets.js";
 import { isRegionName, regionNames } from "./regions.js";
-import { type Laser, type Plan, parsePlan, type ResolvedPlan } from "./schema.js";
+import type { Laser, Plan, ResolvedPlan } from "./schema.js";
+import { parsePlan } from "./validate.js";
 
-/** Keys that set the pattern density: giving one removes the others (SPEC §4.1). */
+/** Keys that set the pattern density: giving one removes the others (docs/formats.md). */
 const DENSITY_KEYS = ["pattern.coverage", "pattern.pitchUm", "pattern.densityPerCm2"];
 /** Keys that set the pulse energy: giving one removes the other. */
 const ENERGY_KEYS = ["pulse.energyMj", "pulse.fluenceJcm2"];
@@ -68,9 +69,14 @@ export function applyOverrides(raw: Record<string, unknown>, overrides: Record<s
   }
 }
 
-/** Resolve the laser: a preset name becomes the preset's parameters. */
-export function resolveLaser(laser: Plan["laser"]): Laser {
-  return typeof laser === "string" ? laserPreset(laser) : laser;
+/**
+ * Resolve the laser: a preset name becomes the preset's parameters; a path ending in .json (as
+ * `laserscan calibrate` writes) is read relative to `baseDir`, the plan's folder.
+ */
+export function resolveLaser(laser: Plan["laser"], baseDir?: string): Laser {
+  if (typeof laser !== "string") return laser;
+  if (baseDir !== undefined && isLaserPath(laser)) return laserFromFile(resolve(baseDir, laser));
+  return laserPreset(laser);
 }
 
 /** Validate a raw plan object, apply overrides and resolve the laser and relative paths. */
@@ -93,7 +99,7 @@ export function resolvePlan(
     !isAbsolute(area.path)
   )
     area.path = resolve(baseDir, area.path);
-  return { ...plan, laser: resolveLaser(plan.laser) };
+  return { ...plan, laser: resolveLaser(plan.laser, baseDir) };
 }
 
 /**

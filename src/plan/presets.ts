@@ -1,13 +1,14 @@
 /**
- * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`), SPEC §4.4.
+ * Named plans (`patterns/*.json`) and laser presets (`patterns/lasers/*.json`).
  * Every laser preset carries the published source of each number in its `sources` block.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { oneOf, PlanError } from "../errors.js";
-import { parseJson } from "./json.js";
-import { type Laser, laserSchema, parseWith } from "./schema.js";
+import { parseJson, readJsonFile } from "./json.js";
+import { type Laser, laserSchema } from "./schema.js";
+import { parseWith } from "./validate.js";
 
 /** The repo's `patterns/` folder (same relative place from src/ and dist/). */
 export const PATTERNS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "patterns");
@@ -48,6 +49,19 @@ export function laserPreset(name: string): Laser {
   const laser = parseWith(laserSchema, raw, `laser preset ${name}`);
   laserCache.set(name, laser);
   return laser;
+}
+
+/** Does a plan's `"laser"` string name a file (a path ending in .json) rather than a preset? */
+export function isLaserPath(value: string): boolean {
+  return value.endsWith(".json") || value.includes("/") || value.includes("\\");
+}
+
+/**
+ * A laser from a JSON file (what `laserscan calibrate` writes): the inline laser object as is,
+ * validated; `field` names where the path came from.
+ */
+export function laserFromFile(path: string, field = "laser"): Laser {
+  return parseWith(laserSchema, readJsonFile(path, field), `${field} (${basename(path)})`);
 }
 
 /** One line per named plan and laser preset, for `laserscan presets`. */

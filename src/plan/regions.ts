@@ -1,5 +1,5 @@
 /**
- * Skin regions with epidermis and dermis thickness from histology (SPEC §7: a plan's `region` sets the
+ * Skin regions with epidermis and dermis thickness from histology (a plan's `region` sets the
  * dermis limit used for the "peak depth beyond the dermis" safety warning).
  *
  * Values are histology (fixed, sectioned tissue), never ultrasound: ultrasound reads the epidermis several

@@ -1,5 +1,5 @@
 /**
- * The frame around a map (SPEC §5): title lines, a colorbar with 1-2-5 tick labels, a scale
+ * The frame around a map (docs/formats.md): title lines, a colorbar with 1-2-5 tick labels, a scale
  * bar in mm and a legend row. Each piece measures itself first (so the caller can lay the
  * picture out) and then draws at a given place.
  */

@@ -1,5 +1,5 @@
 /**
- * Colormaps (SPEC §5): d3-scale-chromatic's perceptual maps, sampled once into a 256-entry
+ * Colormaps (docs/formats.md): d3-scale-chromatic's perceptual maps, sampled once into a 256-entry
  * RGBA lookup table so a heatmap costs one table read per pixel.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Iso-depth contours (SPEC §5 `--contours 30,150`): d3-contour's marching squares with linear
+ * Iso-depth contours (`--contours 30,150`): d3-contour's marching squares with linear
  * interpolation, run on the full-resolution raster (not the reduced picture) so a line sits
  * within a fraction of a raster pixel of the true iso-depth, then turned into mm.
  */

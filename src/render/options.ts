@@ -11,7 +11,7 @@ export type ColormapName = (typeof COLORMAPS)[number];
 /** Default colormap: perceptually uniform and readable in grayscale print. */
 export const DEFAULT_COLORMAP: ColormapName = "viridis";
 
-/** Default longest side of the map, px (issue 5: `--width`, default 1200). */
+/** Default longest side of the map, px (`--width`, default 1200). */
 export const DEFAULT_WIDTH_PX = 1200;
 /** Limits on the map's longest side, px. */
 export const MIN_WIDTH_PX = 64;
@@ -21,7 +21,7 @@ export const REDUCES = ["max", "mean"] as const;
 export type Reduce = (typeof REDUCES)[number];
 /** Most contour levels a picture lists (more would not be readable). */
 export const MAX_CONTOUR_LEVELS = 4;
-/** Jumps of the firing path a scan preview draws by default (issue 5). */
+/** Jumps of the firing path a scan preview draws by default. */
 export const DEFAULT_PREVIEW_JUMPS = 200;
 
 /** Check a colormap name from a flag or option (PlanError naming `field` otherwise). */

@@ -1,5 +1,5 @@
 /**
- * Scan preview (issue 5, `laserscan scan --preview f.png`): every spot as a disc of its true
+ * Scan preview (`laserscan scan --preview f.png`): every spot as a disc of its true
  * size coloured by its first-pulse time, so the firing order reads at a glance; the stamp
  * fields, the path of the first jumps, a title, a colorbar in ms and a scale bar.
  */
@@ -23,6 +23,7 @@ import {
   titleHeight,
 } from "./annotate.js";
 import {
+  type Canvas,
   createCanvas,
   drawText,
   encodePng,
@@ -34,18 +35,11 @@ import {
   strokeRect,
 } from "./canvas.js";
 import { type ColormapName, checkColormap, colormapLut, LUT_SIZE } from "./colormap.js";
-import { DEFAULT_PREVIEW_JUMPS } from "./options.js";
+import { DEFAULT_PREVIEW_JUMPS, DEFAULT_WIDTH_PX, MAX_WIDTH_PX, MIN_WIDTH_PX } from "./options.js";
 
 export { DEFAULT_PREVIEW_JUMPS } from "./options.js";
 
-import {
-  DEFAULT_WIDTH_PX,
-  MAX_WIDTH_PX,
-  type MapPlacement,
-  MIN_IMAGE_WIDTH_PX,
-  MIN_WIDTH_PX,
-  toPixels,
-} from "./heatmap.js";
+import { type MapPlacement, MIN_IMAGE_WIDTH_PX, toPixels } from "./display-map.js";
 
 /** Default colormap of the firing time: many distinct hues make the order easy to follow. */
 export const DEFAULT_PREVIEW_COLORMAP: ColormapName = "turbo";
@@ -103,28 +97,8 @@ export function renderPreviewWithLayout(
   opts: PreviewOptions,
 ): { png: Buffer; layout: { width: number; height: number; map: MapPlacement } } {
   const n = scan.xMm.length;
-  const widthPx = opts.widthPx ?? DEFAULT_WIDTH_PX;
-  if (!Number.isInteger(widthPx) || widthPx < MIN_WIDTH_PX || widthPx > MAX_WIDTH_PX)
-    throw new PlanError(
-      "widthPx",
-      widthPx,
-      `allowed: a whole number of px, ${MIN_WIDTH_PX}..${MAX_WIDTH_PX}`,
-    );
-  const jumps = opts.jumps ?? DEFAULT_PREVIEW_JUMPS;
-  if (!Number.isInteger(jumps) || jumps < 0)
-    throw new PlanError("jumps", jumps, "allowed: a whole number ≥ 0");
-  const colormap = checkColormap(opts.colormap ?? DEFAULT_PREVIEW_COLORMAP, "colormap");
-  const lut = colormapLut(colormap);
-  const [fw, fh] = opts.fieldMm;
-
-  // Extent: the area's box and every stamp field.
-  let { minX, minY, maxX, maxY } = opts.boundsMm;
-  for (const s of scan.stamps) {
-    minX = Math.min(minX, s.originMm[0]);
-    minY = Math.min(minY, s.originMm[1]);
-    maxX = Math.max(maxX, s.originMm[0] + fw);
-    maxY = Math.max(maxY, s.originMm[1] + fh);
-  }
+  const { widthPx, jumps, lut } = checkPreviewOptions(opts);
+  const { minX, minY, maxX, maxY } = previewExtent(scan, opts);
   const spanMm = Math.max(maxX - minX, maxY - minY, 1e-6);
   const pxPerMm = widthPx / spanMm;
   const mapW = Math.max(1, Math.round((maxX - minX) * pxPerMm));
@@ -148,18 +122,7 @@ export function renderPreviewWithLayout(
   const bodyH = Math.max(mapH, colorbarHeadPx() + barH);
   const scale = scaleBarFor(pxPerMm, mapW);
   const rPx = (opts.spotUm / 2000) * pxPerMm;
-  const items: LegendItem[] = [
-    {
-      label: `spot Ø ${formatValue(opts.spotUm)} µm`,
-      color: [lut[128 * 4], lut[128 * 4 + 1], lut[128 * 4 + 2]],
-      kind: "disc",
-      radiusPx: rPx,
-    },
-    { label: `stamp field ${formatValue(fw)} × ${formatValue(fh)} mm`, color: STAMP_COLOR, kind: "line" },
-  ];
-  if (shownJumps > 0) items.push({ label: "jump path (○ first spot)", color: PATH_COLOR, kind: "path" });
-  if (opts.outline && opts.outline.length > 0)
-    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: MAP_BACKGROUND });
+  const items = previewLegendItems(opts, lut, rPx, shownJumps);
   const legend = layoutLegend(measure, scale, items, textW);
   const mapY = MARGIN_PX + titleHeight(title);
   const legendY = mapY + bodyH + 16;
@@ -177,53 +140,13 @@ export function renderPreviewWithLayout(
     topMm: maxY,
   };
   fillRect(c, place.x, place.y, mapW, mapH, MAP_BACKGROUND);
-  const px = (xMm: number) => place.x + (xMm - minX) * pxPerMm;
-  const py = (yMm: number) => place.y + (maxY - yMm) * pxPerMm;
-
-  // Stamp fields under everything, numbered in visiting order.
-  const labelStamps = scan.stamps.length > 1 && scan.stamps.length <= MAX_LABELLED_STAMPS;
-  for (let s = 0; s < scan.stamps.length; s++) {
-    const o = scan.stamps[s].originMm;
-    const x0 = Math.round(px(o[0]));
-    const y0 = Math.round(py(o[1] + fh));
-    strokeRect(c, x0, y0, Math.round(fw * pxPerMm), Math.round(fh * pxPerMm), STAMP_COLOR);
-    if (labelStamps)
-      drawText(c, String(s + 1), x0 + 5, y0 + 4, { sizePx: 12, color: STAMP_COLOR, baseline: "top" });
-  }
+  drawStamps(c, scan, place, opts.fieldMm);
   if (opts.outline) {
     for (const line of opts.outline)
       strokePolyline(c, toPixels(place, line), opts.outlineClosed ?? true, OUTLINE_COLOR, 1.5);
   }
-  // Discs in firing order, so a later spot covers an earlier one where they overlap.
-  const k255 = (LUT_SIZE - 1) / tTop;
-  for (let k = 0; k < n; k++) {
-    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
-    fillDisc(c, px(scan.xMm[k]), py(scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
-  }
-  // The path: from the first stamp's centre, spot to spot, through each new stamp's centre.
-  if (shownJumps > 0 && scan.stamps.length > 0) {
-    const pts: number[] = [];
-    const first = scan.stamp ? scan.stamp[0] : 0;
-    pts.push(px(scan.stamps[first].centreMm[0]), py(scan.stamps[first].centreMm[1]));
-    let prevStamp = first;
-    for (let k = 0; k < shownJumps; k++) {
-      const s = scan.stamp ? scan.stamp[k] : 0;
-      if (s !== prevStamp) {
-        pts.push(px(scan.stamps[s].centreMm[0]), py(scan.stamps[s].centreMm[1]));
-        prevStamp = s;
-      }
-      pts.push(px(scan.xMm[k]), py(scan.yMm[k]));
-    }
-    strokePolyline(c, pts, false, PATH_COLOR, PATH_WIDTH_PX, PATH_OPACITY);
-    // Start: a ring round the first spot.
-    const sx = px(scan.xMm[0]);
-    const sy = py(scan.yMm[0]);
-    const ring = Math.max(rPx + 3, 5);
-    const circle: number[] = [];
-    for (let a = 0; a < 32; a++)
-      circle.push(sx + ring * Math.cos((a / 32) * 2 * Math.PI), sy + ring * Math.sin((a / 32) * 2 * Math.PI));
-    strokePolyline(c, circle, true, PATH_COLOR, 2);
-  }
+  drawSpots(c, scan, place, rPx, lut, tTop);
+  if (shownJumps > 0 && scan.stamps.length > 0) drawPath(c, scan, place, shownJumps, rPx);
   strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
   drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
   const rowMid = (row: number) => legendY + row * LEGEND_ROW_PX + LEGEND_ROW_PX / 2;
@@ -233,4 +156,131 @@ export function renderPreviewWithLayout(
     drawLegendItem(c, items[k], MARGIN_PX + pos.dx, rowMid(pos.row));
   }
   return { png: encodePng(c), layout: { width: imageW, height: imageH, map: place } };
+}
+
+/** Check the options (PlanError naming the option); the width, the jumps drawn and the colour table. */
+function checkPreviewOptions(opts: PreviewOptions): { widthPx: number; jumps: number; lut: Uint8Array } {
+  const widthPx = opts.widthPx ?? DEFAULT_WIDTH_PX;
+  if (!Number.isInteger(widthPx) || widthPx < MIN_WIDTH_PX || widthPx > MAX_WIDTH_PX)
+    throw new PlanError(
+      "widthPx",
+      widthPx,
+      `allowed: a whole number of px, ${MIN_WIDTH_PX}..${MAX_WIDTH_PX}`,
+    );
+  const jumps = opts.jumps ?? DEFAULT_PREVIEW_JUMPS;
+  if (!Number.isInteger(jumps) || jumps < 0)
+    throw new PlanError("jumps", jumps, "allowed: a whole number ≥ 0");
+  const colormap = checkColormap(opts.colormap ?? DEFAULT_PREVIEW_COLORMAP, "colormap");
+  return { widthPx, jumps, lut: colormapLut(colormap) };
+}
+
+/** What the map covers, mm: the area's box and every stamp field. */
+function previewExtent(
+  scan: PreviewScan,
+  opts: PreviewOptions,
+): { minX: number; minY: number; maxX: number; maxY: number } {
+  const [fw, fh] = opts.fieldMm;
+  let { minX, minY, maxX, maxY } = opts.boundsMm;
+  for (const s of scan.stamps) {
+    minX = Math.min(minX, s.originMm[0]);
+    minY = Math.min(minY, s.originMm[1]);
+    maxX = Math.max(maxX, s.originMm[0] + fw);
+    maxY = Math.max(maxY, s.originMm[1] + fh);
+  }
+  return { minX, minY, maxX, maxY };
+}
+
+/** Legend lines: spot size, stamp field, the path and the outline when drawn. */
+function previewLegendItems(
+  opts: PreviewOptions,
+  lut: Uint8Array,
+  rPx: number,
+  shownJumps: number,
+): LegendItem[] {
+  const [fw, fh] = opts.fieldMm;
+  const items: LegendItem[] = [
+    {
+      label: `spot Ø ${formatValue(opts.spotUm)} µm`,
+      color: [lut[128 * 4], lut[128 * 4 + 1], lut[128 * 4 + 2]],
+      kind: "disc",
+      radiusPx: rPx,
+    },
+    { label: `stamp field ${formatValue(fw)} × ${formatValue(fh)} mm`, color: STAMP_COLOR, kind: "line" },
+  ];
+  if (shownJumps > 0) items.push({ label: "jump path (○ first spot)", color: PATH_COLOR, kind: "path" });
+  if (opts.outline && opts.outline.length > 0)
+    items.push({ label: "area outline", color: OUTLINE_COLOR, kind: "line", background: MAP_BACKGROUND });
+  return items;
+}
+
+/** Picture x of an x in mm. */
+function pxOf(place: MapPlacement, xMm: number): number {
+  return place.x + (xMm - place.leftMm) * place.pxPerMm;
+}
+
+/** Picture y of a y in mm (y up on the scanner, down in the picture). */
+function pyOf(place: MapPlacement, yMm: number): number {
+  return place.y + (place.topMm - yMm) * place.pxPerMm;
+}
+
+/** Stamp fields under everything, numbered in visiting order. */
+function drawStamps(
+  c: Canvas,
+  scan: PreviewScan,
+  place: MapPlacement,
+  fieldMm: readonly [number, number],
+): void {
+  const [fw, fh] = fieldMm;
+  const labelStamps = scan.stamps.length > 1 && scan.stamps.length <= MAX_LABELLED_STAMPS;
+  for (let s = 0; s < scan.stamps.length; s++) {
+    const o = scan.stamps[s].originMm;
+    const x0 = Math.round(pxOf(place, o[0]));
+    const y0 = Math.round(pyOf(place, o[1] + fh));
+    strokeRect(c, x0, y0, Math.round(fw * place.pxPerMm), Math.round(fh * place.pxPerMm), STAMP_COLOR);
+    if (labelStamps)
+      drawText(c, String(s + 1), x0 + 5, y0 + 4, { sizePx: 12, color: STAMP_COLOR, baseline: "top" });
+  }
+}
+
+/** Discs in firing order, so a later spot covers an earlier one where they overlap. */
+function drawSpots(
+  c: Canvas,
+  scan: PreviewScan,
+  place: MapPlacement,
+  rPx: number,
+  lut: Uint8Array,
+  tTop: number,
+): void {
+  const k255 = (LUT_SIZE - 1) / tTop;
+  for (let k = 0; k < scan.xMm.length; k++) {
+    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
+    fillDisc(c, pxOf(place, scan.xMm[k]), pyOf(place, scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
+  }
+}
+
+/** The path of the first jumps: from the first stamp's centre, spot to spot, through each new stamp's centre. */
+function drawPath(c: Canvas, scan: PreviewScan, place: MapPlacement, shownJumps: number, rPx: number): void {
+  const px = (xMm: number) => pxOf(place, xMm);
+  const py = (yMm: number) => pyOf(place, yMm);
+  const pts: number[] = [];
+  const first = scan.stamp ? scan.stamp[0] : 0;
+  pts.push(px(scan.stamps[first].centreMm[0]), py(scan.stamps[first].centreMm[1]));
+  let prevStamp = first;
+  for (let k = 0; k < shownJumps; k++) {
+    const s = scan.stamp ? scan.stamp[k] : 0;
+    if (s !== prevStamp) {
+      pts.push(px(scan.stamps[s].centreMm[0]), py(scan.stamps[s].centreMm[1]));
+      prevStamp = s;
+    }
+    pts.push(px(scan.xMm[k]), py(scan.yMm[k]));
+  }
+  strokePolyline(c, pts, false, PATH_COLOR, PATH_WIDTH_PX, PATH_OPACITY);
+  // Start: a ring round the first spot.
+  const sx = px(scan.xMm[0]);
+  const sy = py(scan.yMm[0]);
+  const ring = Math.max(rPx + 3, 5);
+  const circle: number[] = [];
+  for (let a = 0; a < 32; a++)
+    circle.push(sx + ring * Math.cos((a / 32) * 2 * Math.PI), sy + ring * Math.sin((a / 32) * 2 * Math.PI));
+  strokePolyline(c, circle, true, PATH_COLOR, 2);
 }

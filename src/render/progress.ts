@@ -1,5 +1,5 @@
 /**
- * Progress bar for long work (SPEC §6): cli-progress on stderr when stderr is a terminal,
+ * Progress bar for long work: cli-progress on stderr when stderr is a terminal,
  * nothing on a pipe or under `--json`. The bar appears only once the work has run for a
  * while, so quick runs print nothing at all.
  */

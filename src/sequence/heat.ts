@@ -1,29 +1,29 @@
 /**
- * Heat build-up of a firing order (SPEC §3.4):
+ * Heat build-up of a firing order (docs/model.md):
  * `H_i = Σ_{j<i} p_j · (w²/s) · exp(−|x_i − x_j|²/s)`, `s = w² + 4κ(t_i − t_j)`.
  *
  * Old spots are a smooth, wide background (the sum is the 2-D diffusion solution), so the sum
- * is split by age (heat-kernel.ts): spots fired in the last two to three slots are summed
+ * is split by age (heat-exact.ts): spots fired in the last two to three slots are summed
  * exactly with a spatial index (terms below `HEAT_CUTOFF` skipped), older ones are carried as
- * diffusing fields on a ladder of grids (coarser for older heat) and read with the exact heat
- * kernel (the grids run as WebAssembly: heat-wasm.ts). Against the full O(N²) sum the result is
- * within 1 % per spot or 1e-4, whichever is larger (measured: ≤ 0.6 % per spot, ≤ 0.05 % on
- * max / p95 / mean on 100,000-spot scans). Big runs use two threads: this one runs the grids
- * while the pool's worker (workers.ts) takes blocks of the exact part (after its splat bands run
- * out when it is splatting), then takes blocks too; every spot's value is computed in the same
- * order either way, so results are bit-identical whatever the thread count.
+ * diffusing fields on a ladder of grids (coarser for older heat, heat-grid.ts) and read with the
+ * exact heat kernel. Against the full O(N²) sum the result is within 1 % per spot or 1e-4,
+ * whichever is larger. Big runs use two threads: this one runs the grids while a pool worker
+ * (src/parallel/) takes blocks of the exact part (after its splat bands run out when it is
+ * splatting), then takes blocks too; every spot's value is computed in the same order either
+ * way, so results are bit-identical whatever the thread count.
  */
 
-import { kernelInstance, kernelModule, releaseInstance } from "../wasm.js";
-import { postHeatJob, workersByDefault } from "../workers.js";
-import { type HeatJob, runHeatJob } from "./heat-kernel.js";
-import { gridLevels, HeatGrid } from "./heat-wasm.js";
+import { post, workersByDefault } from "../parallel/pool.js";
+import { WasmHeatGrid } from "../wasm/heat-grid.js";
+import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
+import { type ExactJob, runExactJob } from "./heat-exact.js";
+import { gridLevels, gridPart } from "./heat-grid.js";
 
-/** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, SPEC §3.4). */
+/** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, docs/model.md). */
 export const KAPPA_MM2_PER_S = 0.13;
-/** Terms of the heat index below this are skipped (SPEC §3.4). */
+/** Terms of the heat index below this are skipped. */
 export const HEAT_CUTOFF = 1e-6;
-/** Heat index max above which a scan carries a warning (SPEC §7): one more pulse on the same spot with no cooling. */
+/** Heat index max above which a scan carries a warning: one more pulse on the same spot with no cooling. */
 export const HEAT_WARN_MAX = 1;
 
 /** Up to this many spots every term is summed (no grids): the O(N²) worst case stays ~0.1 s. */
@@ -37,10 +37,8 @@ const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
 /** Windows of recent spots whose boxes the cost model measures. */
 const WINDOW_SAMPLES = 8;
 /**
- * Relative costs (ns, measured on the bench scans with the JavaScript kernels) of an exact-part
- * candidate, one node of one blur and reading the grids per spot. Only their ratios matter; with
- * the WebAssembly kernels the model still picks the measured-best slot on the reference scan
- * (500 ms: 1-thread heat 112 ms, against 151 / 158 ms at 250 / 1000 ms).
+ * Relative costs (ns) of an exact-part candidate, one node of one blur and reading the grids per
+ * spot, measured on the bench scans. Only their ratios matter.
  */
 const NS_PER_CANDIDATE = 35;
 const NS_PER_BLUR_NODE = 15;
@@ -48,7 +46,7 @@ const NS_PER_GRID_READ = 1500;
 /** How long to wait for the worker's blocks before redoing the run on this thread, ms. */
 const WORKER_TIMEOUT_MS = 30_000;
 
-/** Heat index statistics (SPEC §3.4, §5 `heat`). */
+/** Heat index statistics (the report's `heat`). */
 export interface HeatStats {
   max: number;
   /** 95th percentile (nearest rank). */
@@ -62,7 +60,7 @@ export interface HeatOptions {
   threads?: number;
   /** Spots per exact-part block handed between the threads (default 512). */
   blockSpots?: number;
-  /** Slot length, ms (see heat-kernel.ts); 0 sums every term (above the cut-off) exactly; default: 0 up to 4,000 spots, else a cost model. */
+  /** Slot length, ms (see heat-exact.ts); 0 sums every term (above the cut-off) exactly; default: 0 up to 4,000 spots, else a cost model. */
   slotMs?: number;
 }
 
@@ -94,19 +92,20 @@ export function heatIndex(
   const p = Float64Array.from(pulses);
   // The grid run's copy of the spots serves the slot cost model too (small scans need neither).
   const wantGrids = opts.slotMs === undefined ? n > EXACT_MAX_SPOTS : opts.slotMs > 0;
-  const grids = wantGrids ? new HeatGrid(xMm, yMm, tMs, p) : null;
+  const grids = wantGrids ? new WasmHeatGrid(xMm, yMm, tMs, p) : null;
   const chosenMs =
     opts.slotMs ?? (grids === null ? 0 : chooseSlotMs(grids, n, tMs[n - 1] - tMs[0], w2, fourK, cutoff));
   const levels = grids === null ? 0 : gridLevels(tMs[n - 1] - tMs[0], chosenMs, fourK);
   const slotMs = levels > 0 ? chosenMs : 0;
   const blockSize = Math.max(1, Math.floor(opts.blockSpots ?? BLOCK_SPOTS));
-  const base = { module: kernelModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
+  const base = { module: wasmModule(), x: xMm, y: yMm, t: tMs, p, w2, fourK, cutoff, slotMs, blockSize };
+  const gridOf = (g: WasmHeatGrid | null): Float64Array | null =>
+    g !== null && levels > 0 ? gridPart(g, w2, fourK, slotMs, levels) : null;
   // This thread's exact part runs in the grid run's instance, on its copy of the spots.
-  const instance = grids?.ex ?? kernelInstance();
-  const spotsAt = grids?.at ?? null;
+  const instance = grids?.spots.ex ?? takeInstance();
+  const spots = grids?.spots ?? null;
   if (threads === 1) {
-    const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-    runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, instance, spotsAt);
+    runExactJob({ ...base, out: heat, role: 0, grid: gridOf(grids), ctrl: null }, instance, spots);
     releaseInstance(instance);
     return heat;
   }
@@ -114,14 +113,14 @@ export function heatIndex(
   const nBlocks = Math.ceil(n / blockSize);
   const out = new Float64Array(new SharedArrayBuffer(8 * n));
   const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
-  postHeatJob({ ...base, out, role: 2, grid: null, ctrl } satisfies HeatJob);
-  const grid = grids !== null && levels > 0 ? grids.run(w2, fourK, slotMs, levels) : null;
-  runHeatJob({ ...base, out, role: 1, grid: null, ctrl }, instance, spotsAt);
+  post(0, { kind: "heat", job: { ...base, out, role: 2, grid: null, ctrl } satisfies ExactJob });
+  const grid = gridOf(grids);
+  runExactJob({ ...base, out, role: 1, grid: null, ctrl }, instance, spots);
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
       if (Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) === "timed-out") {
         // The worker is gone: do it all here.
-        runHeatJob({ ...base, out: heat, role: 0, grid, ctrl: null }, kernelInstance());
+        runExactJob({ ...base, out: heat, role: 0, grid, ctrl: null }, takeInstance());
         return heat;
       }
     }
@@ -141,7 +140,7 @@ export function heatIndex(
  * ~1.5 µs per spot. Depends only on the scan, never on the thread count.
  */
 function chooseSlotMs(
-  grids: HeatGrid,
+  grids: WasmHeatGrid,
   n: number,
   spanMs: number,
   w2: number,
@@ -205,8 +204,8 @@ export function heatStats(heat: Float64Array): HeatStats {
 
 /**
  * The `k`-th smallest value (0-based) of `a`, which is reordered: Hoare's quickselect with a
- * median-of-three pivot, O(n) on average (a sort of a 66,000-spot scan's heat index was ≈ 10 ms
- * of a `simulate` run, on the thread that waits for it). The same value a sort would put at `k`.
+ * median-of-three pivot, O(n) on average (a full sort would hold up the thread that waits for
+ * the heat index). The same value a sort would put at `k`.
  */
 export function kthSmallest(a: Float64Array, k: number): number {
   let lo = 0;

@@ -1,12 +1,12 @@
 /**
- * From a spot pattern to what the galvo executes (SPEC §3.4, §3.5, §4.3): stamps, the firing
- * order within each stamp, first-pulse times, the jump path and the heat index.
+ * From a spot pattern to what the galvo executes: stamps, the firing order within each stamp,
+ * first-pulse times, the jump path and the heat index (docs/model.md).
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Area } from "../area/types.js";
 import type { Spots } from "../pattern/types.js";
 import type { ResolvedPlan } from "../plan/schema.js";
-import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
+import { orderSortedRows, permuteSpots } from "../wasm/scan.js";
 import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
 import { type OrderContext, orderStamp } from "./orders.js";
 import { buildStamps, crossStampClosePairs } from "./stamps.js";
@@ -17,7 +17,7 @@ export { type Order, type OrderContext, orderStamp } from "./orders.js";
 export { buildStamps, crossStampClosePairs, type Stamps } from "./stamps.js";
 export { type ScannerTiming, scanTiming, type Timing } from "./timing.js";
 
-/** One stamp of a scan (SPEC §5 `stamps`). */
+/** One stamp of a scan (the report's `stamps`). */
 export interface StampInfo {
   /** Field centre, mm. */
   centreMm: [number, number];
@@ -35,7 +35,7 @@ export interface Scan {
   order: Uint32Array;
   xMm: Float64Array;
   yMm: Float64Array;
-  /** First-pulse time per spot, ms from the start (SPEC §3.5). */
+  /** First-pulse time per spot, ms from the start. */
   tMs: Float64Array;
   /** 0-based stamp index per spot. */
   stamp: Uint32Array;
@@ -45,12 +45,12 @@ export interface Scan {
   treatmentMs: number;
   pathLengthMm: number;
   heat: HeatStats;
-  /** Heat index per spot (SPEC §3.4). */
+  /** Heat index per spot. */
   heatPerSpot: Float64Array;
   warnings: string[];
 }
 
-/** `spread` default: a quarter of the shorter field side (SPEC §4.3). */
+/** `spread` default: a quarter of the shorter field side. */
 export function defaultMinStepMm(fieldMm: readonly [number, number]): number {
   return Math.min(fieldMm[0], fieldMm[1]) / 4;
 }
@@ -58,7 +58,7 @@ export function defaultMinStepMm(fieldMm: readonly [number, number]): number {
 /** What the orders need to know about a pattern (see {@link OrderContext}). */
 export function orderContext(plan: ResolvedPlan, area: Area, spots: Spots): OrderContext {
   // Lattice rows serve as raster rows only when unrotated (horizontal, indices counting upwards);
-  // otherwise rows are bands of the mean spacing (SPEC §4.3).
+  // otherwise rows are bands of the mean spacing.
   const horizontalRows = spots.row !== undefined && plan.pattern.rotationDeg % 360 === 0;
   return {
     x: spots.x,
@@ -93,9 +93,9 @@ export function buildScan(
   const ctx = orderContext(plan, area, spots);
   const rng = xoroshiro128plus(plan.sequence.seed);
   const order = new Uint32Array(n);
-  const swept = sweptStamps(plan.sequence.order, ctx, st.start, st.items, st.count, order);
+  const ordered = rowOrderedStamps(plan.sequence.order, ctx, st.start, st.items, st.count, order);
   for (let s = 0; s < st.count; s++) {
-    if (swept[s] === 1) continue;
+    if (ordered[s] === 1) continue;
     const a = st.start[s];
     const b = st.start[s + 1];
     orderStamp(
@@ -109,7 +109,7 @@ export function buildScan(
     );
   }
 
-  const { xMm, yMm, stamp } = inFiringOrder(order, spots.x, spots.y, st.stampOf);
+  const { xMm, yMm, stamp } = permuteSpots(order, spots.x, spots.y, st.stampOf);
   const pulses = new Uint32Array(n).fill(plan.pulse.stack);
   const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
   const wMm = plan.spot.diameterUm / 2000;
@@ -155,39 +155,13 @@ export function buildScan(
   };
 }
 
-/** Spot positions and stamps in firing order (`order[k]` = the k-th spot fired), gathered in the module. */
-function inFiringOrder(
-  order: Uint32Array,
-  x: Float64Array,
-  y: Float64Array,
-  stampOf: Uint32Array,
-): { xMm: Float64Array; yMm: Float64Array; stamp: Uint32Array } {
-  const n = order.length;
-  const ex = kernelInstance<{ permute(...args: number[]): void }>();
-  const at = {
-    order: copyIn(ex, order),
-    x: copyIn(ex, x.subarray(0, n)),
-    y: copyIn(ex, y.subarray(0, n)),
-    s: copyIn(ex, stampOf.subarray(0, n)),
-    outX: ex.alloc(8 * n),
-    outY: ex.alloc(8 * n),
-    outS: ex.alloc(4 * n),
-  };
-  ex.permute(n, at.order, at.x, at.y, at.s, at.outX, at.outY, at.outS);
-  const xMm = copyOut(ex, Float64Array, at.outX, n);
-  const yMm = copyOut(ex, Float64Array, at.outY, n);
-  const stamp = copyOut(ex, Uint32Array, at.outS, n);
-  releaseInstance(ex);
-  return { xMm, yMm, stamp };
-}
-
 /**
  * Raster and serpentine orders of the stamps whose spots already come sorted by band and x (a
- * lattice generated row by row), all at once in the module, into `order`; 1 per stamp so done,
- * 0 for the stamps left to {@link orderStamp} (all of them for the other orders). The module
- * follows orders.ts's sweep (tested against it).
+ * lattice generated row by row), all at once in the WebAssembly module, into `order`; 1 per stamp
+ * so done, 0 for the stamps left to {@link orderStamp} (all of them for the other orders). The
+ * module follows order/rows.ts (tested against it).
  */
-export function sweptStamps(
+export function rowOrderedStamps(
   kind: string,
   ctx: OrderContext,
   start: Uint32Array,
@@ -195,40 +169,19 @@ export function sweptStamps(
   stamps: number,
   order: Uint32Array,
 ): Uint8Array {
-  const done = new Uint8Array(stamps);
-  if (kind !== "raster" && kind !== "serpentine") return done;
-  const n = items.length;
-  const ex = kernelInstance<{ sweepSorted(...args: number[]): void }>();
-  const at = {
-    start: copyIn(ex, start.subarray(0, stamps + 1)),
-    items: copyIn(ex, items),
-    x: copyIn(ex, ctx.x),
-    y: copyIn(ex, ctx.y),
-    row: ctx.row ? copyIn(ex, ctx.row) : 0,
-    out: ex.alloc(4 * n),
-    done: ex.alloc(4 * stamps),
-  };
-  ex.sweepSorted(
-    stamps,
-    at.start,
-    at.items,
-    at.x,
-    at.y,
-    at.row,
-    ctx.row ? 1 : 0,
-    ctx.originYMm,
-    ctx.spacingMm,
-    kind === "serpentine" ? 1 : 0,
-    at.out,
-    at.done,
+  if (kind !== "raster" && kind !== "serpentine") return new Uint8Array(stamps);
+  return orderSortedRows(
+    {
+      stamps,
+      start,
+      items,
+      x: ctx.x,
+      y: ctx.y,
+      row: ctx.row,
+      originYMm: ctx.originYMm,
+      spacingMm: ctx.spacingMm,
+      alternate: kind === "serpentine",
+    },
+    order,
   );
-  const flags = new Int32Array(ex.memory.buffer, at.done, stamps);
-  const out = new Uint32Array(ex.memory.buffer, at.out, n);
-  for (let s = 0; s < stamps; s++)
-    if (flags[s] === 1) {
-      done[s] = 1;
-      order.set(out.subarray(start[s], start[s + 1]), start[s]);
-    }
-  releaseInstance(ex);
-  return done;
 }

@@ -1,12 +1,12 @@
 /**
- * Stamps (SPEC §3.5): the scanner field tiled over the area's bounding box from its lower-left
+ * Stamps: the scanner field tiled over the area's bounding box from its lower-left
  * corner, stepping `fieldMm − overlapMm`, visited row by row from the bottom in serpentine
  * order. Each spot belongs to the first stamp (in visiting order) whose field holds it; stamps
  * without spots are dropped.
  */
 import KDBush from "kdbush";
 import { checkStampCount } from "../plan/check.js";
-import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
+import { assignStamps, type Tiling } from "../wasm/scan.js";
 
 /** Bounding box of the area, mm (the tiling starts at its lower-left corner). */
 export interface BoxMm {
@@ -40,6 +40,42 @@ function tileCount(extentMm: number, fieldMm: number, stepMm: number): number {
   return Math.ceil((extentMm - fieldMm - EDGE_EPS_MM) / stepMm) + 1;
 }
 
+/** The non-empty tiles as stamps, in visiting order. */
+interface ChosenStamps {
+  count: number;
+  /** Stamp of each tile, −1 when empty. */
+  stampOfTile: Int32Array;
+  originMm: Float64Array;
+  centreMm: Float64Array;
+  /** First slot of each stamp in the grouped spot list, and the total at the end. */
+  start: Uint32Array;
+}
+
+/** Drop empty tiles and number the others in visiting order (even rows left to right, odd right to left). */
+function chooseStamps(spotsPerTile: Uint32Array, t: Tiling): ChosenStamps {
+  const tiles = t.nx * t.ny;
+  const stampOfTile = new Int32Array(tiles).fill(-1);
+  let stamps = 0;
+  for (let k = 0; k < tiles; k++) if (spotsPerTile[k] > 0) stampOfTile[k] = stamps++;
+  const originMm = new Float64Array(2 * stamps);
+  const centreMm = new Float64Array(2 * stamps);
+  const start = new Uint32Array(stamps + 1);
+  for (let k = 0; k < tiles; k++) {
+    const s = stampOfTile[k];
+    if (s < 0) continue;
+    const r = Math.floor(k / t.nx);
+    const i = k - r * t.nx;
+    const c = (r & 1) === 0 ? i : t.nx - 1 - i;
+    originMm[2 * s] = t.minX + c * t.sx;
+    originMm[2 * s + 1] = t.minY + r * t.sy;
+    centreMm[2 * s] = originMm[2 * s] + t.fw / 2;
+    centreMm[2 * s + 1] = originMm[2 * s + 1] + t.fh / 2;
+    start[s + 1] = spotsPerTile[k];
+  }
+  for (let s = 0; s < stamps; s++) start[s + 1] += start[s];
+  return { count: stamps, stampOfTile, originMm, centreMm, start };
+}
+
 /**
  * Cut the spots (mm) into stamps of the scanner field `fieldMm` [w, h] stepping
  * `fieldMm − overlapMm` over `box`.
@@ -60,53 +96,20 @@ export function buildStamps(
   const ny = tileCount(box.maxY - box.minY, fh, sy);
   // Visit rank of tile (c, r): rows from the bottom, even rows left to right, odd right to left;
   // each spot takes the lowest row, and in it the first column in the row's direction, whose
-  // field holds it (the per-spot loop runs in the WebAssembly module, assembly/scan.ts).
-  const ex = kernelInstance<{ tileRanks(...args: number[]): void; stampLists(...args: number[]): void }>();
-  const tiles = nx * ny;
-  const at = {
-    x: copyIn(ex, x.subarray(0, count)),
-    y: copyIn(ex, y.subarray(0, count)),
-    tileOf: ex.alloc(4 * count),
-    counts: ex.alloc(4 * tiles),
-    stampOfTile: ex.alloc(4 * tiles),
-    fill: ex.alloc(4 * tiles),
-    stampOf: ex.alloc(4 * count),
-    items: ex.alloc(4 * count),
-  };
-  const buf = ex.memory.buffer;
-  ex.tileRanks(count, at.x, at.y, box.minX, box.minY, fw, fh, sx, sy, nx, ny, at.tileOf, at.counts);
-  const tileCountArr = new Uint32Array(buf, at.counts, tiles);
-  // Drop empty tiles; renumber in visiting order.
-  const stampOfTile = new Int32Array(buf, at.stampOfTile, tiles).fill(-1);
-  let stamps = 0;
-  for (let t = 0; t < tiles; t++) if (tileCountArr[t] > 0) stampOfTile[t] = stamps++;
-  const originMm = new Float64Array(2 * stamps);
-  const centreMm = new Float64Array(2 * stamps);
-  const start = new Uint32Array(stamps + 1);
-  for (let t = 0; t < tiles; t++) {
-    const s = stampOfTile[t];
-    if (s < 0) continue;
-    const r = Math.floor(t / nx);
-    const k = t - r * nx;
-    const c = (r & 1) === 0 ? k : nx - 1 - k;
-    originMm[2 * s] = box.minX + c * sx;
-    originMm[2 * s + 1] = box.minY + r * sy;
-    centreMm[2 * s] = originMm[2 * s] + fw / 2;
-    centreMm[2 * s + 1] = originMm[2 * s + 1] + fh / 2;
-    start[s + 1] = tileCountArr[t];
-  }
-  for (let s = 0; s < stamps; s++) start[s + 1] += start[s];
-  new Uint32Array(buf, at.fill, stamps).set(start.subarray(0, stamps));
-  ex.stampLists(count, at.tileOf, at.stampOfTile, at.fill, at.stampOf, at.items);
-  const items = copyOut(ex, Uint32Array, at.items, count);
-  const stampOf = copyOut(ex, Uint32Array, at.stampOf, count);
-  releaseInstance(ex);
+  // field holds it (the per-spot loops run in the WebAssembly module).
+  const tiling: Tiling = { minX: box.minX, minY: box.minY, fw, fh, sx, sy, nx, ny };
+  let chosen: ChosenStamps | undefined;
+  const { items, stampOf } = assignStamps(x, y, count, tiling, (spotsPerTile) => {
+    chosen = chooseStamps(spotsPerTile, tiling);
+    return { stampOfTile: chosen.stampOfTile, first: chosen.start.subarray(0, chosen.count) };
+  });
+  const { count: stamps, originMm, centreMm, start } = chosen as ChosenStamps;
   return { count: stamps, originMm, centreMm, start, items, stampOf };
 }
 
 /**
- * Pairs of spots in different stamps closer than `minDistMm` (SPEC §7: overlapping stamps
- * doubling up spots). Only spots in the overlap bands can pair up across stamps, so only they
+ * Pairs of spots in different stamps closer than `minDistMm` (overlapping stamps doubling up
+ * spots). Only spots in the overlap bands can pair up across stamps, so only they
  * are checked. Returns the number of such pairs.
  */
 export function crossStampClosePairs(

@@ -1,10 +1,10 @@
 /**
- * Point-and-shoot galvo timing (SPEC §3.5): first-pulse time per spot, treatment time, jump
- * path length and per-stamp durations, exactly as the spec's pseudo-code.
+ * Point-and-shoot galvo timing (docs/model.md): first-pulse time per spot, treatment time, jump
+ * path length and per-stamp durations.
  */
-import { copyIn, copyOut, kernelInstance, releaseInstance } from "../wasm.js";
+import { galvoTiming } from "../wasm/scan.js";
 
-/** The scanner settings the timing needs (plan `scanner`, SPEC §4.1). */
+/** The scanner settings the timing needs (plan `scanner`). */
 export interface ScannerTiming {
   jumpSpeedMmS: number;
   jumpDelayUs: number;
@@ -28,9 +28,8 @@ export interface Timing {
 /**
  * Time a firing order. `xMm`, `yMm`, `stamp`, `pulses` are in firing order (stamps in visiting
  * order, each stamp's spots contiguous); `centreMm` holds the stamp centres as x, y pairs. The
- * loop is SPEC §3.5's pseudo-code (the ms-per-mm and ms-per-µs factors computed once, as
- * before), run in the WebAssembly module (assembly/scan.ts): IEEE arithmetic and `sqrt`, the same
- * bits as the JavaScript it replaces.
+ * ms-per-mm and ms-per-µs factors are computed once here; the loop runs in the WebAssembly module
+ * (IEEE arithmetic and `sqrt`: the same bits as JavaScript would give).
  */
 export function scanTiming(
   xMm: Float64Array,
@@ -41,40 +40,17 @@ export function scanTiming(
   stampCount: number,
   scanner: ScannerTiming,
 ): Timing {
-  const n = xMm.length;
-  const ex = kernelInstance<{ timing(...args: number[]): number }>();
-  const at = {
-    x: copyIn(ex, xMm),
-    y: copyIn(ex, yMm),
-    stamp: copyIn(ex, stamp),
-    pulses: copyIn(ex, pulses),
-    centre: copyIn(ex, centreMm),
-    t: ex.alloc(8 * n),
-    stampMs: ex.alloc(8 * stampCount),
-    path: ex.alloc(8),
-  };
-  const treatmentMs = ex.timing(
-    n,
-    at.x,
-    at.y,
-    at.stamp,
-    at.pulses,
-    at.centre,
-    1000 / scanner.repRateHz,
-    scanner.jumpDelayUs / 1000,
-    scanner.pulseUs / 1000,
-    1000 / scanner.jumpSpeedMmS,
-    scanner.stampMoveMs,
-    at.t,
-    at.stampMs,
-    at.path,
-  );
-  const timing = {
-    tMs: copyOut(ex, Float64Array, at.t, n),
-    treatmentMs,
-    pathLengthMm: copyOut(ex, Float64Array, at.path, 1)[0],
-    stampMs: copyOut(ex, Float64Array, at.stampMs, stampCount),
-  };
-  releaseInstance(ex);
-  return timing;
+  return galvoTiming({
+    x: xMm,
+    y: yMm,
+    stamp,
+    pulses,
+    centre: centreMm,
+    stampCount,
+    periodMs: 1000 / scanner.repRateHz,
+    jumpDelayMs: scanner.jumpDelayUs / 1000,
+    pulseMs: scanner.pulseUs / 1000,
+    msPerMm: 1000 / scanner.jumpSpeedMmS,
+    stampMoveMs: scanner.stampMoveMs,
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * Sweep chart (issue 6 item 4): one metric against the first varied key, one line per value of
+ * Sweep chart: one metric against the first varied key, one line per value of
  * the other varied keys (legend), on a white PNG. A numeric first key gets a numeric axis with
  * nice 1-2-5 ticks; a text key gets evenly spaced categories in the order given. Drawn with the
  * shared canvas primitives and DejaVu text (src/render), so the bytes are deterministic.
@@ -89,7 +89,7 @@ const UNITS: [RegExp, string][] = [
   [/Nm$/, "nm"],
 ];
 
-/** The unit a dotted key's name carries (SPEC §2), or a word for unitless ones. */
+/** The unit a dotted key's name carries (docs/formats.md), or a word for unitless ones. */
 export function unitOf(key: string): string {
   const last = key.split(".").at(-1) ?? key;
   for (const [re, unit] of UNITS) if (re.test(last)) return unit;
@@ -127,13 +127,23 @@ function colour(i: number): Rgb {
   return rgb(schemeTableau10[i % schemeTableau10.length]);
 }
 
-/** Draw the chart; returns the canvas. */
-export function drawSweepChart(spec: ChartSpec): Canvas {
-  const W = spec.widthPx ?? CHART_WIDTH_PX;
-  const H = spec.heightPx ?? CHART_HEIGHT_PX;
-  const c = createCanvas(W, H);
+/** What the chart shows: x values, series and the metric's values, with the y ticks. */
+interface ChartData {
+  xs: Cell[];
+  numericX: boolean;
+  categories: string[];
+  /** The varied keys after the first (one series per combination of their values). */
+  seriesKeys: string[];
+  seriesNames: string[];
+  /** Series of each row. */
+  seriesOf: number[];
+  ys: Cell[];
+  finite: number[];
+  yT: ReturnType<typeof rangeTicks>;
+}
+
+function chartData(spec: ChartSpec): ChartData {
   const { table, keyCount, metric } = spec;
-  const xKey = table.columns[0];
   const mIdx = table.columns.indexOf(metric);
   if (mIdx < 0) throw new Error(`chart: no column ${metric}`);
   const rows = table.rows;
@@ -157,20 +167,41 @@ export function drawSweepChart(spec: ChartSpec): Canvas {
   const yMinData = finite.length ? Math.min(...finite) : 0;
   const yMaxData = finite.length ? Math.max(...finite) : 1;
   const yT = rangeTicks(Math.min(0, yMinData), Math.max(0, yMaxData));
+  return { xs, numericX, categories, seriesKeys, seriesNames, seriesOf, ys, finite, yT };
+}
 
-  // ---- layout -------------------------------------------------------------------------
+/** Where everything goes on the canvas. */
+interface ChartLayout {
+  tb: ReturnType<typeof layoutTitle>;
+  top: number;
+  legendItems: LegendItem[];
+  legendTitle: string;
+  yLabels: string[];
+  plotL: number;
+  plotR: number;
+  plotT: number;
+  plotB: number;
+  plotW: number;
+  plotH: number;
+  yPx: (v: number) => number;
+  xPx: (v: Cell) => number;
+  xTicks: { px: number; text: string }[];
+}
+
+function chartLayout(c: Canvas, spec: ChartSpec, d: ChartData, W: number, H: number): ChartLayout {
   const tb = layoutTitle(c, spec.title, spec.subtitle ?? "", W - 2 * MARGIN_PX);
   const top = MARGIN_PX + titleHeight(tb);
-  const legendItems: LegendItem[] = seriesKeys.length
-    ? seriesNames.map((n, i) => ({ label: n, color: colour(i), kind: "line" }))
+  const legendItems: LegendItem[] = d.seriesKeys.length
+    ? d.seriesNames.map((n, i) => ({ label: n, color: colour(i), kind: "line" }))
     : [];
-  const legendTitle = seriesKeys.join(", ");
+  const legendTitle = d.seriesKeys.join(", ");
   const legendW = legendItems.length
     ? Math.max(
         textWidth(c, legendTitle, LABEL_PX, true),
         ...legendItems.map((it) => legendItemWidth(c, it)),
       ) + 12
     : 0;
+  const yT = d.yT;
   const yLabels = yT.ticks.map((v) => formatTick(v, yT.step));
   const yLabelW = Math.max(...yLabels.map((s) => textWidth(c, s, LABEL_PX)));
   const plotL = MARGIN_PX + Math.ceil(yLabelW) + TICK_PX + TICK_GAP_PX;
@@ -187,8 +218,8 @@ export function drawSweepChart(spec: ChartSpec): Canvas {
   const yPx = (v: number): number => plotB - ((v - yLo) / (yHi - yLo)) * plotH;
   let xPx: (v: Cell) => number;
   let xTicks: { px: number; text: string }[];
-  if (numericX) {
-    const nx = xs as number[];
+  if (d.numericX) {
+    const nx = d.xs as number[];
     const xT = rangeTicks(Math.min(...nx), Math.max(...nx));
     const lo = xT.ticks[0];
     const hi = xT.ticks[xT.ticks.length - 1];
@@ -196,27 +227,46 @@ export function drawSweepChart(spec: ChartSpec): Canvas {
     xPx = (v) => plotL + DATA_INSET_PX + (((v as number) - lo) / (hi - lo)) * (plotW - 2 * DATA_INSET_PX);
     xTicks = xT.ticks.map((v) => ({ px: xPx(v), text: formatTick(v, xT.step) }));
   } else {
-    const slot = plotW / categories.length;
-    xPx = (v) => plotL + (categories.indexOf(label(v)) + 0.5) * slot;
-    xTicks = categories.map((t, i) => ({ px: plotL + (i + 0.5) * slot, text: t }));
+    const slot = plotW / d.categories.length;
+    xPx = (v) => plotL + (d.categories.indexOf(label(v)) + 0.5) * slot;
+    xTicks = d.categories.map((t, i) => ({ px: plotL + (i + 0.5) * slot, text: t }));
   }
+  return {
+    tb,
+    top,
+    legendItems,
+    legendTitle,
+    yLabels,
+    plotL,
+    plotR,
+    plotT,
+    plotB,
+    plotW,
+    plotH,
+    yPx,
+    xPx,
+    xTicks,
+  };
+}
 
-  // ---- draw ---------------------------------------------------------------------------
-  drawTitle(c, tb, MARGIN_PX, MARGIN_PX);
+/** Title, grid, axes and their labels. */
+function drawFrame(c: Canvas, spec: ChartSpec, d: ChartData, L: ChartLayout, H: number): void {
+  const { plotL, plotB, plotT, plotW, plotH } = L;
+  drawTitle(c, L.tb, MARGIN_PX, MARGIN_PX);
   // Grid and y axis.
-  yT.ticks.forEach((v, i) => {
-    const y = Math.round(yPx(v));
+  d.yT.ticks.forEach((v, i) => {
+    const y = Math.round(L.yPx(v));
     fillRect(c, plotL, y, plotW, 1, GRID);
     fillRect(c, plotL - TICK_PX, y, TICK_PX, 1, INK);
-    drawText(c, yLabels[i], plotL - TICK_PX - TICK_GAP_PX, y, {
+    drawText(c, L.yLabels[i], plotL - TICK_PX - TICK_GAP_PX, y, {
       sizePx: LABEL_PX,
       align: "right",
       baseline: "middle",
     });
   });
-  drawText(c, axisLabel(metric), MARGIN_PX, top, { sizePx: LABEL_PX, bold: true, baseline: "top" });
+  drawText(c, axisLabel(spec.metric), MARGIN_PX, L.top, { sizePx: LABEL_PX, bold: true, baseline: "top" });
   // X axis.
-  for (const t of xTicks) {
+  for (const t of L.xTicks) {
     const x = Math.round(t.px);
     fillRect(c, x, plotB, 1, TICK_PX, INK);
     drawText(c, t.text, x, plotB + TICK_PX + TICK_GAP_PX, {
@@ -227,19 +277,29 @@ export function drawSweepChart(spec: ChartSpec): Canvas {
   }
   fillRect(c, plotL, plotT, 1, plotH + 1, INK);
   fillRect(c, plotL, plotB, plotW, 1, INK);
-  drawText(c, axisLabel(xKey), plotL + plotW / 2, H - MARGIN_PX - Math.round(LABEL_PX * 1.2), {
-    sizePx: LABEL_PX,
-    bold: true,
-    align: "center",
-    baseline: "top",
-  });
+  drawText(
+    c,
+    axisLabel(spec.table.columns[0]),
+    plotL + plotW / 2,
+    H - MARGIN_PX - Math.round(LABEL_PX * 1.2),
+    {
+      sizePx: LABEL_PX,
+      bold: true,
+      align: "center",
+      baseline: "top",
+    },
+  );
+}
+
+/** The series' lines and points. */
+function drawLines(c: Canvas, spec: ChartSpec, d: ChartData, L: ChartLayout): void {
   // Lines: each series' points in x order (numeric) or category order.
-  const series = seriesNames.map((_, si) => {
+  const series = d.seriesNames.map((_, si) => {
     const pts: { x: number; y: number }[] = [];
-    rows.forEach((r, k) => {
-      const v = ys[k];
-      if (seriesOf[k] !== si || typeof v !== "number" || !Number.isFinite(v)) return;
-      pts.push({ x: xPx(r[0]), y: yPx(v) });
+    spec.table.rows.forEach((r, k) => {
+      const v = d.ys[k];
+      if (d.seriesOf[k] !== si || typeof v !== "number" || !Number.isFinite(v)) return;
+      pts.push({ x: L.xPx(r[0]), y: L.yPx(v) });
     });
     return pts.sort((a, b) => a.x - b.x);
   });
@@ -256,24 +316,35 @@ export function drawSweepChart(spec: ChartSpec): Canvas {
     for (const p of pts) fillDisc(c, p.x, p.y, Math.max(POINT_RADIUS_PX, w / 2 + 1.5), col);
   });
   if (overlap)
-    drawText(c, "equal values overlap: earlier lines drawn wider", plotR, plotT - 6, {
+    drawText(c, "equal values overlap: earlier lines drawn wider", L.plotR, L.plotT - 6, {
       sizePx: LABEL_PX - 2,
       color: INK_MUTED,
       align: "right",
     });
+}
+
+/** Draw the chart; returns the canvas. */
+export function drawSweepChart(spec: ChartSpec): Canvas {
+  const W = spec.widthPx ?? CHART_WIDTH_PX;
+  const H = spec.heightPx ?? CHART_HEIGHT_PX;
+  const c = createCanvas(W, H);
+  const d = chartData(spec);
+  const L = chartLayout(c, spec, d, W, H);
+  drawFrame(c, spec, d, L, H);
+  drawLines(c, spec, d, L);
   // Legend on the right, titled with the key(s) its lines stand for.
-  if (legendItems.length) {
-    const lx = plotR + 16;
-    let ly = plotT;
-    drawText(c, legendTitle, lx, ly, { sizePx: LABEL_PX, bold: true, baseline: "top" });
+  if (L.legendItems.length) {
+    const lx = L.plotR + 16;
+    let ly = L.plotT;
+    drawText(c, L.legendTitle, lx, ly, { sizePx: LABEL_PX, bold: true, baseline: "top" });
     ly += Math.round(LABEL_PX * 1.45) + 12;
-    for (const item of legendItems) {
+    for (const item of L.legendItems) {
       drawLegendItem(c, item, lx, ly);
       ly += 24;
     }
   }
-  if (finite.length === 0)
-    drawText(c, `no values of ${metric}`, plotL + plotW / 2, plotT + plotH / 2, {
+  if (d.finite.length === 0)
+    drawText(c, `no values of ${spec.metric}`, L.plotL + L.plotW / 2, L.plotT + L.plotH / 2, {
       sizePx: LABEL_PX,
       color: INK_MUTED,
       align: "center",

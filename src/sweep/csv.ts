@@ -1,6 +1,6 @@
 /**
- * Sweep CSV (issue 6 item 4): one row per variant; columns are the varied plan keys under their
- * dotted names, then the report values (SPEC §5) under dotted names. A shard's CSV starts with
+ * Sweep CSV: one row per variant; columns are the varied plan keys under their
+ * dotted names, then the report values under dotted names. A shard's CSV starts with
  * `variant` (0-based index in the whole cross product) and `variants` (its size), so
  * {@link mergeSweepCsv} can put shards back in order and prove none is missing or doubled.
  * Numbers are printed deterministically: integers exactly, others to 6 significant digits.

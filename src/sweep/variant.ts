@@ -1,7 +1,7 @@
 /**
- * One sweep variant simulated for its report only (SPEC §5): area, pattern, firing order,
+ * One sweep variant simulated for its report only: area, pattern, firing order,
  * heat and the dose stats, no raster kept. Shared by the main thread and the sweep workers
- * (src/sweep/worker.ts), so a variant gives the same bytes wherever it runs.
+ * (src/parallel/worker.ts), so a variant gives the same bytes wherever it runs.
  */
 import { createArea } from "../area/index.js";
 import type { Report } from "../dose/report.js";
@@ -14,7 +14,7 @@ import { buildScan } from "../sequence/index.js";
 export interface VariantOptions {
   /** Threads for the dose splat (default: the engine's choice, all cores for big rasters). */
   threads?: number;
-  /** Refuse runs whose rasters need more, MB (SPEC §7). */
+  /** Refuse runs whose rasters need more, MB. */
   maxMemoryMb?: number;
 }
 

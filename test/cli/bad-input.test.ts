@@ -1,5 +1,5 @@
 /**
- * The bad-input table (issue 8, SPEC §7): every command answers each mistake with exit code 2,
+ * The bad-input table: every command answers each mistake with exit code 2,
  * one line on stderr naming the field, no stack trace, and leaves an existing output file as it was.
  */
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Determinism (issue 8, SPEC §5): the same plan and seed give byte-identical files across runs
+ * Determinism (docs/formats.md): the same plan and seed give byte-identical files across runs
  * and across thread counts; another seed gives other bytes.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Interrupted runs (issue 8, SPEC §7): SIGTERM at any moment of a long simulate leaves the
+ * Interrupted runs: SIGTERM at any moment of a long simulate leaves the
  * previous output intact or a complete new one, and no temp file behind.
  */
 import { spawn } from "node:child_process";

@@ -15,7 +15,7 @@ describe("laserscan simulate", () => {
   it("prints a table, or only the report JSON with --json, and writes --report", () => {
     const t = runCli(["simulate", plan]);
     expect(t.code).toBe(0);
-    for (const word of ["spots", "depth mean", "ablated", "coagulation", "heat index"])
+    for (const word of ["spots", "depth mean", "depth range", "ablated", "coagulation", "heat index"])
       expect(t.stdout).toContain(word);
     const j = runCli(["simulate", plan, "--json", "--contours", "30,150", "--report", out("r.json")]);
     expect(j.code).toBe(0);
@@ -36,7 +36,9 @@ describe("laserscan simulate", () => {
       "warnings",
     ])
       expect(rep).toHaveProperty(key);
-    expect(Object.keys(rep.depth)).toEqual(["meanUm", "maxUm", "p95Um"]);
+    expect(Object.keys(rep.depth)).toEqual(["meanUm", "maxUm", "p95Um", "rangeUm"]);
+    expect(rep.depth.rangeUm.max[0]).toBeLessThan(rep.depth.maxUm);
+    expect(rep.depth.rangeUm.max[1]).toBeGreaterThan(rep.depth.maxUm);
     expect(rep.contours.map((c: { depthUm: number }) => c.depthUm)).toEqual([30, 150]);
     expect(rep.contours[0].fraction).toBeGreaterThan(rep.contours[1].fraction);
     expect(JSON.parse(readFileSync(out("r.json"), "utf8"))).toEqual(rep);

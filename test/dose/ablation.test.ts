@@ -16,7 +16,7 @@ import { STEADY, testPlan } from "./helpers.js";
 
 const laser = (extra: Partial<Laser> = {}): Laser => ({ ...(STEADY as Laser), ...extra });
 
-describe("beam (SPEC §3.1)", () => {
+describe("beam (docs/model.md)", () => {
   it("Gaussian peak fluence is 2E/(πw²), top-hat E/(πw²)", () => {
     // 10 mJ on w = 60 µm: E/(πw²) = 0.01 J / (π·0.006² cm²) = 88.419 J/cm².
     expect(peakFluenceJcm2("tophat", 10, 60)).toBeCloseTo(88.4194, 3);
@@ -28,7 +28,7 @@ describe("beam (SPEC §3.1)", () => {
   });
 });
 
-describe("steady-state Gaussian closed forms (SPEC §3.2)", () => {
+describe("steady-state Gaussian closed forms (docs/model.md)", () => {
   const m = doseModelFor(laser(), makeBeam("gaussian", 60, 10));
   const f0 = 176.8388;
   it("peak = η(F0 − Fth), radius = w·sqrt(ln(F0/Fth)/2)", () => {
@@ -51,7 +51,7 @@ describe("steady-state Gaussian closed forms (SPEC §3.2)", () => {
   });
 });
 
-describe("blow-off (SPEC §3.2)", () => {
+describe("blow-off (docs/model.md)", () => {
   const l = laser({ model: "blow-off", absorptionPerCm: 1000, etaUmPerJcm2: undefined });
   const m = doseModelFor(l, makeBeam("gaussian", 60, 10));
   it("uses 1/µa in µm and gives a paraboloid crater of volume π w² ln²(F0/Fth)/(4 µa)", () => {
@@ -67,7 +67,7 @@ describe("blow-off (SPEC §3.2)", () => {
   });
 });
 
-describe("top-hat (SPEC §3.1, §3.2)", () => {
+describe("top-hat (docs/model.md)", () => {
   it("flat crater of depth η(F − Fth) over the disc, volume πw²·depth", () => {
     const m = doseModelFor(laser(), makeBeam("tophat", 60, 10));
     expect(m.peakDepthUm).toBeCloseTo(4 * (88.4194 - 5), 2);
@@ -76,7 +76,7 @@ describe("top-hat (SPEC §3.1, §3.2)", () => {
   });
 });
 
-describe("calibrated (SPEC §3.2)", () => {
+describe("calibrated (docs/model.md)", () => {
   const points: [number, number][] = [
     [5, 100],
     [20, 300],
@@ -106,7 +106,7 @@ describe("calibrated (SPEC §3.2)", () => {
   });
 });
 
-describe("non-ablative column (SPEC §3.3)", () => {
+describe("non-ablative column (docs/model.md)", () => {
   it("column depth is piecewise linear in energy, no ablation", () => {
     const pts: [number, number][] = [
       [10, 400],
@@ -121,7 +121,7 @@ describe("non-ablative column (SPEC §3.3)", () => {
   });
 });
 
-describe("energy below threshold (SPEC §7)", () => {
+describe("energy below threshold", () => {
   it("is a PlanError naming the field and the threshold energy", () => {
     const eth = thresholdEnergyMj("gaussian", 60, 5); // 5 J/cm² · π·0.006² cm² / 2 = 0.2827 mJ
     expect(eth).toBeCloseTo(0.28274, 4);

@@ -1,4 +1,4 @@
-/** Skin regions in the report (issue 6 item 3): the layer each depth reaches, the dermis warning. */
+/** Skin regions in the report: the layer each depth reaches, the dermis warning. */
 import { describe, expect, it } from "vitest";
 import { layerAt } from "../../src/dose/report.js";
 import { simulatePlan } from "../../src/dose/simulate.js";

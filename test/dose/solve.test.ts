@@ -6,7 +6,7 @@ import { testPlan } from "./helpers.js";
 
 const base = () => testPlan({ area: { shape: "circle", diameterMm: 6 } });
 
-describe("solve then simulate reaches the target (SPEC §6)", () => {
+describe("solve then simulate reaches the target", () => {
   for (const [by, vary, target] of [
     ["mean", "energy", 40],
     ["peak", "energy", 150],

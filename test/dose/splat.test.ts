@@ -18,7 +18,7 @@ function sumUm(data: Float32Array): number {
   return s;
 }
 
-describe("one crater on the raster (SPEC §3.2)", () => {
+describe("one crater on the raster (docs/model.md)", () => {
   it("Gaussian steady-state: volume, peak and radius match the closed forms", async () => {
     const m = steady();
     // spot on a pixel centre of a 1 µm raster
@@ -62,7 +62,7 @@ describe("one crater on the raster (SPEC §3.2)", () => {
   });
 });
 
-describe("adding pulses (SPEC §3.2)", () => {
+describe("adding pulses (docs/model.md)", () => {
   it("a stack of n pulses is n × one pulse", async () => {
     const m = steady();
     const s = grid(5, 0.1, 0.2); // overlapping craters
@@ -91,7 +91,7 @@ describe("adding pulses (SPEC §3.2)", () => {
   });
 });
 
-describe("mean depth = density × crater volume (SPEC §3.2)", () => {
+describe("mean depth = density × crater volume (docs/model.md)", () => {
   it("sparse pattern, craters inside the area", async () => {
     const m = steady();
     const s = grid(20, 0.5, 0.25); // 400 spots on 10 × 10 mm, 250 µm from the edge > crater radius
@@ -141,7 +141,7 @@ describe("mean depth = density × crater volume (SPEC §3.2)", () => {
   });
 });
 
-describe("stats (SPEC §5)", () => {
+describe("stats (the report, docs/formats.md)", () => {
   it("p95, max, mean and level fractions agree with a sort-based reference", async () => {
     const plan = testPlan({ area: { shape: "ellipse", widthMm: 6, heightMm: 4 } });
     const area = (await import("../../src/area/index.js")).createArea(plan.area);
@@ -156,7 +156,7 @@ describe("stats (SPEC §5)", () => {
   });
 });
 
-describe("threads (issue 7)", () => {
+describe("threads", () => {
   it("1 and 2 threads give bit-identical rasters and stats", async () => {
     const plan = testPlan({
       area: { shape: "circle", diameterMm: 20 },
@@ -175,7 +175,7 @@ describe("threads (issue 7)", () => {
   });
 });
 
-describe("memory guard (SPEC §7)", () => {
+describe("memory guard", () => {
   it("refuses before allocating, naming the size needed", async () => {
     const plan = testPlan({ area: { shape: "rect", widthMm: 100, heightMm: 100 }, raster: { pixelUm: 1 } });
     const area = rect(100, 100);
@@ -185,7 +185,7 @@ describe("memory guard (SPEC §7)", () => {
   });
 });
 
-describe("non-ablative columns (SPEC §3.3)", () => {
+describe("non-ablative columns (docs/model.md)", () => {
   it("coagulation map is the max of overlapping columns; depth is zero", async () => {
     const plan = testPlan({
       laser: {

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the library API (issue 8): random plans, valid and invalid, and random bytes as
+ * Fuzzing the library API: random plans, valid and invalid, and random bytes as
  * masks. Every run ends in a result that keeps the invariants or in a PlanError, never in
  * another exception.
  */

@@ -25,7 +25,7 @@ function hasNumpy(): boolean {
   }
 }
 
-describe(".npy (SPEC §5)", () => {
+describe(".npy (docs/formats.md)", () => {
   it("has a v1 header with <f4, C order, shape (height, width), data 64-byte aligned, top row first", () => {
     const p = join(dir, "a.npy");
     writeNpy(p, r);

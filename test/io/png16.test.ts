@@ -9,7 +9,7 @@ import { bareDecimal, readDepthPng, scaleFor, writeDepthPng } from "../../src/io
 
 const dir = mkdtempSync(join(tmpdir(), "png16-"));
 
-describe("16-bit depth PNG (SPEC §5)", () => {
+describe("16-bit depth PNG (docs/formats.md)", () => {
   const data = new Float32Array(4 * 3);
   data[0] = 0; // lowest row, left
   data[11] = 687.355; // highest row, right

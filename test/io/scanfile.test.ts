@@ -21,7 +21,7 @@ function make(patch: Record<string, unknown> = {}) {
   return { plan, area, spots, scan, stats: scanStats(plan, area, scan) };
 }
 
-describe("scan file (SPEC §5)", () => {
+describe("scan file (docs/formats.md)", () => {
   it("is byte-identical for the same plan and seed, and the key order of the plan file does not matter", () => {
     const a = make();
     const b = make();
@@ -38,7 +38,7 @@ describe("scan file (SPEC §5)", () => {
     expect(scanFileJson(c.plan, c.area, c.scan, c.stats)).not.toBe(textA);
   });
 
-  it("has the SPEC §5 fields, rounded, in firing order, and no file paths", () => {
+  it("has the documented fields, rounded, in firing order, and no file paths", () => {
     const m = make({ pulse: { energyMj: 10, stack: 2 } });
     const doc = JSON.parse(scanFileJson(m.plan, m.area, m.scan, m.stats, true));
     expect(doc.format).toBe("laserscan-scan");

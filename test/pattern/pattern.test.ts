@@ -20,7 +20,7 @@ function achieved(count: number, areaMm2: number): number {
   return (count / areaMm2) * 100;
 }
 
-describe("lattice placement (SPEC §4.1)", () => {
+describe("lattice placement (docs/formats.md)", () => {
   it("a square lattice sits at pitch·(i + ½) from the bounding-box corner", () => {
     const { spots } = build({
       pattern: { lattice: "square", pitchUm: 500, coverage: undefined },

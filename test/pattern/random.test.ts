@@ -6,19 +6,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { streamSeed, uniform } from "../../src/pattern/random.js";
-import { kernelInstance, releaseInstance } from "../../src/wasm.js";
-
-type Exports = {
-  memory: { buffer: ArrayBuffer };
-  alloc(bytes: number): number;
-  uniforms(seed32: number, count: number, out: number): void;
-};
+import { releaseInstance, takeInstance } from "../../src/wasm/module.js";
+import { moduleUniforms } from "../../src/wasm/poisson.js";
 
 function wasmUniforms(seed32: number, count: number): Float64Array {
-  const ex = kernelInstance<Exports>();
-  const out = ex.alloc(8 * count);
-  ex.uniforms(seed32 | 0, count, out);
-  const draws = Float64Array.from(new Float64Array(ex.memory.buffer, out, count));
+  const ex = takeInstance();
+  const draws = moduleUniforms(ex, seed32, count);
   releaseInstance(ex);
   return draws;
 }

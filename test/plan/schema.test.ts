@@ -18,7 +18,7 @@ function errorOf(fn: () => unknown): PlanError {
   throw new Error("no PlanError thrown");
 }
 
-describe("plan schema (SPEC §4.1)", () => {
+describe("plan schema (docs/formats.md)", () => {
   it("reads a plan file saved with a byte-order mark like one without", () => {
     const dir = mkdtempSync(join(tmpdir(), "bom-"));
     const text = JSON.stringify(rawPlan({}));
@@ -38,7 +38,7 @@ describe("plan schema (SPEC §4.1)", () => {
     expect(plan.pattern).toMatchObject({ rotationDeg: 0, offsetMm: [0, 0], seed: 1 });
   });
 
-  it("derives energy from average fluence as E = F·πw² (SPEC §3.1)", () => {
+  it("derives energy from average fluence as E = F·πw² (docs/model.md)", () => {
     const plan = resolvePlan(rawPlan({ pulse: { energyMj: undefined, fluenceJcm2: 20 } }), ".");
     const d = derive(plan);
     // 20 J/cm² over π(0.006 cm)² = 2.2619e-3 J
@@ -46,7 +46,7 @@ describe("plan schema (SPEC §4.1)", () => {
     expect(d.peakFluenceJcm2).toBeCloseTo(40, 12);
   });
 
-  it("coverage 12.6 % of 100 µm spots is 1,600 spots per cm² (REFERENCES.md)", () => {
+  it("coverage 12.6 % of 100 µm spots is 1,600 spots per cm²", () => {
     const plan = resolvePlan(rawPlan({ spot: { diameterUm: 100 }, pattern: { coverage: 0.12566 } }), ".");
     expect(derive(plan).densityPerCm2).toBeCloseTo(1600, 0);
   });

@@ -1,7 +1,7 @@
-/** An analytic crater for render tests (SPEC §3.2 closed forms). */
+/** An analytic crater for render tests (closed forms of docs/model.md). */
 import type { Raster } from "../../src/dose/raster.js";
 
-/** Steady-state single-pulse Gaussian crater (SPEC §3.2): depth(r) = η·(F0·exp(−2r²/w²) − Fth), positive part. */
+/** Steady-state single-pulse Gaussian crater (docs/model.md): depth(r) = η·(F0·exp(−2r²/w²) − Fth), positive part. */
 export function gaussianCrater(opts: {
   wUm: number;
   f0: number;

@@ -124,7 +124,7 @@ export function rectArea(w: number, h: number) {
   };
 }
 
-/** The SPEC §3.4 sum without any cut-off. */
+/** The heat index sum (docs/model.md) without any cut-off. */
 export function bruteForceHeat(
   x: Float64Array,
   y: Float64Array,

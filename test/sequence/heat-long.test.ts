@@ -1,6 +1,6 @@
 /**
- * Heat index on long treatments, where old terms matter (SPEC §3.4): the grid ladder of
- * heat-kernel.ts against the brute-force O(N²) sum, and one thread against two.
+ * Heat index on long treatments, where old terms matter (docs/model.md): the grid ladder of
+ * heat-exact.ts and heat-grid.ts against the brute-force O(N²) sum, and one thread against two.
  * Stated bound: per spot |H − H_exact| ≤ max(1 % · H_exact, 1e-4); max, p95, mean within 1 %.
  */
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { HEAT_CUTOFF, heatIndex, heatStats, KAPPA_MM2_PER_S, kthSmallest } from "../../src/sequence/heat.js";
 import { bruteForceHeat as bruteForce, randomHeatSpots } from "./fixtures.js";
 
-describe("heat index (SPEC §3.4)", () => {
+describe("heat index (docs/model.md)", () => {
   it("is one for an earlier pulse on the very same spot with no time to cool, own stack not counted", () => {
     const x = Float64Array.from([5, 5]);
     const y = Float64Array.from([5, 5]);

@@ -24,7 +24,7 @@ function run(order: Order, ctx: OrderContext, idx: Uint32Array, seed = 1, start:
 
 const iota = (n: number) => Uint32Array.from({ length: n }, (_, i) => i);
 
-describe("firing orders (SPEC §4.3)", () => {
+describe("firing orders (docs/model.md)", () => {
   it("every order is a permutation of the stamp's spots, for any point set (property)", () => {
     fc.assert(
       fc.property(

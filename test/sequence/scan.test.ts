@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Area } from "../../src/area/types.js";
 import type { ResolvedPlan } from "../../src/plan/schema.js";
-import { parsePlan } from "../../src/plan/schema.js";
+import { parsePlan } from "../../src/plan/validate.js";
 import { buildScan } from "../../src/sequence/index.js";
 import { randomPoints, rectArea } from "./fixtures.js";
 

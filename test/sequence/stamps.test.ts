@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildStamps } from "../../src/sequence/stamps.js";
 import { randomPoints } from "./fixtures.js";
 
-describe("stamps (SPEC §3.5)", () => {
+describe("stamps (docs/model.md)", () => {
   it("one stamp when the area fits the field; centre is the field centre from the lower-left corner", () => {
     const { x, y } = randomPoints(100, 15, 12, 1);
     const s = buildStamps(x, y, 100, { minX: 0, minY: 0, maxX: 15, maxY: 12 }, [20, 20], 0);

@@ -13,7 +13,7 @@ interface HandStamp {
   spots: { x: number; y: number; n: number }[];
 }
 
-/** SPEC §3.5 pseudo-code, line by line, on plain objects. */
+/** The point-and-shoot timing (docs/model.md), step by step, on plain objects. */
 function replay(stamps: HandStamp[], sc: Scanner) {
   let end = 0;
   let lastPulse = Number.NEGATIVE_INFINITY;
@@ -66,7 +66,7 @@ const BASE: Scanner = {
   stampMoveMs: 1000,
 };
 
-describe("scanner timing (SPEC §3.5)", () => {
+describe("scanner timing (docs/model.md)", () => {
   it("matches a closed form: two spots 3 mm apart, jump-limited", () => {
     // From the centre (0,0) to (3,0): 1 ms jump + 0.15 ms delay; then 3 mm more: end 1.65 + 1.15.
     const [x, y, s, p, c] = flatten([

@@ -25,7 +25,7 @@ const BASE = resolvePlan(
   ".",
 );
 
-/** Closed-form crater volume (SPEC §3.2), µm · mm², and crater radius, mm. */
+/** Closed-form crater volume (docs/model.md), µm · mm², and crater radius, mm. */
 function crater(energyMj: number, diameterUm: number): { volUmMm2: number; radiusMm: number } {
   const wMm = diameterUm / 2000;
   const wCm = wMm / 10;
@@ -170,7 +170,7 @@ describe("errors while running", () => {
   });
 });
 
-describe("a sweep of coverage × order on 5 × 5 mm (SPEC §3.2 closed form)", async () => {
+describe("a sweep of coverage × order on 5 × 5 mm (closed form, docs/model.md)", async () => {
   const coverages = [0.02, 0.04];
   const sweep = prepareSweep(BASE, ".", [
     parseVary(`pattern.coverage=${coverages.join(",")}`),

@@ -1,19 +1,22 @@
 /**
- * `laserscan scan <plan>`: pattern, stamps, firing order, timing and heat of a plan (SPEC §5,
- * §6); writes the canonical scan file, a CSV and a galvo command list on request.
+ * `laserscan scan <plan>`: pattern, stamps, firing order, timing and heat of a plan; writes
+ * the canonical scan file, a CSV and a galvo command list on request.
  */
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
+import { PlanError } from "../../errors.js";
 import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import { scanCsvChunks } from "../../io/csv.js";
+import { scanDxf } from "../../io/dxf.js";
 import { galvoListChunks } from "../../io/galvo.js";
 import { type ScanStats, scanFileJson, scanStats } from "../../io/scanfile.js";
+import { scanSvgChunks } from "../../io/svg.js";
 import { generatePattern } from "../../pattern/index.js";
 import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
 import { buildScan } from "../../sequence/index.js";
+import { addPreviewOptions } from "../heatmap-flags.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
-import { addPreviewOptions, writeScanPreview } from "./render.js";
 
 /** The short human table of a scan's stats. */
 export function statsTable(name: string, order: string, stats: ScanStats): string {
@@ -38,11 +41,17 @@ export function register(program: Command): void {
   addPlanOptions(
     addPreviewOptions(program.command("scan <plan>"))
       .description("generate the spot pattern, firing order and timing of a plan (file or named plan)")
-      .option("-o, --output <scan.json>", "write the canonical scan file (SPEC §5)")
+      .option("-o, --output <scan.json>", "write the canonical scan file (docs/formats.md)")
       .option("--csv <file.csv>", "write one CSV row per spot: index,xMm,yMm,tMs,stamp,pulses,energyMj")
       .option("--galvo <file.txt>", "write a galvo command list (jump / fire / wait lines)")
       .option("--bits-per-mm <n>", "galvo list positions in 16-bit scanner units (0x8000 = field centre)")
       .option("--heat", "add the per-spot heat index to the scan file")
+      .option(
+        "--svg <file.svg>",
+        "write the spots in firing order as SVG points (mm, y up as on the scanner)",
+      )
+      .option("--dxf <file.dxf>", "write the spots (POINT), spot sizes (CIRCLE) and outline as DXF, mm")
+      .option("--svg-circles", "with --svg: add a circle of the spot size per spot on its own layer")
       .option("--json", "print only the stats as JSON"),
   ).action(async (planPath: string, opts: Record<string, unknown>) => {
     const output = opts.output as string | undefined;
@@ -51,7 +60,13 @@ export function register(program: Command): void {
     if (output !== undefined) checkWritable(output, "--output", { stdout: true });
     if (csv !== undefined) checkWritable(csv, "--csv", { stdout: true });
     if (galvo !== undefined) checkWritable(galvo, "--galvo", { stdout: true });
+    const svg = opts.svg as string | undefined;
+    if (svg !== undefined) checkWritable(svg, "--svg", { stdout: true });
+    const dxfPath = opts.dxf as string | undefined;
+    if (dxfPath !== undefined) checkWritable(dxfPath, "--dxf", { stdout: true });
     if (opts.json) claimStdout("--json");
+    if (opts.svgCircles === true && svg === undefined)
+      throw new PlanError("--svg-circles", true, "allowed only with --svg <file.svg>");
     const bitsPerMm =
       opts.bitsPerMm === undefined ? undefined : parseNumberFlag("bits-per-mm", String(opts.bitsPerMm));
     const { plan, baseDir } = loadPlan(planPath, overridesFromOptions(opts));
@@ -62,11 +77,25 @@ export function register(program: Command): void {
     // Build every output before writing any, so a bad flag leaves no partial set of files.
     const galvoText = galvo !== undefined ? galvoListChunks(plan, scan, bitsPerMm) : undefined;
     const csvText = csv !== undefined ? scanCsvChunks(scan, derive(plan).energyMj) : undefined;
+    const svgText =
+      svg !== undefined
+        ? scanSvgChunks(plan.name, plan.spot.diameterUm, area, scan, { circles: opts.svgCircles === true })
+        : undefined;
+    const dxfText = dxfPath !== undefined ? scanDxf(plan.spot.diameterUm, area, scan) : undefined;
     const json = output !== undefined ? scanFileJson(plan, area, scan, stats, opts.heat === true) : undefined;
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
     if (galvoText !== undefined && galvo !== undefined) writeFileAtomic(galvo, galvoText);
-    await writeScanPreview(plan, area, scan, opts);
+    if (svgText !== undefined && svg !== undefined) writeFileAtomic(svg, svgText);
+    if (dxfText !== undefined && dxfPath !== undefined) writeFileAtomic(dxfPath, dxfText);
+    if (opts.preview !== undefined)
+      await (await import("../../render/write.js")).writeScanPreview(
+        opts.preview as string,
+        plan,
+        area,
+        scan,
+        opts.previewJumps as number | undefined,
+      );
     if (opts.json) process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     else summaryStream().write(statsTable(plan.name, plan.sequence.order, stats));
   });

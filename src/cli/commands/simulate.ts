@@ -1,17 +1,15 @@
 /**
- * `laserscan simulate <plan|preset|scan.json>` (SPEC §6): depth and coagulation maps, the
- * report (SPEC §5) as a table or JSON, and the map files (.npy / 16-bit .png).
+ * `laserscan simulate <plan|preset|scan.json>`: depth and coagulation maps, the report as a
+ * table or JSON, and the map files (.npy / 16-bit .png). The work is done by
+ * dose/simulate-file.ts; this command checks its flags, runs it and writes what was asked for.
  */
-import { dirname, extname, resolve } from "node:path";
 import type { Command } from "commander";
-import type { Area } from "../../area/types.js";
-import type { Raster } from "../../dose/raster.js";
-import type { Simulation } from "../../dose/simulate.js";
+import type { SimulateRun } from "../../dose/simulate-file.js";
 import { closeWorkers, DEFAULT_MAX_MEMORY_MB, prestartWorkers, timingMark } from "../../dose/splat.js";
 import { PlanError } from "../../errors.js";
 import { parseDecimal } from "../../guard/number.js";
 import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
-import type { ResolvedPlan } from "../../plan/schema.js";
+import { checkMapPath } from "../../io/maps.js";
 import {
   addMaxWorkOption,
   addPlanOptions,
@@ -34,16 +32,9 @@ export interface SimulateCliOptions {
   contours?: string;
   maxMemoryMb?: string;
   threads?: string;
-  /** Added by `render` (--heatmap f.png): it needs the depth raster kept. */
+  /** Added with the heatmap flags (--heatmap f.png): it needs the depth raster kept. */
   heatmap?: string;
   [override: string]: unknown;
-}
-
-/** A finished simulation with what it was made of (the heatmap writer needs plan and area). */
-export interface SimulateRun {
-  sim: Simulation;
-  plan: ResolvedPlan;
-  area: Area;
 }
 
 /** Parse `--contours 30,150` into depths, µm. */
@@ -58,41 +49,7 @@ export function parseContours(text: string | undefined, flag = "--contours"): nu
   });
 }
 
-function checkMapPath(path: string | undefined, flag: string): void {
-  if (path === undefined) return;
-  if (path === "-") checkWritable(path, flag); // refused: a binary output
-  const ext = extname(path).toLowerCase();
-  if (ext !== ".npy" && ext !== ".png")
-    throw new PlanError(flag, path, "allowed: a file ending in .npy or .png");
-  checkWritable(path, flag);
-}
-
-/** Write a raster map as .npy or 16-bit .png by the file's extension. */
-export async function writeMap(path: string, r: Raster): Promise<void> {
-  if (extname(path).toLowerCase() === ".png") (await import("../../io/png16.js")).writeDepthPng(path, r);
-  else (await import("../../io/npy.js")).writeNpy(path, r);
-}
-
-/** Plan keys a scan file's simulation may override: dose settings only (its spots are fixed). */
-const SCAN_OVERRIDABLE = [
-  "pulse.energyMj",
-  "pulse.fluenceJcm2",
-  "spot.diameterUm",
-  "spot.profile",
-  "raster.pixelUm",
-];
-
-/** Is `path` a scan file (SPEC §5 `format: "laserscan-scan"`, wherever the key is)? */
-export { isScanFile } from "../../io/scanfile.js";
-
-/** The largest entry of a column (pulses per spot). */
-function maxOf(values: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
-  return m;
-}
-
-/** Load the input (a plan or a scan file), simulate it and return the rasters asked for. */
+/** Check the flags, start the worker threads, then load the input and simulate it. */
 export async function runSimulate(input: string, opts: SimulateCliOptions): Promise<SimulateRun> {
   const contours = parseContours(opts.contours);
   const maxMemoryMb =
@@ -102,82 +59,31 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   if (!(maxMemoryMb > 0)) throw new PlanError("--max-memory-mb", maxMemoryMb, "allowed: a number > 0");
   const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
   const maxWork = maxWorkFrom(opts);
-  checkMapPath(opts.depth, "--depth");
-  checkMapPath(opts.coag, "--coag");
+  await checkMapPath(opts.depth, "--depth");
+  await checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report", { stdout: true });
   if (opts.json) claimStdout("--json");
   if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
-
-  const overrides = overridesFromOptions(opts as Record<string, unknown>);
-  const keep = {
-    threads: 1,
+  const { simulateFile } = await import("../../dose/simulate-file.js");
+  return simulateFile(input, {
+    overrides: overridesFromOptions(opts as Record<string, unknown>),
+    threads,
     keepDepth: opts.depth !== undefined || opts.heatmap !== undefined,
     keepCoag: opts.coag !== undefined || opts.coagHeatmap !== undefined,
     contours,
     maxMemoryMb,
-  };
-  const [{ rasterSize, threadsFor }, { scanSummary, simulateSpots }, { loadPlan, resolvePlan }] =
-    await Promise.all([
-      import("../../dose/splat.js"),
-      import("../../dose/simulate.js"),
-      import("../../plan/load.js"),
-    ]);
-  if ((await import("../../io/scanfile.js")).isScanFile(input)) {
-    // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
-    for (const key of Object.keys(overrides))
-      if (!SCAN_OVERRIDABLE.includes(key))
-        throw new PlanError(
-          key,
-          overrides[key],
-          `a scan file's spots are fixed; allowed overrides: ${SCAN_OVERRIDABLE.join(", ")}`,
-        );
-    const file = (await import("../../io/scanfile.js")).readScanFile(input);
-    const plan = Object.keys(overrides).length
-      ? resolvePlan(file.plan, dirname(resolve(input)), overrides)
-      : file.plan;
-    const { checkWork, simulateWork } = await import("../../guard/work.js");
-    checkWork(
-      simulateWork(plan, file.area, file.spots.count, maxOf(file.scan.pulses)),
-      maxWork,
-      "this simulation",
-    );
-    const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
-    keep.threads = threadsFor(width * height, threads);
-    const sim = await simulateSpots(
-      { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
-      keep,
-    );
-    return { sim, plan, area: file.area };
-  }
-  const [{ createArea }, { generatePattern }, { buildScan }] = await Promise.all([
-    import("../../area/index.js"),
-    import("../../pattern/index.js"),
-    import("../../sequence/index.js"),
-  ]);
-  timingMark("modules loaded");
-  const { plan, baseDir } = loadPlan(input, overrides);
-  const area = createArea(plan.area, baseDir);
-  const { checkWork, simulateWork } = await import("../../guard/work.js");
-  checkWork(simulateWork(plan, area), maxWork, "this simulation");
-  const { width, height } = rasterSize(area, plan.raster.pixelUm);
-  keep.threads = threadsFor(width * height, threads);
-  const spots = generatePattern(plan, area);
-  timingMark(`plan, area and ${spots.count} spots`);
-  const sim = await simulateSpots(
-    {
-      plan,
-      area,
-      spots,
-      pulses: plan.pulse.stack,
-      scan: () => {
-        const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
-        timingMark("firing order, timing and heat (main thread)");
-        return s;
-      },
-    },
-    keep,
-  );
-  return { sim, plan, area };
+    maxWork,
+    streamMaps: async (plan, area) =>
+      (await import("../../io/maps.js")).zarrStreams(
+        {
+          depth: opts.depth,
+          coag: opts.coag,
+          heatmaps: opts.heatmap !== undefined || opts.coagHeatmap !== undefined,
+        },
+        plan,
+        area,
+      ),
+  });
 }
 
 /** Simulate's own flags (long and short) before the heatmap options are added. */
@@ -198,13 +104,13 @@ function knownFlags(cmd: Command): Set<string> {
 export async function register(program: Command, full = true): Promise<void> {
   const cmd = program
     .command("simulate")
-    .description("simulate ablation depth and coagulation of a plan or scan file; print the report (SPEC §5)")
+    .description("simulate ablation depth and coagulation of a plan or scan file; print the report")
     .argument("<plan>", "plan file, named plan, or scan file (.json)")
     .option(
       "--depth <file>",
-      "write the depth map: .npy (float32) or .png (16-bit, scale in tEXt umPerCount)",
+      "write the depth map: .npy (float32), .png (16-bit, scale in tEXt umPerCount) or .zarr (OME-Zarr pyramid)",
     )
-    .option("--coag <file>", "write the coagulation map: .npy or .png")
+    .option("--coag <file>", "write the coagulation map: .npy, .png or .zarr")
     .option("--report <file>", "write the report as JSON")
     .option("--json", "print the report as JSON on stdout")
     .option("--contours <um,...>", "iso-depth levels, µm, whose area fractions are reported (e.g. 30,150)")
@@ -218,24 +124,35 @@ export async function register(program: Command, full = true): Promise<void> {
   const known = knownFlags(cmd);
   const args = process.argv.slice(2);
   if (full || args.some((a) => a.startsWith("-") && a !== "-" && !known.has(a.split("=")[0])))
-    (await import("./render.js")).addSimulateHeatmapOptions(cmd);
+    (await import("../heatmap-flags.js")).addSimulateHeatmapOptions(cmd);
   cmd.action(async (input: string, opts: SimulateCliOptions) => {
     // A progress bar with ETA on a terminal for long runs (shown after a moment, never on a pipe).
     const bar =
       process.stderr.isTTY && !opts.json
         ? (await import("../../render/progress.js")).createProgress("simulate")
         : undefined;
-    const { setBandProgress } = await import("../../guard/progress.js");
+    const { setBandProgress } = await import("../../dose/bands.js");
     if (bar) setBandProgress((f) => bar.update(f));
     try {
       const { sim, plan, area } = await runSimulate(input, opts);
       setBandProgress(undefined);
       bar?.stop();
       timingMark("simulated");
-      if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
-      if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag);
-      if (opts.heatmap !== undefined || opts.coagHeatmap !== undefined)
-        await (await import("./render.js")).writeSimulationHeatmaps({ sim, plan, area }, opts);
+      if (opts.depth !== undefined || opts.coag !== undefined) {
+        const { writeMap } = await import("../../io/maps.js");
+        if (opts.depth !== undefined && sim.depth) await writeMap(opts.depth, sim.depth);
+        if (opts.coag !== undefined && sim.coag) await writeMap(opts.coag, sim.coag, "coagulation");
+      }
+      if (opts.heatmap !== undefined || opts.coagHeatmap !== undefined) {
+        const { heatmapOptionsFromCli } = await import("../heatmap-flags.js");
+        const { writeSimulationHeatmaps } = await import("../../render/write.js");
+        await writeSimulationHeatmaps(
+          { sim, plan, area },
+          { depth: opts.heatmap, coag: opts.coagHeatmap as string | undefined },
+          heatmapOptionsFromCli(opts),
+          opts.json === true,
+        );
+      }
       const json = `${JSON.stringify(sim.report, null, 2)}\n`;
       if (opts.report !== undefined) writeFileAtomic(opts.report, json);
       if (opts.json) process.stdout.write(json);

@@ -1,6 +1,6 @@
 /**
  * `laserscan solve <plan> --target-depth UM [--by mean|peak] [--vary energy|stack|coverage]`
- * (SPEC §6): the setting that reaches a target depth, confirmed by simulation.
+ * finds the setting that reaches a target depth, confirmed by simulation.
  */
 import type { Command } from "commander";
 import { SOLVE_BY, SOLVE_VARY, type SolveBy, type SolveVary, solvePlan } from "../../dose/solve.js";

@@ -1,7 +1,7 @@
 /**
  * `laserscan sweep <plan|preset> --vary key=v1,v2,... [--vary ...] [--csv f] [--chart f.png]
  * [--metric m] [--shard K/N] [--json]` and `laserscan sweep --merge a.csv b.csv ... --csv all.csv`
- * (issue 6 item 4, SPEC §6): compare settings over the cross product of varied plan keys.
+ * compares settings over the cross product of varied plan keys.
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";

@@ -1,4 +1,4 @@
-/** `laserscan validate <plan>`: check a plan and print it resolved, or what is wrong (SPEC §6). */
+/** `laserscan validate <plan>`: check a plan and print it resolved, or what is wrong. */
 import type { Command } from "commander";
 import { createArea } from "../../area/index.js";
 import { checkPlanArea } from "../../plan/check.js";

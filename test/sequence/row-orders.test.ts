@@ -1,6 +1,6 @@
 /**
- * buildScan's fast raster / serpentine path (sweptStamps, in the WebAssembly module) must give
- * exactly the order of orders.ts's sweep for every stamp it takes, and leave the others alone.
+ * buildScan's fast raster / serpentine path (rowOrderedStamps, in the WebAssembly module) must give
+ * exactly the order of order/rows.ts for every stamp it takes, and leave the others alone.
  */
 import fc from "fast-check";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { resolvePlan } from "../../src/plan/load.js";
-import { orderContext, sweptStamps } from "../../src/sequence/index.js";
+import { orderContext, rowOrderedStamps } from "../../src/sequence/index.js";
 import { orderStamp } from "../../src/sequence/orders.js";
 import { buildStamps } from "../../src/sequence/stamps.js";
 import { rawPlan } from "../helpers/plans.js";
@@ -24,11 +24,11 @@ function scanInputs(patch: Record<string, unknown>, fieldMm: number) {
   return { st, ctx };
 }
 
-/** Per stamp: the fast path's order where it took the stamp, orders.ts's sweep everywhere. */
+/** Per stamp: the fast path's order where it took the stamp, order/rows.ts everywhere. */
 function bothWays(kind: "raster" | "serpentine", patch: Record<string, unknown>, fieldMm: number) {
   const { st, ctx } = scanInputs(patch, fieldMm);
   const fast = new Uint32Array(st.items.length);
-  const done = sweptStamps(kind, ctx, st.start, st.items, st.count, fast);
+  const done = rowOrderedStamps(kind, ctx, st.start, st.items, st.count, fast);
   const slow = new Uint32Array(st.items.length);
   for (let s = 0; s < st.count; s++) {
     const a = st.start[s];
@@ -39,7 +39,7 @@ function bothWays(kind: "raster" | "serpentine", patch: Record<string, unknown>,
 }
 
 describe("raster and serpentine orders in the module", () => {
-  it("equal orders.ts's sweep on every stamp they take; unsorted stamps are left to it (property)", () => {
+  it("equal order/rows.ts on every stamp they take; unsorted stamps are left to it (property)", () => {
     fc.assert(
       fc.property(
         fc.constantFrom("raster" as const, "serpentine" as const),
@@ -83,7 +83,14 @@ describe("raster and serpentine orders in the module", () => {
       { area: { shape: "rect", widthMm: 10, heightMm: 10 }, pattern: { lattice: "hex", coverage: 0.1 } },
       5,
     );
-    const done = sweptStamps("spread", ctx, st.start, st.items, st.count, new Uint32Array(st.items.length));
+    const done = rowOrderedStamps(
+      "spread",
+      ctx,
+      st.start,
+      st.items,
+      st.count,
+      new Uint32Array(st.items.length),
+    );
     expect(Array.from(done).every((d) => d === 0)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The heat index sum (SPEC §3.4) split by age: recent spots exactly (this file), older ones as
- * diffusing fields on a ladder of grids (assembly/heat-grid.ts, run by heat-wasm.ts).
+ * The heat index sum split by age: recent spots exactly (this file, the loops in
+ * assembly/heat-exact.ts), older ones as diffusing fields on a ladder of grids (heat-grid.ts,
+ * assembly/heat-grid.ts).
  *
  * Time is cut into slots of `slotMs` (P). For spot i in slot s (t_i − t_0 ∈ [sP, (s+1)P)):
  * - spots fired in slots ≥ s − 2 are summed exactly (cells of a spatial grid, each list in
@@ -18,17 +19,16 @@
  * within e^{−π²} ≈ 5·10⁻⁵ of the integrals; windows are cut where the Gaussians fall below
  * e^{−7} (deposits e^{−9}).
  *
- * Both parts run in the WebAssembly module (src/wasm.ts, assembly/) (as JavaScript a fresh
- * process spent as long compiling and deoptimizing these loops as running them). This file
- * drives the exact part on one thread or on two; {@link runHeatJob} is self-contained (no
- * imports, no module constants) because workers.ts also runs it in a worker thread from its
- * source text.
+ * This file drives the exact part on one thread or on two (the second a pool worker).
  */
 
+import { copySpots, type SpotsInInstance, WasmHeatExact } from "../wasm/heat-exact.js";
+import type { WasmInstance, WasmModule } from "../wasm/module.js";
+
 /** Inputs and output of one heat index run (arrays in firing order, times non-decreasing). */
-export interface HeatJob {
-  /** The compiled heat module (src/wasm.ts `kernelModule()`); each thread makes its own instance. */
-  module: object;
+export interface ExactJob {
+  /** The compiled module (src/wasm/module.ts); each thread makes its own instance. */
+  module: WasmModule;
   x: Float64Array;
   y: Float64Array;
   /** First-pulse times, ms. */
@@ -41,7 +41,7 @@ export interface HeatJob {
   fourK: number;
   /** Terms of the exact part below this are skipped. */
   cutoff: number;
-  /** Slot length P, ms; 0 sums every term exactly (no grids: heat-wasm.ts `gridLevels` is 0). */
+  /** Slot length P, ms; 0 sums every term exactly (no grids: heat-grid.ts `gridLevels` is 0). */
   slotMs: number;
   /** Heat index per spot (role 0), or the exact part of it (roles 1, 2). */
   out: Float64Array;
@@ -60,14 +60,13 @@ export interface HeatJob {
 
 /**
  * Compute the exact part of the blocks this thread claims (all of them for role 0), see the
- * module comment, in `instance`: an instance of `job.module` (src/wasm.ts `kernelInstance()`;
- * a worker makes its own). `spotsAt`: where x, y, t and p already are in that instance (the grid
- * run's copy, heat-wasm.ts), or null to copy them in.
+ * module comment, in `instance`: an instance of `job.module`. `spots`: the job's spots already in
+ * that instance (the grid run's copy, heat-grid.ts), or null to copy them in.
  */
-export function runHeatJob(
-  job: HeatJob,
-  instance: unknown,
-  spotsAt: { x: number; y: number; t: number; p: number } | null = null,
+export function runExactJob(
+  job: ExactJob,
+  instance: WasmInstance,
+  spots: SpotsInInstance | null = null,
 ): void {
   const n = job.x.length;
   const blockSize = job.blockSize;
@@ -76,29 +75,10 @@ export function runHeatJob(
   if (n === 0) return;
   // A thread that comes after every block was taken (it was busy) has nothing to do.
   if (job.role !== 0 && (ctrl === null || Atomics.load(ctrl, 0) >= nBlocks)) return;
-  type Exports = {
-    memory: { buffer: ArrayBuffer };
-    alloc(bytes: number): number;
-    exactSetup(...args: number[]): void;
-    exactBlock(i0: number, i1: number, dst: number, add: number): void;
-  };
-  const ex = instance as Exports;
-  const at = spotsAt ?? { x: ex.alloc(8 * n), y: ex.alloc(8 * n), t: ex.alloc(8 * n), p: ex.alloc(8 * n) };
-  const out = ex.alloc(8 * n);
-  const add = job.role === 0 && job.grid !== null ? ex.alloc(8 * n) : 0;
-  let buf = ex.memory.buffer;
-  if (spotsAt === null) {
-    new Float64Array(buf, at.x, n).set(job.x);
-    new Float64Array(buf, at.y, n).set(job.y);
-    new Float64Array(buf, at.t, n).set(job.t);
-    new Float64Array(buf, at.p, n).set(job.p);
-  }
-  if (add !== 0 && job.grid !== null) new Float64Array(buf, add, n).set(job.grid);
-  ex.exactSetup(n, at.x, at.y, at.t, at.p, job.w2, job.fourK, job.cutoff, job.slotMs);
-  buf = ex.memory.buffer; // the set-up grew the memory
+  const where = spots ?? copySpots(instance, job.x, job.y, job.t, job.p);
+  const exact = new WasmHeatExact(where, job, job.role === 0 ? job.grid : null);
   if (job.role === 0) {
-    ex.exactBlock(0, n, out, add);
-    job.out.set(new Float64Array(buf, out, n));
+    exact.all(job.out);
     return;
   }
   if (ctrl === null) return;
@@ -106,9 +86,7 @@ export function runHeatJob(
     const blk = Atomics.add(ctrl, 0, 1);
     if (blk >= nBlocks) return;
     const i0 = blk * blockSize;
-    const i1 = Math.min(n, i0 + blockSize);
-    ex.exactBlock(i0, i1, out, 0);
-    job.out.set(new Float64Array(buf, out + 8 * i0, i1 - i0), i0);
+    exact.block(i0, Math.min(n, i0 + blockSize), job.out);
     Atomics.store(ctrl, 1 + blk, job.role);
     Atomics.notify(ctrl, 1 + blk);
   }
