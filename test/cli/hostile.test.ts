@@ -476,3 +476,56 @@ describe("work guard", () => {
     expect(runCli(["simulate", plan, "--max-work", "1e12"]).code).toBe(0);
   });
 });
+
+describe("the same output guards on every output (view, calibrate, svg, dxf, zarr, section)", () => {
+  it("scan --svg / --dxf: text outputs, '-' is standard output, and each is refused on another output's path", async () => {
+    expectRefused(runCli(["scan", plan, "-o", at("p.json"), "--svg", at("p.json")]), /--svg.*--output/);
+    expectRefused(runCli(["scan", plan, "--csv", at("p.csv"), "--dxf", at("p.csv")]), /--dxf.*--csv/);
+    expectRefused(runCli(["scan", plan, "--dxf", plan]), /--dxf.*input plan/);
+    const svg = await runCliAsync(["scan", plan, "--svg", "-"], dir);
+    expect(svg.code, svg.stderr).toBe(0);
+    expect(svg.stdout).toMatch(/^<\?xml|^<svg/);
+    expect(svg.stderr).toMatch(/spots/);
+    expect(existsSync(at("p.json")) || existsSync(at("p.csv"))).toBe(false);
+  });
+
+  it("simulate --depth and --coag on one .zarr folder: refused naming both; a .zarr read is an input", () => {
+    expectRefused(
+      runCli(["simulate", plan, "--depth", at("m.zarr"), "--coag", at("m.zarr")]),
+      /--coag.*--depth/,
+    );
+    expect(existsSync(at("m.zarr"))).toBe(false);
+    expect(runCli(["simulate", plan, "--depth", at("d.zarr")]).code).toBe(0);
+    expectRefused(
+      runCli(["render", at("d.zarr"), "--section", "0.5,1,2.5,1", "-o", "-"]),
+      /--output.*standard output/,
+    );
+  });
+
+  it("render --section -o: '-' refused (a PNG), the depth map is never the output", () => {
+    const d = at("sec.png");
+    expect(runCli(["simulate", plan, "--depth", d]).code).toBe(0);
+    const before = readFileSync(d);
+    expectRefused(
+      runCli(["render", d, "--plan", plan, "--section", "0.5,1,2.5,1", "-o", d]),
+      /--output.*input/,
+    );
+    expect(readFileSync(d).equals(before)).toBe(true);
+  });
+
+  it("view -o: '-' is standard output (an HTML page), refused with --json; --max-work applies", () => {
+    expectRefused(runCli(["view", plan, "-o", "-", "--json"]), /--json.*--output/);
+    expectRefused(runCli(["view", plan, "-o", at("v.html"), "--max-work", "1000"]), /--max-work/);
+    expect(existsSync(at("v.html"))).toBe(false);
+  });
+
+  it("calibrate: -o on the measurements file refused and the file untouched; --plot '-' refused", () => {
+    const csv = put("m.csv", readFileSync(join(CLI, "..", "..", "..", "patterns/lasers/data/co2-10600.csv")));
+    const before = readFileSync(csv, "utf8");
+    const base = ["calibrate", csv, "--model", "calibrated", "--from", "co2-10600"];
+    expectRefused(runCli([...base, "-o", csv]), /-o.*input measurements/);
+    expect(readFileSync(csv, "utf8")).toBe(before);
+    expectRefused(runCli([...base, "-o", at("l.json"), "--plot", "-"]), /--plot.*standard output/);
+    expect(existsSync(at("l.json"))).toBe(false);
+  });
+});
