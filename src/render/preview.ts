@@ -87,6 +87,11 @@ export interface PreviewOptions {
   /** Jumps of the firing path drawn (default 200; 0 = none). */
   jumps?: number;
   colormap?: ColormapName;
+  /**
+   * Colour the discs by these per-spot values (firing order) instead of the firing time, with
+   * this colorbar title and unit and this sentence in the subtitle (e.g. `scan --heat-map`).
+   */
+  colorBy?: { values: ArrayLike<number>; label: string; unit: string; caption: string };
 }
 
 /**
@@ -131,17 +136,22 @@ export function renderPreviewWithLayout(
   const mapH = Math.max(1, Math.round((maxY - minY) * pxPerMm));
   let tMax = 0;
   for (let k = 0; k < n; k++) tMax = Math.max(tMax, scan.tMs[k]);
-  const tTop = tMax > 0 ? tMax : 1;
+  const shade = opts.colorBy?.values ?? scan.tMs;
+  let vMax = 0;
+  for (let k = 0; k < n; k++) vMax = Math.max(vMax, shade[k]);
+  const tTop = vMax > 0 ? vMax : 1;
 
   const measure = createCanvas(1, 1);
-  const cbar: ColorbarSpec = { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
+  const cbar: ColorbarSpec = opts.colorBy
+    ? { lut, max: tTop, label: opts.colorBy.label, unit: opts.colorBy.unit, clipped: false }
+    : { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
   const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
   const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
   const textW = imageW - 2 * MARGIN_PX;
   const shownJumps = Math.min(jumps, Math.max(0, n));
   const subtitle =
     `Scan preview · ${n} spots in ${scan.stamps.length} stamp${scan.stamps.length === 1 ? "" : "s"}` +
-    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by firing time` +
+    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by ${opts.colorBy?.caption ?? "firing time"}` +
     (shownJumps > 0 ? ` · path of the first ${shownJumps} jumps` : "");
   const title = layoutTitle(measure, opts.title ?? "Scan preview", subtitle, textW);
   const barH = Math.max(120, mapH - colorbarHeadPx());
@@ -197,7 +207,7 @@ export function renderPreviewWithLayout(
   // Discs in firing order, so a later spot covers an earlier one where they overlap.
   const k255 = (LUT_SIZE - 1) / tTop;
   for (let k = 0; k < n; k++) {
-    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
+    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(shade[k] * k255))) * 4;
     fillDisc(c, px(scan.xMm[k]), py(scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
   }
   // The path: from the first stamp's centre, spot to spot, through each new stamp's centre.

@@ -58,6 +58,9 @@ export const REPORT_COLUMNS = [
   "heat.max",
   "heat.p95",
   "heat.mean",
+  "heat.maxC",
+  "heat.p95C",
+  "heat.meanC",
   "pathLengthMm",
   "treatmentMs",
   "stamps",
@@ -73,6 +76,7 @@ export const TABLE_COLUMNS = [
   "coverage",
   "heat.max",
   "heat.p95",
+  "heat.maxC",
   "treatmentMs",
 ] as const;
 

@@ -5,7 +5,7 @@
  */
 import { createArea } from "../area/index.js";
 import type { Report } from "../dose/report.js";
-import { scanSummary, simulateSpots } from "../dose/simulate.js";
+import { scanSummaryWithBulk, simulateSpots } from "../dose/simulate.js";
 import { generatePattern } from "../pattern/index.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan } from "../sequence/index.js";
@@ -27,7 +27,13 @@ export async function simulateVariant(
   const area = createArea(plan.area, baseDir);
   const spots = generatePattern(plan, area);
   const sim = await simulateSpots(
-    { plan, area, spots, pulses: plan.pulse.stack, scan: () => scanSummary(buildScan(plan, area, spots)) },
+    {
+      plan,
+      area,
+      spots,
+      pulses: plan.pulse.stack,
+      scan: () => scanSummaryWithBulk(plan, buildScan(plan, area, spots)),
+    },
     { threads: opts.threads, keepDepth: false, keepCoag: false, maxMemoryMb: opts.maxMemoryMb },
   );
   return sim.report;

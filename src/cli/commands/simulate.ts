@@ -26,6 +26,8 @@ export interface SimulateCliOptions {
   json?: boolean;
   contours?: string;
   maxMemoryMb?: string;
+  /** Warning level of the bulk temperature rise, K (default 10). */
+  maxBulkRiseC?: string;
   threads?: string;
   /** Added by `render` (--heatmap f.png): it needs the depth raster kept. */
   heatmap?: string;
@@ -111,12 +113,18 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     contours,
     maxMemoryMb,
   };
-  const [{ rasterSize, threadsFor }, { scanSummary, simulateSpots }, { loadPlan, resolvePlan }] =
-    await Promise.all([
-      import("../../dose/splat.js"),
-      import("../../dose/simulate.js"),
-      import("../../plan/load.js"),
-    ]);
+  const [
+    { rasterSize, threadsFor },
+    { scanSummaryWithBulk, simulateSpots },
+    { loadPlan, resolvePlan },
+    bulk,
+  ] = await Promise.all([
+    import("../../dose/splat.js"),
+    import("../../dose/simulate.js"),
+    import("../../plan/load.js"),
+    import("../../heat/bulk-rise.js"),
+  ]);
+  const warnK = bulk.parseMaxBulkRise(opts.maxBulkRiseC);
   if (isScanFile(input)) {
     // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
     for (const key of Object.keys(overrides))
@@ -133,7 +141,13 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
     const sim = await simulateSpots(
-      { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+      {
+        plan,
+        area: file.area,
+        spots: file.spots,
+        pulses: file.scan.pulses,
+        scan: scanSummaryWithBulk(plan, file.scan, warnK),
+      },
       keep,
     );
     return { sim, plan, area: file.area };
@@ -157,7 +171,7 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
       spots,
       pulses: plan.pulse.stack,
       scan: () => {
-        const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
+        const s = scanSummaryWithBulk(plan, buildScan(plan, area, spots, { heatThreads: threads }), warnK);
         timingMark("firing order, timing and heat (main thread)");
         return s;
       },
@@ -199,7 +213,11 @@ export async function register(program: Command, full = true): Promise<void> {
       "--max-memory-mb <n>",
       `refuse runs whose rasters need more memory, MB (default ${DEFAULT_MAX_MEMORY_MB})`,
     )
-    .option("--threads <n>", "threads (default: all cores for big rasters)");
+    .option("--threads <n>", "threads (default: all cores for big rasters)")
+    .option(
+      "--max-bulk-rise-c <K>",
+      "warn (with their count) when spots meet a bulk temperature rise above this when they fire, K (default 10)",
+    );
   addPlanOptions(cmd);
   const known = knownFlags(cmd);
   const args = process.argv.slice(2);
