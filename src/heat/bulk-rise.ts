@@ -112,6 +112,13 @@ export function erf(x: number): number {
   return 1 - y;
 }
 
+/** Columns shallower than this, mm, are surface sources (the L → 0 limit; avoids 0/0). */
+const MIN_DEPTH_MM = 1e-9;
+
+function columnDepth(heat: PulseHeat): number {
+  return heat.depthMm > MIN_DEPTH_MM ? heat.depthMm : 0;
+}
+
 /** Q/(ρc·L)·erf(L/√(4κτ)), K·mm² (the column's heat per area seen at the surface); the L → 0 limit for L = 0. */
 function depthFactor(ampPerL: number, qOverRhoC: number, depthMm: number, fourKTau: number): number {
   if (depthMm > 0) return ampPerL * erf(depthMm / Math.sqrt(fourKTau));
@@ -136,7 +143,7 @@ export function columnRiseK(
   const lateral = Math.exp((-rMm * rMm) / s) / (Math.PI * s);
   const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
   const a = Math.sqrt(fourKTau);
-  const L = heat.depthMm;
+  const L = columnDepth(heat);
   if (!(L > 0))
     return ((qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) * Math.exp((-zMm * zMm) / fourKTau) * lateral;
   return (qOverRhoC / L) * lateral * 0.5 * (erf((L - zMm) / a) + erf((L + zMm) / a));
@@ -153,7 +160,7 @@ export function surfaceRiseK(
   const fourKTau = (4 * kappaMm2S * dtMs) / 1000;
   const s = heat.s0Mm2 + fourKTau;
   const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
-  const L = heat.depthMm;
+  const L = columnDepth(heat);
   return (depthFactor(qOverRhoC / L, qOverRhoC, L, fourKTau) * Math.exp((-rMm * rMm) / s)) / (Math.PI * s);
 }
 
@@ -243,7 +250,7 @@ export function bulkRise(
   const r2Max = rMax * rMax;
   const fourK = (4 * kappa) / 1000;
   const s0 = heat.s0Mm2;
-  const L = heat.depthMm;
+  const L = columnDepth(heat);
   const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
   const ampPerL = L > 0 ? qOverRhoC / L : 0;
   const invPi = 1 / Math.PI;
@@ -282,28 +289,30 @@ export function bulkRise(
   for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
   const stackSpan = (maxStack - 1) * periodMs;
 
-  // The age factor Q/(ρcL)·erf(L/√(4κτ))/π and the squared cut-off radius S·ln(A/c), tabulated
-  // on v = √τ (smooth there) and interpolated linearly (relative error < 1e-5: tested).
+  // The age factor Q/(ρcL)·erf(L/√(4κτ))/π times v = √τ (smooth in v, also for L = 0) and the
+  // squared cut-off radius S·ln(A/c), tabulated on v and interpolated linearly. Near τ = 0,
+  // where a shallow column's factor turns within a few cells, terms are computed exactly.
   const vMax = Math.sqrt(maxAge);
   const dv = vMax / (TABLE_SIZE - 1);
   const invDv = 1 / dv;
   const ageTab = new Float64Array(TABLE_SIZE + 1);
   const rcTab = new Float64Array(TABLE_SIZE + 1);
-  for (let k = 0; k <= TABLE_SIZE; k++) {
-    const tau = (k * dv) ** 2;
-    const fourKTau = fourK * tau;
-    const depth =
-      k === 0
-        ? ampPerL
-        : L > 0
-          ? ampPerL * erf(L / Math.sqrt(fourKTau))
-          : (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau);
-    ageTab[k] = depth * invPi;
+  const ageFactorAt = (fourKTau: number): number =>
+    (L > 0 ? ampPerL * erf(L / Math.sqrt(fourKTau)) : (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) *
+    invPi;
+  for (let k = 1; k <= TABLE_SIZE; k++) {
+    const v = k * dv;
+    const fourKTau = fourK * v * v;
+    const a = ageFactorAt(fourKTau);
+    ageTab[k] = a * v;
     const s = s0 + fourKTau;
-    const amp = ageTab[k] / s;
+    const amp = a / s;
     rcTab[k] = amp > cutoff ? s * Math.log(amp / cutoff) * 1.0001 + 1e-12 : 0;
   }
-  if (!(L > 0)) ageTab[0] = ageTab[1]; // the L → 0 limit is singular at τ = 0: never read there (τ > 0)
+  ageTab[0] = L > 0 ? 0 : ageTab[1];
+  // L/√(4κ) in √ms: the v over which erf(L/√(4κτ)) turns from 1 to its tail.
+  const turnV = L / Math.sqrt(fourK);
+  const exactCells = turnV * invDv < 32 ? 64 : 2;
 
   for (let i = 0; i < n; i++) {
     const xi = xMm[i];
@@ -332,12 +341,18 @@ export function bulkRise(
             const tau = age - k * periodMs;
             if (!(tau > 0)) break;
             if (tau >= maxAge) continue;
-            const u = Math.sqrt(tau) * invDv;
+            const v = Math.sqrt(tau);
+            const u = v * invDv;
             const m = u | 0;
             const f = u - m;
-            if (r2 > rcTab[m] + f * (rcTab[m + 1] - rcTab[m])) continue;
             const s = s0 + fourK * tau;
-            const term = ((ageTab[m] + f * (ageTab[m + 1] - ageTab[m])) / s) * Math.exp(-r2 / s);
+            let ageFactor: number;
+            if (m < exactCells) ageFactor = ageFactorAt(fourK * tau);
+            else {
+              if (r2 > rcTab[m] + f * (rcTab[m + 1] - rcTab[m])) continue;
+              ageFactor = (ageTab[m] + f * (ageTab[m + 1] - ageTab[m])) / v;
+            }
+            const term = (ageFactor / s) * Math.exp(-r2 / s);
             if (term >= cutoff) sum += term;
           }
         }
