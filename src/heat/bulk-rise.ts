@@ -255,8 +255,10 @@ export function bulkRise(
   const ampPerL = L > 0 ? qOverRhoC / L : 0;
   const invPi = 1 / Math.PI;
 
-  // Uniform cell grid over the spots' box, cell side ≈ rMax/2 (coarser when that would need
-  // more than CELLS_PER_SPOT cells per spot); each cell a list in firing order (head = latest).
+  // Uniform cell grid over the spots' box, cell side ≈ rMax/3 (coarser when that would need
+  // more than CELLS_PER_SPOT cells per spot). The spots are packed cell by cell, each cell in
+  // firing order, so the spots of a cell fired before spot i are the first `filled` of its run:
+  // walked newest first, contiguous in memory.
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -271,20 +273,36 @@ export function bulkRise(
   }
   const spanX = maxX - minX;
   const spanY = maxY - minY;
-  let cell = Math.max(rMax / 2, 1e-6);
+  let cell = Math.max(rMax / 3, 1e-6);
   while ((spanX / cell + 1) * (spanY / cell + 1) > CELLS_PER_SPOT * n + 16) cell *= 1.5;
   const nx = Math.floor(spanX / cell) + 1;
   const ny = Math.floor(spanY / cell) + 1;
   const reachCells = Math.ceil(rMax / cell);
-  const head = new Int32Array(nx * ny).fill(-1);
-  const prev = new Int32Array(n);
-  const cellOf = new Int32Array(n);
   const invCell = 1 / cell;
+  const cellOf = new Int32Array(n);
+  const start = new Int32Array(nx * ny + 1);
   for (let i = 0; i < n; i++) {
     const cx = Math.min(nx - 1, Math.floor((xMm[i] - minX) * invCell));
     const cy = Math.min(ny - 1, Math.floor((yMm[i] - minY) * invCell));
-    cellOf[i] = cy * nx + cx;
+    const c = cy * nx + cx;
+    cellOf[i] = c;
+    start[c + 1]++;
   }
+  for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
+  const filled = new Int32Array(nx * ny);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pt = new Float64Array(n);
+  const pp = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cellOf[i];
+    const q = start[c] + filled[c]++;
+    px[q] = xMm[i];
+    py[q] = yMm[i];
+    pt[q] = tMs[i];
+    pp[q] = pulses[i];
+  }
+  filled.fill(0);
   let maxStack = 1;
   for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
   const stackSpan = (maxStack - 1) * periodMs;
@@ -314,6 +332,7 @@ export function bulkRise(
   const turnV = L / Math.sqrt(fourK);
   const exactCells = turnV * invDv < 32 ? 64 : 2;
 
+  const ageLimit = maxAge + stackSpan;
   for (let i = 0; i < n; i++) {
     const xi = xMm[i];
     const yi = yMm[i];
@@ -327,16 +346,24 @@ export function bulkRise(
     const y1 = Math.min(ny - 1, cy + reachCells);
     let sum = 0;
     for (let gy = y0; gy <= y1; gy++) {
+      // Nearest distance from the spot to the cell row (0 inside it).
+      const ey = Math.max(0, minY + gy * cell - yi, yi - (minY + (gy + 1) * cell));
+      const ey2 = ey * ey;
+      if (ey2 > r2Max) continue;
       const row = gy * nx;
       for (let gx = x0; gx <= x1; gx++) {
-        for (let j = head[row + gx]; j >= 0; j = prev[j]) {
-          const age = ti - tMs[j];
-          if (age > maxAge + stackSpan) break; // the list is in firing order: the rest are older
-          const dx = xMm[j] - xi;
-          const dy = yMm[j] - yi;
+        const ex = Math.max(0, minX + gx * cell - xi, xi - (minX + (gx + 1) * cell));
+        if (ex * ex + ey2 > r2Max) continue;
+        const cc = row + gx;
+        const first = start[cc];
+        for (let q = first + filled[cc] - 1; q >= first; q--) {
+          const age = ti - pt[q];
+          if (age > ageLimit) break; // firing order within the cell: the rest are older
+          const dx = px[q] - xi;
+          const dy = py[q] - yi;
           const r2 = dx * dx + dy * dy;
           if (r2 > r2Max) continue;
-          const pj = pulses[j];
+          const pj = pp[q];
           for (let k = 0; k < pj; k++) {
             const tau = age - k * periodMs;
             if (!(tau > 0)) break;
@@ -359,8 +386,7 @@ export function bulkRise(
       }
     }
     out[i] = sum;
-    prev[i] = head[c];
-    head[c] = i;
+    filled[c]++;
   }
   return out;
 }
