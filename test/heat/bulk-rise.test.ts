@@ -203,7 +203,7 @@ describe("against an explicit 3-D finite-difference solve", () => {
     expect(rise[0]).toBe(0);
     for (let i = 1; i < spots.length; i++) {
       expect(rise[i]).toBeGreaterThan(0.05);
-      expect(Math.abs(rise[i] / fd[i] - 1)).toBeLessThan(0.03);
+      expect(Math.abs(rise[i] / fd[i] - 1)).toBeLessThan(0.015); // measured ≤ 0.6 %
     }
   }, 60_000);
 });
