@@ -18,6 +18,7 @@ import { doseModel } from "../dose/ablation.js";
 import { beamFromPlan } from "../dose/beam.js";
 import { PlanError } from "../errors.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import { FarField, fitExponentials } from "./bulk-far.js";
 
 /** Thermal diffusivity of skin, mm²/s. */
 export const BULK_KAPPA_MM2_PER_S = 0.13;
@@ -174,6 +175,11 @@ export interface BulkRiseOptions {
   cutoffK?: number;
   /** Output array (length ≥ n), reused instead of a new one. */
   out?: Float64Array;
+  /**
+   * Slot length of the far field, ms (bulk-far.ts): heat older than two slots is carried on a
+   * grid; 0 sums every term exactly (above the cut-off); default: chosen by a cost model.
+   */
+  slotMs?: number;
 }
 
 /** The age limit and radius of the cut-off (see {@link cutoffReach}). */
@@ -218,6 +224,21 @@ export function cutoffReach(
   return { maxAgeMs, maxRadiusMm: Math.sqrt(r2max) * 1.02 };
 }
 
+/** The largest distance, mm, at which a term of age ≤ `maxAgeMs` reaches the cut-off (sampled, +2 %). */
+function reachWithin(heat: PulseHeat, kappaMm2S: number, cutoffK: number, maxAgeMs: number): number {
+  const fourK = (4 * kappaMm2S) / 1000;
+  let r2max = 0;
+  const steps = 2000;
+  const a = Math.log(1e-9);
+  const b = Math.log(maxAgeMs);
+  for (let k = 0; k <= steps; k++) {
+    const tau = Math.exp(a + ((b - a) * k) / steps);
+    const amp = surfaceRiseK(heat, 0, tau, kappaMm2S);
+    if (amp > cutoffK) r2max = Math.max(r2max, (heat.s0Mm2 + fourK * tau) * Math.log(amp / cutoffK));
+  }
+  return Math.sqrt(r2max) * 1.02;
+}
+
 /** Entries of the age-factor table (on √τ). */
 const TABLE_SIZE = 8192;
 /** Most cells of the search grid per spot (memory bound for sparse scans). */
@@ -247,7 +268,6 @@ export function bulkRise(
   if (reach.maxAgeMs <= 0) return out;
   const maxAge = reach.maxAgeMs;
   const rMax = reach.maxRadiusMm;
-  const r2Max = rMax * rMax;
   const fourK = (4 * kappa) / 1000;
   const s0 = heat.s0Mm2;
   const L = columnDepth(heat);
@@ -255,7 +275,7 @@ export function bulkRise(
   const ampPerL = L > 0 ? qOverRhoC / L : 0;
   const invPi = 1 / Math.PI;
 
-  // Uniform cell grid over the spots' box, cell side ≈ rMax/3 (coarser when that would need
+  // Uniform cell grid over the spots' box, cell side ≈ a third of the exact part's reach (coarser when that would need
   // more than CELLS_PER_SPOT cells per spot). The spots are packed cell by cell, each cell in
   // firing order, so the spots of a cell fired before spot i are the first `filled` of its run:
   // walked newest first, contiguous in memory.
@@ -273,11 +293,23 @@ export function bulkRise(
   }
   const spanX = maxX - minX;
   const spanY = maxY - minY;
-  let cell = Math.max(rMax / 3, 1e-6);
+  let maxStack = 1;
+  for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
+  const stackSpan = (maxStack - 1) * periodMs;
+  const t0 = tMs[0];
+  const spanMs = tMs[n - 1] - t0;
+  const slotMs =
+    opts.slotMs ??
+    chooseSlotMs(n, spanMs, stackSpan, spanX * spanY, rMax, maxAge, fourK, heat, kappa, cutoff);
+  const useFar = slotMs > 0 && spanMs > 4 * slotMs && stackSpan <= slotMs / 4;
+  // With the far field the exact part sees ages below 3 slots only: a smaller reach.
+  const rExact = useFar ? reachWithin(heat, kappa, cutoff, Math.min(maxAge, 3 * slotMs + stackSpan)) : rMax;
+  const r2Max = rExact * rExact;
+  let cell = Math.max(rExact / 3, 1e-6);
   while ((spanX / cell + 1) * (spanY / cell + 1) > CELLS_PER_SPOT * n + 16) cell *= 1.5;
   const nx = Math.floor(spanX / cell) + 1;
   const ny = Math.floor(spanY / cell) + 1;
-  const reachCells = Math.ceil(rMax / cell);
+  const reachCells = Math.ceil(rExact / cell);
   const invCell = 1 / cell;
   const cellOf = new Int32Array(n);
   const start = new Int32Array(nx * ny + 1);
@@ -303,9 +335,6 @@ export function bulkRise(
     pp[q] = pulses[i];
   }
   filled.fill(0);
-  let maxStack = 1;
-  for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
-  const stackSpan = (maxStack - 1) * periodMs;
 
   // The age factor Q/(ρcL)·erf(L/√(4κτ))/π times v = √τ (smooth in v, also for L = 0) and the
   // squared cut-off radius S·ln(A/c), tabulated on v and interpolated linearly. Near τ = 0,
@@ -333,10 +362,49 @@ export function bulkRise(
   const exactCells = turnV * invDv < 32 ? 64 : 2;
 
   const ageLimit = maxAge + stackSpan;
+
+  // The far field: heat older than two slots on a grid (bulk-far.ts).
+  let field: FarField | null = null;
+  if (useFar) {
+    const g = (tau: number): number => ageFactorAt(fourK * tau) * Math.PI;
+    const fit = fitExponentials(g, 1.5 * slotMs, spanMs + slotMs);
+    const hh = (fourK * slotMs) / 2;
+    const margin = 7 * Math.sqrt(hh) + Math.sqrt(fourK * spanMs);
+    field = new FarField(
+      slotMs,
+      fourK,
+      fit.lambda,
+      fit.a,
+      { minX, minY, maxX, maxY },
+      margin,
+      s0 + fourK * (2 * slotMs + stackSpan),
+    );
+  }
+  let slot = 0; // the field's slot: reference time t0 + (slot − 1)·P, holding slots ≤ slot − 3
+  let dep = 0; // next spot to deposit
+  let tFloor = -Infinity; // spots fired before this are in the field
+
   for (let i = 0; i < n; i++) {
     const xi = xMm[i];
     const yi = yMm[i];
     const ti = tMs[i];
+    let far = 0;
+    if (field !== null) {
+      const s = Math.floor((ti - t0) / slotMs);
+      while (slot < s) {
+        slot++;
+        field.advance();
+        const ref = t0 + (slot - 1) * slotMs;
+        const before = t0 + (slot - 2) * slotMs; // slots ≤ slot − 3 start before this
+        while (dep < n && tMs[dep] < before) {
+          for (let k = 0; k < pulses[dep]; k++)
+            field.deposit(xMm[dep], yMm[dep], ref - (tMs[dep] + k * periodMs), s0);
+          dep++;
+        }
+      }
+      tFloor = t0 + (s - 2) * slotMs;
+      far = field.read(xi, yi, ti - (t0 + (s - 1) * slotMs));
+    }
     const c = cellOf[i];
     const cx = c % nx;
     const cy = (c - cx) / nx;
@@ -358,7 +426,8 @@ export function bulkRise(
         const first = start[cc];
         for (let q = first + filled[cc] - 1; q >= first; q--) {
           const age = ti - pt[q];
-          if (age > ageLimit) break; // firing order within the cell: the rest are older
+          // Firing order within the cell: the rest are older (past the cut-off, or in the field).
+          if (age > ageLimit || pt[q] < tFloor) break;
           const dx = px[q] - xi;
           const dy = py[q] - yi;
           const r2 = dx * dx + dy * dy;
@@ -385,10 +454,64 @@ export function bulkRise(
         }
       }
     }
-    out[i] = sum;
+    out[i] = sum + far;
     filled[c]++;
   }
   return out;
+}
+
+/** Slot lengths the cost model tries, ms. */
+const SLOT_CHOICES_MS = [250, 500, 1000, 2000, 4000, 8000];
+/** Below this many spots every term is summed exactly. */
+const FAR_MIN_SPOTS = 10_000;
+/** Rough costs, ns: an exact-part candidate, a blur tap of one field at one node, a field node read or written. */
+const NS_PER_CANDIDATE = 25;
+const NS_PER_BLUR_TAP = 4;
+const NS_PER_FIELD_NODE = 1.5;
+
+/**
+ * Slot length of the far field minimising an estimated cost (0: exact only): the exact part
+ * visits, per spot, the spots of the last three slots within reach (spread evenly over the box),
+ * the grid blurs ~10 fields over the box and its margins every slot, and each spot reads and
+ * writes ~13 × 13 nodes of each field. Depends only on the scan, so results are deterministic.
+ */
+function chooseSlotMs(
+  n: number,
+  spanMs: number,
+  stackSpan: number,
+  boxArea: number,
+  rMax: number,
+  maxAge: number,
+  fourK: number,
+  heat: PulseHeat,
+  kappa: number,
+  cutoff: number,
+): number {
+  if (n < FAR_MIN_SPOTS || !(spanMs > 0)) return 0;
+  const rate = (n - 1) / spanMs;
+  const area = Math.max(boxArea, 1e-6);
+  const inReach = (r: number) => Math.min(1, (Math.PI * r * r) / area);
+  let best = 0;
+  let bestCost = n * Math.min(n, rate * maxAge) * inReach(rMax) * NS_PER_CANDIDATE;
+  for (const slotMs of SLOT_CHOICES_MS) {
+    if (spanMs <= 6 * slotMs || stackSpan > slotMs / 4) continue;
+    const tau = 3 * slotMs;
+    const s = heat.s0Mm2 + fourK * tau;
+    const amp = surfaceRiseK(heat, 0, tau, kappa);
+    const r = amp > cutoff ? Math.sqrt(s * Math.log(amp / cutoff)) : 0;
+    const exact = n * Math.min(n, rate * tau) * inReach(r) * NS_PER_CANDIDATE;
+    const h = Math.sqrt((fourK * slotMs) / 2);
+    const side = Math.sqrt(area) + 2 * (7 * h + Math.sqrt(fourK * spanMs));
+    const fields = 8;
+    const blur = (side / h) ** 2 * fields * 18 * (spanMs / slotMs) * NS_PER_BLUR_TAP * 0.5;
+    const nodes = n * 2 * 169 * fields * NS_PER_FIELD_NODE;
+    const cost = exact + blur + nodes;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = slotMs;
+    }
+  }
+  return best;
 }
 
 /** The heat a plan's pulses leave and the stack period, for {@link bulkRise}. */

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { createArea } from "../../src/area/index.js";
+import { fitExponentials } from "../../src/heat/bulk-far.js";
 import {
   BULK_CUTOFF_K,
   bulkRise,
@@ -12,7 +14,9 @@ import {
   residualHeat,
   surfaceRiseK,
 } from "../../src/heat/bulk-rise.js";
+import { generatePattern } from "../../src/pattern/index.js";
 import { loadPlan, resolvePlan } from "../../src/plan/load.js";
+import { buildScan } from "../../src/sequence/index.js";
 import { deposit, erfSimpson, gridHeat, makeGrid, step, surfaceAt } from "./fd3d.js";
 
 const KAPPA = 0.13; // mm²/s
@@ -245,7 +249,9 @@ describe("properties", () => {
     fc.assert(
       fc.property(spotsArb, heatArb, ({ x, y, tMs, p }, heat) => {
         const rise = bulkRise(x, y, tMs, p, heat, { periodMs: 1 });
+        const onGrid = bulkRise(x, y, tMs, p, heat, { periodMs: 1, slotMs: 250 });
         expect(rise[0]).toBe(0);
+        expect(onGrid[0]).toBe(0);
         for (let i = 0; i < rise.length; i++) {
           expect(rise[i]).toBeGreaterThanOrEqual(0);
           let want = 0;
@@ -258,6 +264,8 @@ describe("properties", () => {
               want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), dt);
             }
           expect(Math.abs(rise[i] - want)).toBeLessThanOrEqual(1e-5 * want + terms * BULK_CUTOFF_K + 1e-12);
+          // Old heat on the grid (slots of 250 ms): the fit and the lattice add ≈ 1e-3 of it.
+          expect(Math.abs(onGrid[i] - want)).toBeLessThanOrEqual(3e-3 * want + terms * BULK_CUTOFF_K + 1e-9);
         }
       }),
       { numRuns: 150 },
@@ -307,4 +315,36 @@ describe("stats and flag", () => {
     const plan = resolvePlan(loadPlan("fractional-co2-demo", {}).plan, ".");
     expect(1000 / plan.scanner.repRateHz).toBe(1);
   });
+});
+
+describe("far field (old heat on a grid)", () => {
+  it("the decaying exponentials fit the age factor erf(L/√(4κτ)) within 0.1 %", () => {
+    const L = 0.37;
+    const g = (tauMs: number) => erfSimpson(L / Math.sqrt((4 * KAPPA * tauMs) / 1000));
+    const fit = fitExponentials(g, 750, 130_000);
+    expect(fit.maxRelError).toBeLessThan(1e-3);
+    for (const tau of [750, 1200, 5000, 33_333, 129_000]) {
+      let f = 0;
+      for (let k = 0; k < fit.a.length; k++) f += fit.a[k] * Math.exp(-fit.lambda[k] * tau);
+      expect(Math.abs(f / g(tau) - 1)).toBeLessThan(1.5e-3);
+    }
+  });
+
+  it("with old heat on the grid the default plan's rises match the full sum (no cut-off) within 5 mK", () => {
+    const { plan } = loadPlan("fractional-co2-demo", {});
+    const area = createArea(plan.area);
+    const scan = buildScan(plan, area, generatePattern(plan, area));
+    const heat = residualHeat(plan);
+    const full = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { slotMs: 0, cutoffK: 1e-12 });
+    for (const slotMs of [500, 2000]) {
+      const far = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { slotMs });
+      let worst = 0;
+      for (let i = 0; i < full.length; i++) worst = Math.max(worst, Math.abs(far[i] - full[i]));
+      expect(worst).toBeLessThan(5e-3);
+      const a = bulkRiseStats(full);
+      const b = bulkRiseStats(far);
+      expect(Math.abs(b.maxC / a.maxC - 1)).toBeLessThan(1e-3);
+      expect(Math.abs(b.meanC / a.meanC - 1)).toBeLessThan(1e-3);
+    }
+  }, 60_000);
 });
