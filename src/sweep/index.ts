@@ -76,7 +76,6 @@ export const TABLE_COLUMNS = [
   "coverage",
   "heat.max",
   "heat.p95",
-  "heat.maxC",
   "treatmentMs",
 ] as const;
 
