@@ -87,26 +87,29 @@ export function register(program: Command): void {
     const bare = scanStats(plan, area, scan);
     // The bulk rise (docs/bulk-heating.md): in the table always; in the scan file, the CSV and
     // --json with --heat (so their bytes without it stay as they were).
-    const bulk = scanBulkRise(plan, scan, warnK);
-    const withBulk: ScanStats = {
-      ...bare,
-      heat: {
-        ...bare.heat,
-        maxC: roundTo(bulk.stats.maxC, TEMP_RESOLUTION_K),
-        p95C: roundTo(bulk.stats.p95C, TEMP_RESOLUTION_K),
-        meanC: roundTo(bulk.stats.meanC, TEMP_RESOLUTION_K),
-      },
-      warnings: bulk.warning === null ? bare.warnings : [...bare.warnings, bulk.warning],
-    };
     const withHeat = opts.heat === true;
+    const bulk =
+      withHeat || heatMap !== undefined || !opts.json ? scanBulkRise(plan, scan, warnK) : undefined;
+    const withBulk: ScanStats = bulk
+      ? {
+          ...bare,
+          heat: {
+            ...bare.heat,
+            maxC: roundTo(bulk.stats.maxC, TEMP_RESOLUTION_K),
+            p95C: roundTo(bulk.stats.p95C, TEMP_RESOLUTION_K),
+            meanC: roundTo(bulk.stats.meanC, TEMP_RESOLUTION_K),
+          },
+          warnings: bulk.warning === null ? bare.warnings : [...bare.warnings, bulk.warning],
+        }
+      : bare;
     const stats = withHeat ? withBulk : bare;
-    const rise = withHeat ? bulk.perSpot : undefined;
+    const rise = withHeat ? bulk?.perSpot : undefined;
     // Build every output before writing any, so a bad flag leaves no partial set of files.
     const galvoText = galvo !== undefined ? galvoListChunks(plan, scan, bitsPerMm) : undefined;
     const csvText = csv !== undefined ? scanCsvChunks(scan, derive(plan).energyMj, rise) : undefined;
     const json = output !== undefined ? scanFileJson(plan, area, scan, stats, withHeat, rise) : undefined;
     const heatPng =
-      heatMap !== undefined
+      heatMap !== undefined && bulk
         ? (await import("../../heat/heat-map.js")).renderBulkRiseMap(plan, area, scan, bulk.perSpot, warnK)
         : undefined;
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
