@@ -239,8 +239,8 @@ function reachWithin(heat: PulseHeat, kappaMm2S: number, cutoffK: number, maxAge
   return Math.sqrt(r2max) * 1.02;
 }
 
-/** Entries of the age-factor table (on √τ). */
-const TABLE_SIZE = 8192;
+/** Fewest entries of the age-factor table (on √τ). */
+const MIN_TABLE_SIZE = 8192;
 /** Most cells of the search grid per spot (memory bound for sparse scans). */
 const CELLS_PER_SPOT = 4;
 
@@ -340,14 +340,21 @@ export function bulkRise(
   // squared cut-off radius S·ln(A/c), tabulated on v and interpolated linearly. Near τ = 0,
   // where a shallow column's factor turns within a few cells, terms are computed exactly.
   const vMax = Math.sqrt(maxAge);
-  const dv = vMax / (TABLE_SIZE - 1);
+  // L/√(4κ) in √ms: the v over which erf(L/√(4κτ)) turns from 1 to its tail; the table puts at
+  // least 128 entries across it (up to 2^18 entries), which keeps interpolation within 1e-5.
+  const turnV = L / Math.sqrt(fourK);
+  const tableSize = Math.min(
+    1 << 18,
+    Math.max(MIN_TABLE_SIZE, Math.ceil((128 * vMax) / Math.max(turnV, 1e-12))),
+  );
+  const dv = vMax / (tableSize - 1);
   const invDv = 1 / dv;
-  const ageTab = new Float64Array(TABLE_SIZE + 1);
-  const rcTab = new Float64Array(TABLE_SIZE + 1);
+  const ageTab = new Float64Array(tableSize + 1);
+  const rcTab = new Float64Array(tableSize + 1);
   const ageFactorAt = (fourKTau: number): number =>
     (L > 0 ? ampPerL * erf(L / Math.sqrt(fourKTau)) : (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) *
     invPi;
-  for (let k = 1; k <= TABLE_SIZE; k++) {
+  for (let k = 1; k <= tableSize; k++) {
     const v = k * dv;
     const fourKTau = fourK * v * v;
     const a = ageFactorAt(fourKTau);
@@ -357,9 +364,7 @@ export function bulkRise(
     rcTab[k] = amp > cutoff ? s * Math.log(amp / cutoff) * 1.0001 + 1e-12 : 0;
   }
   ageTab[0] = L > 0 ? 0 : ageTab[1];
-  // L/√(4κ) in √ms: the v over which erf(L/√(4κτ)) turns from 1 to its tail.
-  const turnV = L / Math.sqrt(fourK);
-  const exactCells = turnV * invDv < 32 ? 64 : 2;
+  const exactCells = turnV * invDv < 64 ? 128 : 2;
 
   const ageLimit = maxAge + stackSpan;
 
