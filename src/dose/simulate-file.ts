@@ -9,6 +9,7 @@ import type { Area } from "../area/types.js";
 import { PlanError } from "../errors.js";
 import type { MapStreams } from "../io/maps.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import type { Scan } from "../sequence/index.js";
 import type { Simulation } from "./simulate.js";
 import { timingMark } from "./splat.js";
 
@@ -33,6 +34,13 @@ export interface SimulateFileOptions {
   /** Iso-depth levels, µm, whose area fractions the report gives. */
   contours?: readonly number[];
   maxMemoryMb?: number;
+  /**
+   * Also compute the bulk temperature rise each spot meets when it fires (default false: it is
+   * several times slower than the heat index; docs/bulk-heating.md).
+   */
+  bulkRise?: boolean;
+  /** Warning level of the bulk rise, K (with `bulkRise`; default 10). */
+  maxBulkRiseC?: number;
   /**
    * Stream the maps instead of keeping them: called once plan and area are known; when it
    * returns writers, the splat feeds them window by window (e.g. io/maps.ts zarrStreams).
@@ -73,8 +81,13 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
     contours: opts.contours ?? [],
     maxMemoryMb: opts.maxMemoryMb,
   };
-  const [{ rasterSize, threadsFor }, { scanSummary, simulateSpots }, { loadPlan, resolvePlan }] =
-    await Promise.all([import("./splat.js"), import("./simulate.js"), import("../plan/load.js")]);
+  const [
+    { rasterSize, threadsFor },
+    { scanSummary, scanSummaryWithBulk, simulateSpots },
+    { loadPlan, resolvePlan },
+  ] = await Promise.all([import("./splat.js"), import("./simulate.js"), import("../plan/load.js")]);
+  const summary = (plan: ResolvedPlan, scan: Scan) =>
+    opts.bulkRise ? scanSummaryWithBulk(plan, scan, opts.maxBulkRiseC) : scanSummary(scan);
   if (isScanFile(input)) {
     // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
     for (const key of Object.keys(overrides))
@@ -93,7 +106,13 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
     const streams = await opts.streamMaps?.(plan, file.area);
     const run = async (): Promise<SimulateRun> => {
       const sim = await simulateSpots(
-        { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+        {
+          plan,
+          area: file.area,
+          spots: file.spots,
+          pulses: file.scan.pulses,
+          scan: summary(plan, file.scan),
+        },
         { ...keep, sinks: streams?.sinks },
       );
       return { sim, plan, area: file.area };
@@ -122,7 +141,7 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
         spots,
         pulses: plan.pulse.stack,
         scan: () => {
-          const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
+          const s = summary(plan, buildScan(plan, area, spots, { heatThreads: threads }));
           timingMark("firing order, timing and heat (main thread)");
           return s;
         },

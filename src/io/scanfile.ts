@@ -21,6 +21,8 @@ export const SCAN_VERSION = 1;
 export const POSITION_RESOLUTION_MM = 1e-6;
 /** Times are written rounded to this, ms. */
 export const TIME_RESOLUTION_MS = 1e-6;
+/** Temperature rises are written rounded to this, K. */
+export const TEMP_RESOLUTION_K = 1e-6;
 /** Dimensionless stats (coverage, heat) are written rounded to this. */
 const RATIO_RESOLUTION = 1e-9;
 
@@ -34,7 +36,8 @@ export interface ScanStats {
   stamps: number;
   treatmentMs: number;
   pathLengthMm: number;
-  heat: { max: number; p95: number; mean: number };
+  /** Heat index stats, and the bulk rise in K (maxC, p95C, meanC) when `scan --heat` computed it. */
+  heat: { max: number; p95: number; mean: number; maxC?: number; p95C?: number; meanC?: number };
   warnings: string[];
 }
 
@@ -101,7 +104,8 @@ export function scanPlan(plan: ResolvedPlan, area: Area): ResolvedPlan {
 
 /**
  * The canonical scan file bytes. `withHeat` adds the per-spot heat index as
- * `spots.heat`.
+ * `spots.heat`; `tempRiseC` (per spot, firing order) adds the bulk rise each spot meets, K, as
+ * `spots.tempRiseC` (docs/bulk-heating.md).
  */
 export function scanFileJson(
   plan: ResolvedPlan,
@@ -109,6 +113,7 @@ export function scanFileJson(
   scan: Scan,
   stats: ScanStats,
   withHeat = false,
+  tempRiseC?: Float64Array,
 ): string {
   const head = canonical(
     {
@@ -120,6 +125,9 @@ export function scanFileJson(
         positionResolutionMm: POSITION_RESOLUTION_MM,
         timeResolutionMs: TIME_RESOLUTION_MS,
         heat: "heat index (SPEC §3.4): 1 = one earlier pulse on the same spot with no time to cool",
+        ...(tempRiseC
+          ? { tempRiseC: "K: bulk temperature rise a spot meets when it fires (docs/bulk-heating.md)" }
+          : {}),
       },
       plan: scanPlan(plan, area),
       seed: { pattern: plan.pattern.seed, sequence: plan.sequence.seed },
@@ -140,6 +148,8 @@ export function scanFileJson(
     `    "pulses": ${numberList(scan.pulses, (v) => v)}`,
   ];
   if (withHeat) columns.push(`    "heat": ${numberList(scan.heatPerSpot, ratio)}`);
+  if (tempRiseC)
+    columns.push(`    "tempRiseC": ${numberList(tempRiseC, (v) => roundTo(v, TEMP_RESOLUTION_K))}`);
   return `${head.slice(0, -2)},\n  "spots": {\n${columns.join(",\n")}\n  }\n}\n`;
 }
 

@@ -81,6 +81,11 @@ export interface PreviewOptions {
   /** Jumps of the firing path drawn (default 200; 0 = none). */
   jumps?: number;
   colormap?: ColormapName;
+  /**
+   * Colour the discs by these per-spot values (firing order) instead of the firing time, with
+   * this colorbar title and unit and this sentence in the subtitle (e.g. `scan --heat-map`).
+   */
+  colorBy?: { values: ArrayLike<number>; label: string; unit: string; caption: string };
 }
 
 /**
@@ -105,17 +110,22 @@ export function renderPreviewWithLayout(
   const mapH = Math.max(1, Math.round((maxY - minY) * pxPerMm));
   let tMax = 0;
   for (let k = 0; k < n; k++) tMax = Math.max(tMax, scan.tMs[k]);
-  const tTop = tMax > 0 ? tMax : 1;
+  const shade = opts.colorBy?.values ?? scan.tMs;
+  let vMax = 0;
+  for (let k = 0; k < n; k++) vMax = Math.max(vMax, shade[k]);
+  const tTop = vMax > 0 ? vMax : 1;
 
   const measure = createCanvas(1, 1);
-  const cbar: ColorbarSpec = { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
+  const cbar: ColorbarSpec = opts.colorBy
+    ? { lut, max: tTop, label: opts.colorBy.label, unit: opts.colorBy.unit, clipped: false }
+    : { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
   const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
   const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
   const textW = imageW - 2 * MARGIN_PX;
   const shownJumps = Math.min(jumps, Math.max(0, n));
   const subtitle =
     `Scan preview · ${n} spots in ${scan.stamps.length} stamp${scan.stamps.length === 1 ? "" : "s"}` +
-    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by firing time` +
+    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by ${opts.colorBy?.caption ?? "firing time"}` +
     (shownJumps > 0 ? ` · path of the first ${shownJumps} jumps` : "");
   const title = layoutTitle(measure, opts.title ?? "Scan preview", subtitle, textW);
   const barH = Math.max(120, mapH - colorbarHeadPx());
@@ -145,7 +155,7 @@ export function renderPreviewWithLayout(
     for (const line of opts.outline)
       strokePolyline(c, toPixels(place, line), opts.outlineClosed ?? true, OUTLINE_COLOR, 1.5);
   }
-  drawSpots(c, scan, place, rPx, lut, tTop);
+  drawSpots(c, scan, shade, place, rPx, lut, tTop);
   if (shownJumps > 0 && scan.stamps.length > 0) drawPath(c, scan, place, shownJumps, rPx);
   strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
   drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
@@ -246,6 +256,7 @@ function drawStamps(
 function drawSpots(
   c: Canvas,
   scan: PreviewScan,
+  shade: ArrayLike<number>,
   place: MapPlacement,
   rPx: number,
   lut: Uint8Array,
@@ -253,7 +264,7 @@ function drawSpots(
 ): void {
   const k255 = (LUT_SIZE - 1) / tTop;
   for (let k = 0; k < scan.xMm.length; k++) {
-    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
+    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(shade[k] * k255))) * 4;
     fillDisc(c, pxOf(place, scan.xMm[k]), pyOf(place, scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
   }
 }

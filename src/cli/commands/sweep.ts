@@ -16,6 +16,7 @@ import {
   checkMetric,
   DEFAULT_METRIC,
   formatSweepTable,
+  isBulkRiseMetric,
   parseShard,
   parseVary,
   prepareSweep,
@@ -36,6 +37,7 @@ interface SweepCliOptions {
   json?: boolean;
   maxMemoryMb?: string;
   threads?: string;
+  bulkRise?: boolean;
   [override: string]: unknown;
 }
 
@@ -142,7 +144,11 @@ export function register(program: Command): void {
     .option("--merge <files...>", "join shard CSVs back into one sweep (with --csv all.csv)")
     .option("--json", "print the rows as JSON on stdout")
     .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB")
-    .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)");
+    .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)")
+    .option(
+      "--bulk-rise",
+      "also compute each variant's bulk temperature rise, K (heat.maxC / p95C / meanC; slower; on with a heat.*C --metric)",
+    );
   addPlanOptions(cmd);
   cmd.action(async (input: string | undefined, opts: SweepCliOptions) => {
     if (opts.merge !== undefined) return runMerge(input, opts);
@@ -168,6 +174,7 @@ export function register(program: Command): void {
     try {
       rows = await runSweep(sweep, {
         concurrency: threads,
+        bulkRise: opts.bulkRise === true || isBulkRiseMetric(metric),
         onProgress: (done, total) => progress.update(done / total),
       });
     } finally {
