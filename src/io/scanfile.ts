@@ -35,6 +35,10 @@ export interface ScanStats {
   treatmentMs: number;
   pathLengthMm: number;
   heat: { max: number; p95: number; mean: number };
+  /** Aiming-beam time, ms, part of treatmentMs (plans with `scanner.aim`; docs/passes.md). */
+  aimMs?: number;
+  /** Per pass (plans with more than one pass; docs/passes.md). */
+  passes?: { spots: number; startMs: number; treatmentMs: number }[];
   warnings: string[];
 }
 
@@ -62,6 +66,16 @@ export function scanStats(plan: ResolvedPlan, area: Area, scan: Scan): ScanStats
     treatmentMs: ms(scan.treatmentMs),
     pathLengthMm: mm(scan.pathLengthMm),
     heat: { max: ratio(scan.heat.max), p95: ratio(scan.heat.p95), mean: ratio(scan.heat.mean) },
+    ...(scan.aimMs !== undefined ? { aimMs: ms(scan.aimMs) } : {}),
+    ...((scan.passes?.length ?? 1) > 1
+      ? {
+          passes: (scan.passes ?? []).map((p) => ({
+            spots: p.spots,
+            startMs: ms(p.startMs),
+            treatmentMs: ms(p.treatmentMs),
+          })),
+        }
+      : {}),
     warnings: [...scan.warnings],
   };
 }
@@ -139,6 +153,8 @@ export function scanFileJson(
     `    "stamp": ${numberList(scan.stamp, (v) => v)}`,
     `    "pulses": ${numberList(scan.pulses, (v) => v)}`,
   ];
+  if ((scan.passes?.length ?? 1) > 1 && scan.pass)
+    columns.push(`    "pass": ${numberList(scan.pass, (v) => v)}`);
   if (withHeat) columns.push(`    "heat": ${numberList(scan.heatPerSpot, ratio)}`);
   return `${head.slice(0, -2)},\n  "spots": {\n${columns.join(",\n")}\n  }\n}\n`;
 }
@@ -235,6 +251,8 @@ export function readScanFile(path: string): ScanFile {
     | undefined;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  // A multi-pass scan's `pass` column (docs/passes.md).
+  const passCol = Array.isArray(cols.pass) ? Uint16Array.from(numberArray(cols, "pass", n, true)) : undefined;
   const scan: Scan = {
     order,
     xMm: x,
@@ -248,6 +266,7 @@ export function readScanFile(path: string): ScanFile {
     heat: heatStats(heatPerSpot),
     heatPerSpot,
     warnings: Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [],
+    ...(passCol ? { pass: passCol } : {}),
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
   return { plan, area, spots, scan };

@@ -46,6 +46,7 @@ export function outlineInField(
   for (const r of rings) {
     const m = r.length / 2;
     const segs = closed ? m : m - 1;
+    const ringStart = out.length;
     let cur: number[] = [];
     const flush = (): void => {
       if (cur.length >= 4) out.push(Float64Array.from(cur));
@@ -98,6 +99,22 @@ export function outlineInField(
       if (t1 < 1) flush();
     }
     flush();
+    // A closed ring cut by the field: its last piece runs on into its first, trace them as one.
+    const pieces = out.length - ringStart;
+    if (closed && pieces > 1) {
+      const first = out[ringStart];
+      const last = out[out.length - 1];
+      if (
+        Math.abs(last[last.length - 2] - first[0]) <= eps &&
+        Math.abs(last[last.length - 1] - first[1]) <= eps
+      ) {
+        const joined = new Float64Array(last.length + first.length - 2);
+        joined.set(last);
+        joined.set(first.subarray(2), last.length);
+        out[ringStart] = joined;
+        out.pop();
+      }
+    }
   }
   return out;
 }

@@ -8,10 +8,9 @@ import { checkWritable, writeFileAtomic } from "../../io/atomic.js";
 import { scanCsvChunks } from "../../io/csv.js";
 import { galvoListChunks } from "../../io/galvo.js";
 import { type ScanStats, scanFileJson, scanStats } from "../../io/scanfile.js";
-import { generatePattern } from "../../pattern/index.js";
 import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
-import { buildScan } from "../../sequence/index.js";
+import { buildTreatment } from "../../sequence/treatment.js";
 import { addPreviewOptions } from "../heatmap-flags.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
 
@@ -29,6 +28,13 @@ export function statsTable(name: string, order: string, stats: ScanStats): strin
       `max ${+stats.heat.max.toFixed(4)}, p95 ${+stats.heat.p95.toFixed(4)}, mean ${+stats.heat.mean.toFixed(4)}`,
     ],
   ];
+  if (stats.aimMs !== undefined)
+    rows.push(["aiming beam", `${+(stats.aimMs / 1000).toFixed(3)} s (in the treatment time)`]);
+  for (const [k, p] of (stats.passes ?? []).entries())
+    rows.push([
+      `pass ${k}`,
+      `${p.spots} spots, from ${+(p.startMs / 1000).toFixed(3)} s for ${+(p.treatmentMs / 1000).toFixed(3)} s`,
+    ]);
   let out = rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join("\n");
   for (const w of stats.warnings) out += `\n  warning: ${w}`;
   return `${out}\n`;
@@ -55,12 +61,17 @@ export function register(program: Command): void {
       opts.bitsPerMm === undefined ? undefined : parseNumberFlag("bits-per-mm", String(opts.bitsPerMm));
     const { plan, baseDir } = loadPlan(planPath, overridesFromOptions(opts));
     const area = createArea(plan.area, baseDir);
-    const spots = generatePattern(plan, area);
-    const scan = buildScan(plan, area, spots);
+    const { scan, passPlans } = buildTreatment(plan, area);
     const stats = scanStats(plan, area, scan);
     // Build every output before writing any, so a bad flag leaves no partial set of files.
     const galvoText = galvo !== undefined ? galvoListChunks(plan, scan, bitsPerMm) : undefined;
-    const csvText = csv !== undefined ? scanCsvChunks(scan, derive(plan).energyMj) : undefined;
+    const csvText =
+      csv !== undefined
+        ? scanCsvChunks(
+            scan,
+            passPlans.map((p) => derive(p).energyMj),
+          )
+        : undefined;
     const json = output !== undefined ? scanFileJson(plan, area, scan, stats, opts.heat === true) : undefined;
     if (json !== undefined && output !== undefined) writeFileAtomic(output, json);
     if (csvText !== undefined && csv !== undefined) writeFileAtomic(csv, csvText);
