@@ -267,6 +267,23 @@ export function readScanFile(path: string): ScanFile {
     heatPerSpot,
     warnings: Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [],
     ...(passCol ? { pass: passCol } : {}),
+    ...(Array.isArray((stats as { passes?: unknown })?.passes)
+      ? {
+          passes: (
+            stats as { passes: { spots?: unknown; startMs?: unknown; treatmentMs?: unknown }[] }
+          ).passes.map((p) => ({
+            spots: typeof p?.spots === "number" ? p.spots : 0,
+            firstStamp: 0,
+            stampCount: 0,
+            startMs: typeof p?.startMs === "number" ? p.startMs : 0,
+            treatmentMs: typeof p?.treatmentMs === "number" ? p.treatmentMs : 0,
+            aimMs: 0,
+          })),
+        }
+      : {}),
+    ...(typeof (stats as { aimMs?: unknown })?.aimMs === "number"
+      ? { aimMs: (stats as { aimMs: number }).aimMs }
+      : {}),
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
   return { plan, area, spots, scan };
