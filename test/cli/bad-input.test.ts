@@ -190,22 +190,22 @@ CASES.push(
   // Multi-pass plans (docs/passes.md).
   [
     "scan: unknown key in a pass",
-    ["scan", plan("p1.json", { passes: [{}, { pattern: { rotation: 45 } }] })],
+    ["scan", plan("passes-1.json", { passes: [{}, { pattern: { rotation: 45 } }] })],
     /^laserscan: passes\[1\]\.pattern\.rotation.*rotationDeg/,
   ],
   [
     "simulate: two density keys in a pass",
-    ["simulate", plan("p2.json", { passes: [{ pattern: { coverage: 0.1, pitchUm: 500 } }] })],
+    ["simulate", plan("passes-2.json", { passes: [{ pattern: { coverage: 0.1, pitchUm: 500 } }] })],
     /^laserscan: passes\[0\]\.pattern.*at most one of coverage, pitchUm, densityPerCm2/,
   ],
   [
     "scan: negative pass gap",
-    ["scan", plan("p3.json", { scanner: { passGapMs: -5 } })],
+    ["scan", plan("passes-3.json", { scanner: { passGapMs: -5 } })],
     /^laserscan: scanner\.passGapMs.*≥ 0/,
   ],
   [
     "scan: aim loops 0",
-    ["scan", plan("p4.json", { scanner: { aim: { loops: 0 } } })],
+    ["scan", plan("passes-4.json", { scanner: { aim: { loops: 0 } } })],
     /^laserscan: scanner\.aim\.loops.*≥ 1/,
   ],
 );
