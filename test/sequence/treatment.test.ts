@@ -5,7 +5,7 @@ import { galvoListChunks } from "../../src/io/galvo.js";
 import { scanFileJson, scanStats } from "../../src/io/scanfile.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { resolvePlan } from "../../src/plan/load.js";
-import { buildScan } from "../../src/sequence/index.js";
+import { buildScan, KAPPA_MM2_PER_S } from "../../src/sequence/index.js";
 import { aimPathLengthMm, buildTreatment, outlineInField } from "../../src/sequence/treatment.js";
 import { rawPlan } from "../helpers/plans.js";
 
@@ -204,6 +204,55 @@ describe("multi-pass treatments (docs/passes.md)", () => {
             }
         },
       ),
+    );
+  });
+
+  it("the heat index runs across passes: one spot fired twice heats as w²/(w² + 4κΔt)", () => {
+    const p = plan({
+      scanner: { ...SCANNER, passGapMs: 400 },
+      area: { shape: "rect", widthMm: 1, heightMm: 1 },
+      pattern: { lattice: "square", coverage: undefined, pitchUm: 1000 },
+      passes: [{}, {}],
+    });
+    const t = buildTreatment(p, createArea(p.area)).scan;
+    expect(t.xMm.length).toBe(2);
+    expect(t.xMm[1]).toBe(t.xMm[0]);
+    const w2 = (p.spot.diameterUm / 2000) ** 2;
+    const dtS = (t.tMs[1] - t.tMs[0]) / 1000;
+    expect(dtS).toBeGreaterThan(0.4);
+    expect(t.heatPerSpot[0]).toBe(0);
+    expect(t.heatPerSpot[1]).toBeCloseTo(w2 / (w2 + 4 * KAPPA_MM2_PER_S * dtS), 6);
+  });
+
+  it("each pass fires exactly its own pattern; time adds up (fast-check)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.double({ min: 0, max: 100, noNaN: true }), (n, gap) => {
+        const p = plan({
+          scanner: { ...SCANNER, passGapMs: gap },
+          area: { shape: "rect", widthMm: 3, heightMm: 3 },
+          pattern: { passes: n },
+        });
+        const area = createArea(p.area);
+        const { scan, passPlans } = buildTreatment(p, area);
+        let at = 0;
+        let sum = 0;
+        for (let k = 0; k < passPlans.length; k++) {
+          const own = generatePattern(passPlans[k], area);
+          const key = (x: number, y: number) => `${x.toFixed(9)},${y.toFixed(9)}`;
+          const want = new Set(Array.from(own.x, (x, i) => key(x, own.y[i])));
+          const m = scan.passes?.[k].spots ?? scan.xMm.length;
+          expect(m).toBe(own.count);
+          for (let i = at; i < at + m; i++) {
+            expect(want.has(key(scan.xMm[i], scan.yMm[i]))).toBe(true);
+            if (n > 1) expect(scan.pass?.[i]).toBe(k);
+          }
+          at += m;
+          sum += scan.passes?.[k].treatmentMs ?? scan.treatmentMs;
+        }
+        expect(at).toBe(scan.xMm.length);
+        expect(scan.treatmentMs).toBeCloseTo(sum + (n - 1) * gap, 6);
+      }),
+      { numRuns: 25 },
     );
   });
 
