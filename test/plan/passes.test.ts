@@ -4,6 +4,7 @@ import { PlanError } from "../../src/errors.js";
 import { derive } from "../../src/plan/derived.js";
 import { resolvePlan } from "../../src/plan/load.js";
 import { expandPasses, shorthandFractions } from "../../src/plan/passes.js";
+import { planKeys } from "../../src/sweep/vary.js";
 import { rawPlan } from "../helpers/plans.js";
 
 function errorOf(fn: () => unknown): PlanError {
@@ -104,5 +105,22 @@ describe("passes in a plan (docs/passes.md)", () => {
         expect(best).toBeGreaterThanOrEqual(Math.min(diag, 1 / n) - 1e-12);
       }),
     );
+  });
+
+  it("sweep keys reach each pass, and a pass's density or energy override replaces its own alternative", () => {
+    const raw = rawPlan({ passes: [{}, { pattern: { pitchUm: 300 }, pulse: { fluenceJcm2: 20 } }] });
+    const keys = planKeys(resolvePlan(raw, "."));
+    expect(keys).toContain("passes.1.pattern.rotationDeg");
+    expect(keys).toContain("passes.0.pulse.energyMj");
+    expect(keys).not.toContain("passes.2.pattern.rotationDeg");
+    const p = resolvePlan(raw, ".", {
+      "passes.1.pattern.coverage": 0.2,
+      "passes.1.pulse.energyMj": 5,
+      "passes.1.pattern.rotationDeg": 45,
+    });
+    const pass = p.passes?.[1];
+    expect(pass?.pattern).toEqual({ coverage: 0.2, rotationDeg: 45 });
+    expect(pass?.pulse).toEqual({ energyMj: 5 });
+    expect(p.pattern.coverage).toBe(0.1);
   });
 });
