@@ -97,6 +97,8 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
       { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
       keep,
     );
+    // A one-pass scan file with an aiming beam keeps its aiming time (docs/passes.md).
+    if (file.scan.aimMs !== undefined) sim.report.aimMs = file.scan.aimMs;
     return { sim, plan, area: file.area };
   }
   const [{ createArea }, { generatePattern }, { buildScan }] = await Promise.all([
