@@ -61,7 +61,18 @@ export interface Report {
   stamps: number | null;
   /** The plan's skin region and the layer each depth reaches (only when the plan names one). */
   region?: RegionReport;
+  /** Aiming-beam time, ms, part of treatmentMs (plans with `scanner.aim`; docs/passes.md). */
+  aimMs?: number;
+  /** Each pass's own contribution (plans with more than one pass; docs/passes.md). */
+  passes?: PassReport[];
   warnings: string[];
+}
+
+/** One pass of a multi-pass report: its spots, its own time and its depth alone. */
+export interface PassReport {
+  spots: number;
+  treatmentMs: number | null;
+  depth: { meanUm: number; maxUm: number };
 }
 
 /** Model range of a mean and a peak depth: [lo, hi] each, µm (± the laser's uncertainty). */
@@ -254,6 +265,13 @@ export function formatReport(rep: Report, title = ""): string {
         `${g.meanLayer}, peak in ${g.peakLayer}, coagulation to ${g.coagulationPeakLayer}`,
     ]);
   }
+  if (rep.aimMs !== undefined)
+    rows.push(["aiming beam", `${num(rep.aimMs / 1000, 2)} s (in the treatment time)`]);
+  for (const [k, p] of (rep.passes ?? []).entries())
+    rows.push([
+      `pass ${k}`,
+      `${p.spots} spots, ${p.treatmentMs === null ? "–" : `${num(p.treatmentMs / 1000, 2)} s`}, depth mean / max ${num(p.depth.meanUm, 2)} / ${num(p.depth.maxUm, 1)} µm`,
+    ]);
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
   if (title) lines.unshift(title);

@@ -103,6 +103,15 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
       : file.plan;
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
+    if (
+      file.scan.pass !== undefined ||
+      file.plan.passes !== undefined ||
+      file.plan.pattern.passes !== undefined
+    ) {
+      // A multi-pass scan file: each pass with its own settings (docs/passes.md).
+      const { simulateScanPasses } = await import("./treatment.js");
+      return { sim: await simulateScanPasses(plan, file.area, file.scan, keep), plan, area: file.area };
+    }
     const streams = await opts.streamMaps?.(plan, file.area);
     const run = async (): Promise<SimulateRun> => {
       const sim = await simulateSpots(
@@ -115,6 +124,8 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
         },
         { ...keep, sinks: streams?.sinks },
       );
+      // A one-pass scan file with an aiming beam keeps its aiming time (docs/passes.md).
+      if (file.scan.aimMs !== undefined) sim.report.aimMs = file.scan.aimMs;
       return { sim, plan, area: file.area };
     };
     return streams ? streams.finish(run) : run();
@@ -129,6 +140,12 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
   const area = createArea(plan.area, baseDir);
   const { width, height } = rasterSize(area, plan.raster.pixelUm);
   keep.threads = threadsFor(width * height, threads);
+  const { isTreatmentPlan } = await import("../plan/passes.js");
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const { simulateTreatment } = await import("./treatment.js");
+    return { sim: await simulateTreatment(plan, area, { ...keep, heatThreads: threads }), plan, area };
+  }
   const spots = generatePattern(plan, area);
   timingMark(`plan, area and ${spots.count} spots`);
   const streams = await opts.streamMaps?.(plan, area);

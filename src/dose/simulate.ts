@@ -8,6 +8,7 @@ import { createArea } from "../area/index.js";
 import type { Area } from "../area/types.js";
 import { type ScanBulkRise, scanBulkRise } from "../heat/bulk-rise.js";
 import { generatePattern } from "../pattern/index.js";
+import { isTreatmentPlan } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan, type Scan } from "../sequence/index.js";
 import { type DoseModel, doseModel } from "./ablation.js";
@@ -217,6 +218,14 @@ export async function simulatePlan(
   opts: SimulateOptions = {},
 ): Promise<{ depth: Raster; coag?: Raster; report: Report }> {
   const area = createArea(plan.area, opts.baseDir);
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const sim = await (await import("./treatment.js")).simulateTreatment(plan, area, {
+      ...opts,
+      keepDepth: true,
+    });
+    return { depth: sim.depth as Raster, coag: sim.coag, report: sim.report };
+  }
   const spots = generatePattern(plan, area);
   const withScan = opts.scan ?? true;
   const sim = await simulateSpots(

@@ -38,6 +38,10 @@ export interface ScanStats {
   pathLengthMm: number;
   /** Heat index stats, and the bulk rise in K (maxC, p95C, meanC) when `scan --heat` computed it. */
   heat: { max: number; p95: number; mean: number; maxC?: number; p95C?: number; meanC?: number };
+  /** Aiming-beam time, ms, part of treatmentMs (plans with `scanner.aim`; docs/passes.md). */
+  aimMs?: number;
+  /** Per pass (plans with more than one pass; docs/passes.md). */
+  passes?: { spots: number; startMs: number; treatmentMs: number }[];
   warnings: string[];
 }
 
@@ -65,6 +69,16 @@ export function scanStats(plan: ResolvedPlan, area: Area, scan: Scan): ScanStats
     treatmentMs: ms(scan.treatmentMs),
     pathLengthMm: mm(scan.pathLengthMm),
     heat: { max: ratio(scan.heat.max), p95: ratio(scan.heat.p95), mean: ratio(scan.heat.mean) },
+    ...(scan.aimMs !== undefined ? { aimMs: ms(scan.aimMs) } : {}),
+    ...((scan.passes?.length ?? 1) > 1
+      ? {
+          passes: (scan.passes ?? []).map((p) => ({
+            spots: p.spots,
+            startMs: ms(p.startMs),
+            treatmentMs: ms(p.treatmentMs),
+          })),
+        }
+      : {}),
     warnings: [...scan.warnings],
   };
 }
@@ -147,6 +161,8 @@ export function scanFileJson(
     `    "stamp": ${numberList(scan.stamp, (v) => v)}`,
     `    "pulses": ${numberList(scan.pulses, (v) => v)}`,
   ];
+  if ((scan.passes?.length ?? 1) > 1 && scan.pass)
+    columns.push(`    "pass": ${numberList(scan.pass, (v) => v)}`);
   if (withHeat) columns.push(`    "heat": ${numberList(scan.heatPerSpot, ratio)}`);
   if (tempRiseC)
     columns.push(`    "tempRiseC": ${numberList(tempRiseC, (v) => roundTo(v, TEMP_RESOLUTION_K))}`);
@@ -245,6 +261,8 @@ export function readScanFile(path: string): ScanFile {
     | undefined;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  // A multi-pass scan's `pass` column (docs/passes.md).
+  const passCol = Array.isArray(cols.pass) ? Uint16Array.from(numberArray(cols, "pass", n, true)) : undefined;
   const scan: Scan = {
     order,
     xMm: x,
@@ -258,6 +276,24 @@ export function readScanFile(path: string): ScanFile {
     heat: heatStats(heatPerSpot),
     heatPerSpot,
     warnings: Array.isArray(stats?.warnings) ? stats.warnings.map(String) : [],
+    ...(passCol ? { pass: passCol } : {}),
+    ...(Array.isArray((stats as { passes?: unknown })?.passes)
+      ? {
+          passes: (
+            stats as { passes: { spots?: unknown; startMs?: unknown; treatmentMs?: unknown }[] }
+          ).passes.map((p) => ({
+            spots: typeof p?.spots === "number" ? p.spots : 0,
+            firstStamp: 0,
+            stampCount: 0,
+            startMs: typeof p?.startMs === "number" ? p.startMs : 0,
+            treatmentMs: typeof p?.treatmentMs === "number" ? p.treatmentMs : 0,
+            aimMs: 0,
+          })),
+        }
+      : {}),
+    ...(typeof (stats as { aimMs?: unknown })?.aimMs === "number"
+      ? { aimMs: (stats as { aimMs: number }).aimMs }
+      : {}),
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
   return { plan, area, spots, scan };

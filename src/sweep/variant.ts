@@ -7,6 +7,7 @@ import { createArea } from "../area/index.js";
 import type { Report } from "../dose/report.js";
 import { scanSummary, scanSummaryWithBulk, simulateSpots } from "../dose/simulate.js";
 import { generatePattern } from "../pattern/index.js";
+import { isTreatmentPlan } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan } from "../sequence/index.js";
 
@@ -27,6 +28,12 @@ export async function simulateVariant(
   opts: VariantOptions = {},
 ): Promise<Report> {
   const area = createArea(plan.area, baseDir);
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const { simulateTreatment } = await import("../dose/treatment.js");
+    const vopts = { threads: opts.threads, keepDepth: false, keepCoag: false, maxMemoryMb: opts.maxMemoryMb };
+    return (await simulateTreatment(plan, area, vopts)).report;
+  }
   const spots = generatePattern(plan, area);
   const sim = await simulateSpots(
     {

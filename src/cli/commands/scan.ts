@@ -13,10 +13,9 @@ import { scanDxf } from "../../io/dxf.js";
 import { galvoListChunks } from "../../io/galvo.js";
 import { roundTo, type ScanStats, scanFileJson, scanStats, TEMP_RESOLUTION_K } from "../../io/scanfile.js";
 import { scanSvgChunks } from "../../io/svg.js";
-import { generatePattern } from "../../pattern/index.js";
 import { derive } from "../../plan/derived.js";
 import { loadPlan } from "../../plan/load.js";
-import { buildScan } from "../../sequence/index.js";
+import { buildTreatment } from "../../sequence/treatment.js";
 import { addPreviewOptions } from "../heatmap-flags.js";
 import { addPlanOptions, overridesFromOptions, parseNumberFlag } from "../options.js";
 
@@ -39,6 +38,13 @@ export function statsTable(name: string, order: string, stats: ScanStats): strin
     rows.push([
       "bulk rise",
       `max ${h.maxC.toFixed(2)} K, p95 ${h.p95C.toFixed(2)} K, mean ${h.meanC.toFixed(2)} K`,
+    ]);
+  if (stats.aimMs !== undefined)
+    rows.push(["aiming beam", `${+(stats.aimMs / 1000).toFixed(3)} s (in the treatment time)`]);
+  for (const [k, p] of (stats.passes ?? []).entries())
+    rows.push([
+      `pass ${k}`,
+      `${p.spots} spots, from ${+(p.startMs / 1000).toFixed(3)} s for ${+(p.treatmentMs / 1000).toFixed(3)} s`,
     ]);
   let out = rows.map(([k, v]) => `  ${k.padEnd(15)} ${v}`).join("\n");
   for (const w of stats.warnings) out += `\n  warning: ${w}`;
@@ -98,8 +104,7 @@ export function register(program: Command): void {
       opts.bitsPerMm === undefined ? undefined : parseNumberFlag("bits-per-mm", String(opts.bitsPerMm));
     const { plan, baseDir } = loadPlan(planPath, overridesFromOptions(opts));
     const area = createArea(plan.area, baseDir);
-    const spots = generatePattern(plan, area);
-    const scan = buildScan(plan, area, spots);
+    const { scan, passPlans } = buildTreatment(plan, area);
     // The bulk rise (docs/bulk-heating.md) only when asked for: it costs several times the heat
     // index, and without it every output stays as it was.
     const bulk = bulkRise ? scanBulkRise(plan, scan, warnK) : undefined;
@@ -119,7 +124,14 @@ export function register(program: Command): void {
     const rise = bulk?.perSpot;
     // Build every output before writing any, so a bad flag leaves no partial set of files.
     const galvoText = galvo !== undefined ? galvoListChunks(plan, scan, bitsPerMm) : undefined;
-    const csvText = csv !== undefined ? scanCsvChunks(scan, derive(plan).energyMj, rise) : undefined;
+    const csvText =
+      csv !== undefined
+        ? scanCsvChunks(
+            scan,
+            passPlans.map((p) => derive(p).energyMj),
+            rise,
+          )
+        : undefined;
     const svgText =
       svg !== undefined
         ? scanSvgChunks(plan.name, plan.spot.diameterUm, area, scan, { circles: opts.svgCircles === true })
