@@ -138,7 +138,7 @@ export function scanFileJson(
         time: "ms",
         positionResolutionMm: POSITION_RESOLUTION_MM,
         timeResolutionMs: TIME_RESOLUTION_MS,
-        heat: "heat index (SPEC §3.4): 1 = one earlier pulse on the same spot with no time to cool",
+        heat: "heat index (docs/model.md): 1 = one earlier pulse on the same spot with no time to cool",
         ...(tempRiseC
           ? { tempRiseC: "K: bulk temperature rise a spot meets when it fires (docs/bulk-heating.md)" }
           : {}),
