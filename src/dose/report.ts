@@ -12,11 +12,24 @@ const MM2_PER_CM2 = 100;
 /** Depth from which a pixel counts as ablated, µm (`ablatedFraction`). */
 export const ABLATED_MIN_UM = 1;
 
+/**
+ * Heat of a scan: the heat index (unitless) and, when computed, the bulk temperature rise each
+ * spot meets when it fires, K (max / p95 / mean; docs/bulk-heating.md).
+ */
+export interface HeatSummary {
+  max: number;
+  p95: number;
+  mean: number;
+  maxC?: number;
+  p95C?: number;
+  meanC?: number;
+}
+
 /** Scan-level figures (from the sequence, or a scan file); null when not computed. */
 export interface ScanSummary {
   /** Firing order and first-pulse times (ms, in firing order): what re-hit efficiency needs. */
   firing?: { order: ArrayLike<number>; tMs: ArrayLike<number> };
-  heat: { max: number; p95: number; mean: number };
+  heat: HeatSummary;
   pathLengthMm: number;
   treatmentMs: number;
   stamps: number;
@@ -42,13 +55,24 @@ export interface Report {
   coagulation: { meanUm: number; maxUm: number; rangeUm: DepthRange };
   /** The laser's relative uncertainty, % (docs/calibration.md). */
   uncertaintyPct: number;
-  heat: { max: number; p95: number; mean: number } | null;
+  heat: HeatSummary | null;
   pathLengthMm: number | null;
   treatmentMs: number | null;
   stamps: number | null;
   /** The plan's skin region and the layer each depth reaches (only when the plan names one). */
   region?: RegionReport;
+  /** Aiming-beam time, ms, part of treatmentMs (plans with `scanner.aim`; docs/passes.md). */
+  aimMs?: number;
+  /** Each pass's own contribution (plans with more than one pass; docs/passes.md). */
+  passes?: PassReport[];
   warnings: string[];
+}
+
+/** One pass of a multi-pass report: its spots, its own time and its depth alone. */
+export interface PassReport {
+  spots: number;
+  treatmentMs: number | null;
+  depth: { meanUm: number; maxUm: number };
 }
 
 /** Model range of a mean and a peak depth: [lo, hi] each, µm (± the laser's uncertainty). */
@@ -221,6 +245,14 @@ export function formatReport(rep: Report, title = ""): string {
       "heat index max / p95 / mean",
       rep.heat ? `${num(rep.heat.max, 3)} / ${num(rep.heat.p95, 3)} / ${num(rep.heat.mean, 3)}` : "–",
     ],
+    ...(rep.heat?.maxC !== undefined
+      ? [
+          [
+            "bulk rise max / p95 / mean",
+            `${num(rep.heat.maxC, 2)} / ${num(rep.heat.p95C, 2)} / ${num(rep.heat.meanC, 2)} K`,
+          ] as [string, string],
+        ]
+      : []),
     ["path length", rep.pathLengthMm === null ? "–" : `${num(rep.pathLengthMm, 1)} mm`],
     ["treatment time", rep.treatmentMs === null ? "–" : `${num(rep.treatmentMs / 1000, 2)} s`],
     ["stamps", rep.stamps === null ? "–" : String(rep.stamps)],
@@ -233,6 +265,13 @@ export function formatReport(rep: Report, title = ""): string {
         `${g.meanLayer}, peak in ${g.peakLayer}, coagulation to ${g.coagulationPeakLayer}`,
     ]);
   }
+  if (rep.aimMs !== undefined)
+    rows.push(["aiming beam", `${num(rep.aimMs / 1000, 2)} s (in the treatment time)`]);
+  for (const [k, p] of (rep.passes ?? []).entries())
+    rows.push([
+      `pass ${k}`,
+      `${p.spots} spots, ${p.treatmentMs === null ? "–" : `${num(p.treatmentMs / 1000, 2)} s`}, depth mean / max ${num(p.depth.meanUm, 2)} / ${num(p.depth.maxUm, 1)} µm`,
+    ]);
   const w = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`);
   if (title) lines.unshift(title);

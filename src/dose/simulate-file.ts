@@ -9,6 +9,7 @@ import { PlanError } from "../errors.js";
 import type { MapStreams } from "../io/maps.js";
 import { isScanFile } from "../io/scanfile.js";
 import type { ResolvedPlan } from "../plan/schema.js";
+import type { Scan } from "../sequence/index.js";
 import type { Simulation } from "./simulate.js";
 import { timingMark } from "./splat.js";
 
@@ -35,6 +36,13 @@ export interface SimulateFileOptions {
   maxMemoryMb?: number;
   /** Refuse runs estimated above this much work (spot-pixel updates, see guard/work.ts); default no limit. */
   maxWork?: number;
+  /**
+   * Also compute the bulk temperature rise each spot meets when it fires (default false: it is
+   * several times slower than the heat index; docs/bulk-heating.md).
+   */
+  bulkRise?: boolean;
+  /** Warning level of the bulk rise, K (with `bulkRise`; default 10). */
+  maxBulkRiseC?: number;
   /**
    * Stream the maps instead of keeping them: called once plan and area are known; when it
    * returns writers, the splat feeds them window by window (e.g. io/maps.ts zarrStreams).
@@ -72,8 +80,13 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
     contours: opts.contours ?? [],
     maxMemoryMb: opts.maxMemoryMb,
   };
-  const [{ rasterSize, threadsFor }, { scanSummary, simulateSpots }, { loadPlan, resolvePlan }] =
-    await Promise.all([import("./splat.js"), import("./simulate.js"), import("../plan/load.js")]);
+  const [
+    { rasterSize, threadsFor },
+    { scanSummary, scanSummaryWithBulk, simulateSpots },
+    { loadPlan, resolvePlan },
+  ] = await Promise.all([import("./splat.js"), import("./simulate.js"), import("../plan/load.js")]);
+  const summary = (plan: ResolvedPlan, scan: Scan) =>
+    opts.bulkRise ? scanSummaryWithBulk(plan, scan, opts.maxBulkRiseC) : scanSummary(scan);
   if (isScanFile(input)) {
     // Simulate exactly the file's spots and pulses; its stats give heat, path and time.
     for (const key of Object.keys(overrides))
@@ -97,12 +110,29 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
     }
     const { width, height } = rasterSize(file.area, plan.raster.pixelUm);
     keep.threads = threadsFor(width * height, threads);
+    if (
+      file.scan.pass !== undefined ||
+      file.plan.passes !== undefined ||
+      file.plan.pattern.passes !== undefined
+    ) {
+      // A multi-pass scan file: each pass with its own settings (docs/passes.md).
+      const { simulateScanPasses } = await import("./treatment.js");
+      return { sim: await simulateScanPasses(plan, file.area, file.scan, keep), plan, area: file.area };
+    }
     const streams = await opts.streamMaps?.(plan, file.area);
     const run = async (): Promise<SimulateRun> => {
       const sim = await simulateSpots(
-        { plan, area: file.area, spots: file.spots, pulses: file.scan.pulses, scan: scanSummary(file.scan) },
+        {
+          plan,
+          area: file.area,
+          spots: file.spots,
+          pulses: file.scan.pulses,
+          scan: summary(plan, file.scan),
+        },
         { ...keep, sinks: streams?.sinks },
       );
+      // A one-pass scan file with an aiming beam keeps its aiming time (docs/passes.md).
+      if (file.scan.aimMs !== undefined) sim.report.aimMs = file.scan.aimMs;
       return { sim, plan, area: file.area };
     };
     return streams ? streams.finish(run) : run();
@@ -117,10 +147,20 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
   const area = createArea(plan.area, baseDir);
   if (opts.maxWork !== undefined) {
     const { checkWork, simulateWork } = await import("../guard/work.js");
-    checkWork(simulateWork(plan, area), opts.maxWork, "this simulation");
+    // A multi-pass plan: each pass is a simulation of its own (docs/passes.md).
+    const { expandPasses } = await import("../plan/passes.js");
+    let work = 0;
+    for (const pass of expandPasses(plan)) work += simulateWork(pass, area);
+    checkWork(work, opts.maxWork, "this simulation");
   }
   const { width, height } = rasterSize(area, plan.raster.pixelUm);
   keep.threads = threadsFor(width * height, threads);
+  const { isTreatmentPlan } = await import("../plan/passes.js");
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const { simulateTreatment } = await import("./treatment.js");
+    return { sim: await simulateTreatment(plan, area, { ...keep, heatThreads: threads }), plan, area };
+  }
   const spots = generatePattern(plan, area);
   timingMark(`plan, area and ${spots.count} spots`);
   const streams = await opts.streamMaps?.(plan, area);
@@ -133,7 +173,7 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
         spots,
         pulses: plan.pulse.stack,
         scan: () => {
-          const s = scanSummary(buildScan(plan, area, spots, { heatThreads: threads }));
+          const s = summary(plan, buildScan(plan, area, spots, { heatThreads: threads }));
           timingMark("firing order, timing and heat (main thread)");
           return s;
         },

@@ -6,7 +6,9 @@
  */
 import { createArea } from "../area/index.js";
 import type { Area } from "../area/types.js";
+import { type ScanBulkRise, scanBulkRise } from "../heat/bulk-rise.js";
 import { generatePattern } from "../pattern/index.js";
+import { isTreatmentPlan } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan, type Scan } from "../sequence/index.js";
 import { type DoseModel, doseModel } from "./ablation.js";
@@ -30,6 +32,14 @@ export interface SimulateOptions {
   baseDir?: string;
   /** Compute the firing order, heat, path and time (simulatePlan; default true). */
   scan?: boolean;
+  /**
+   * Also compute the bulk temperature rise each spot meets when it fires (simulatePlan; default
+   * false: it is several times slower than the heat index, docs/bulk-heating.md): the report's
+   * heat gains maxC / p95C / meanC and a warning above `maxBulkRiseC` (default 10 K).
+   */
+  bulkRise?: boolean;
+  /** Warning level of the bulk rise, K (with `bulkRise`). */
+  maxBulkRiseC?: number;
   /**
    * Stream the maps instead of keeping them: each window of rows goes to these sinks as the
    * splat finishes it, top window first (see `sink` in splat.ts); `keepDepth` / `keepCoag` are
@@ -65,16 +75,35 @@ export interface Simulation {
   model: DoseModel;
 }
 
-/** Scan figures of a built scan. */
-export function scanSummary(scan: Scan): ScanSummary {
+/**
+ * Scan figures of a built scan; with `bulk` (src/heat/bulk-rise.ts) the heat gains the bulk
+ * rise in K and the warnings its count of hot spots (once, when a scan file already carries it).
+ */
+export function scanSummary(scan: Scan, bulk?: ScanBulkRise): ScanSummary {
+  const heat = { max: scan.heat.max, p95: scan.heat.p95, mean: scan.heat.mean };
+  if (!bulk)
+    return {
+      firing: { order: scan.order, tMs: scan.tMs },
+      heat,
+      pathLengthMm: scan.pathLengthMm,
+      treatmentMs: scan.treatmentMs,
+      stamps: scan.stamps.length,
+      warnings: scan.warnings,
+    };
+  const w = bulk.warning;
   return {
     firing: { order: scan.order, tMs: scan.tMs },
-    heat: { max: scan.heat.max, p95: scan.heat.p95, mean: scan.heat.mean },
+    heat: { ...heat, maxC: bulk.stats.maxC, p95C: bulk.stats.p95C, meanC: bulk.stats.meanC },
     pathLengthMm: scan.pathLengthMm,
     treatmentMs: scan.treatmentMs,
     stamps: scan.stamps.length,
-    warnings: scan.warnings,
+    warnings: w !== null && !scan.warnings.includes(w) ? [...scan.warnings, w] : scan.warnings,
   };
+}
+
+/** Scan figures of a plan's built scan, with its bulk rise (warning above `warnK`, default 10 K). */
+export function scanSummaryWithBulk(plan: ResolvedPlan, scan: Scan, warnK?: number): ScanSummary {
+  return scanSummary(scan, scanBulkRise(plan, scan, warnK));
 }
 
 /**
@@ -189,6 +218,14 @@ export async function simulatePlan(
   opts: SimulateOptions = {},
 ): Promise<{ depth: Raster; coag?: Raster; report: Report }> {
   const area = createArea(plan.area, opts.baseDir);
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const sim = await (await import("./treatment.js")).simulateTreatment(plan, area, {
+      ...opts,
+      keepDepth: true,
+    });
+    return { depth: sim.depth as Raster, coag: sim.coag, report: sim.report };
+  }
   const spots = generatePattern(plan, area);
   const withScan = opts.scan ?? true;
   const sim = await simulateSpots(
@@ -197,7 +234,12 @@ export async function simulatePlan(
       area,
       spots,
       pulses: plan.pulse.stack,
-      scan: withScan ? () => scanSummary(buildScan(plan, area, spots)) : undefined,
+      scan: withScan
+        ? () => {
+            const scan = buildScan(plan, area, spots);
+            return opts.bulkRise ? scanSummaryWithBulk(plan, scan, opts.maxBulkRiseC) : scanSummary(scan);
+          }
+        : undefined,
       firing: () => buildScan(plan, area, spots),
     },
     { ...opts, keepDepth: true },

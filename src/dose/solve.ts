@@ -10,6 +10,7 @@ import { PlanError } from "../errors.js";
 import { checkWork, simulateWork } from "../guard/work.js";
 import { generatePattern } from "../pattern/index.js";
 import { derive } from "../plan/derived.js";
+import { passCount } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan } from "../sequence/index.js";
 import { craterVolumeUm3, type DoseModel, doseModelAtEnergy, thresholdEnergyMj } from "./ablation.js";
@@ -128,6 +129,12 @@ export async function solvePlan(
       "--vary",
       vary,
       "allowed with --by peak: energy | stack (coverage does not change a crater's peak)",
+    );
+  if (passCount(plan) > 1)
+    throw new PlanError(
+      "passes",
+      `${passCount(plan)} passes`,
+      "solve searches one-pass plans; remove passes and pattern.passes (docs/passes.md)",
     );
   const area: Area = createArea(plan.area, opts.baseDir);
   // Up to MAX_EVALS simulations of about the plan's size (a stack solve: the plan's stack).

@@ -10,6 +10,8 @@
  * jump -3.2500 1.1000         beam to (x, y) relative to the field centre (mm, or bits)
  * wait 412.500                idle, µs (stamp move, or waiting for the laser's rep rate)
  * fire 1 500                  fire n pulses of pulseUs µs at the rep rate
+ * pass 1                      (multi-pass plans) the next pass begins
+ * aim -3.25 1.1               (aiming beam) pilot beam to (x, y), same frame as jump (mm: 6 decimals), at the aim speed
  * ```
  */
 import { PlanError } from "../errors.js";
@@ -68,6 +70,23 @@ export function galvoListChunks(plan: ResolvedPlan, scan: Scan, bitsPerMm?: numb
     `# stamps: ${scan.stamps.length}`,
     `# treatment-ms: ${fixed(scan.treatmentMs, 6)}`,
   ];
+  const multi = (scan.passes?.length ?? 1) > 1;
+  const aim = sc.aim !== undefined && scan.aimPath !== undefined ? scan.aimPath : undefined;
+  const aimSpeed = sc.aim?.speedMmS ?? sc.jumpSpeedMmS;
+  const passGapMs = sc.passGapMs ?? 0;
+  if (multi)
+    head.push(
+      `# passes: ${scan.passes?.length}`,
+      `# pass-gap-ms: ${passGapMs}`,
+      "# pass k: the next pass begins; before it the head waits pass-gap-ms, plus stamp-move-ms when the field centre changes",
+    );
+  if (aim)
+    head.push(
+      `# aim-speed-mm-s: ${aimSpeed}`,
+      `# aim-loops: ${sc.aim?.loops}`,
+      `# aim-ms: ${fixed(scan.aimMs ?? 0, 6)}`,
+      "# aim x y: pilot beam along the area outline inside the field (same frame as jump), distance / aim-speed, before the stamp's first jump",
+    );
   const chunks: string[] = [`${head.join("\n")}\n`];
   let lines: string[] = [];
   const flush = (): void => {
@@ -86,18 +105,55 @@ export function galvoListChunks(plan: ResolvedPlan, scan: Scan, bitsPerMm?: numb
   let by = 0;
   let end = 0;
   let lastPulse = Number.NEGATIVE_INFINITY;
+  let currentPass = -1;
+  const aimMsPerMm = 1000 / aimSpeed;
   for (let i = 0; i < n; i++) {
     const s = scan.stamp[i];
     if (s !== current) {
-      if (current >= 0) {
+      const [nx, ny] = scan.stamps[s].centreMm;
+      const k = scan.pass?.[i] ?? 0;
+      if (multi && k !== currentPass) {
+        lines.push(`pass ${k}`);
+        if (current >= 0) {
+          const moved = nx !== cx || ny !== cy;
+          const gap = passGapMs + (moved ? sc.stampMoveMs : 0);
+          if (gap > 0) lines.push(`wait ${fixed(gap * 1000, 3)}`);
+          end += gap;
+        }
+        currentPass = k;
+      } else if (current >= 0) {
         lines.push(`wait ${fixed(sc.stampMoveMs * 1000, 3)}`);
         end += sc.stampMoveMs;
       }
       current = s;
-      [cx, cy] = scan.stamps[s].centreMm;
+      [cx, cy] = [nx, ny];
       lines.push(`stamp ${s} ${fixed(cx, 4)} ${fixed(cy, 4)}`);
       bx = 0;
       by = 0;
+      const path = aim?.[s];
+      if (path) {
+        for (let j = 0; j < path.length; j += 2) {
+          let ax: number;
+          let ay: number;
+          if (bitsPerMm === undefined) {
+            // Six decimals: hundreds of aim points in a row, so their rounding must not add up.
+            const sx = fixed(path[j] - cx, 6);
+            const sy = fixed(path[j + 1] - cy, 6);
+            lines.push(`aim ${sx} ${sy}`);
+            ax = Number(sx);
+            ay = Number(sy);
+          } else {
+            const ux = Math.round((path[j] - cx) * bitsPerMm);
+            const uy = Math.round((path[j + 1] - cy) * bitsPerMm);
+            lines.push(`aim ${CENTRE_BITS + ux} ${CENTRE_BITS + uy}`);
+            ax = ux / bitsPerMm;
+            ay = uy / bitsPerMm;
+          }
+          end += Math.sqrt((ax - bx) ** 2 + (ay - by) ** 2) * aimMsPerMm;
+          bx = ax;
+          by = ay;
+        }
+      }
     }
     let nx: number;
     let ny: number;

@@ -24,6 +24,8 @@ export const SCAN_VERSION = 1;
 export const POSITION_RESOLUTION_MM = 1e-6;
 /** Times are written rounded to this, ms. */
 export const TIME_RESOLUTION_MS = 1e-6;
+/** Temperature rises are written rounded to this, K. */
+export const TEMP_RESOLUTION_K = 1e-6;
 /** Dimensionless stats (coverage, heat) are written rounded to this. */
 const RATIO_RESOLUTION = 1e-9;
 
@@ -37,7 +39,12 @@ export interface ScanStats {
   stamps: number;
   treatmentMs: number;
   pathLengthMm: number;
-  heat: { max: number; p95: number; mean: number };
+  /** Heat index stats, and the bulk rise in K (maxC, p95C, meanC) when `scan --heat` computed it. */
+  heat: { max: number; p95: number; mean: number; maxC?: number; p95C?: number; meanC?: number };
+  /** Aiming-beam time, ms, part of treatmentMs (plans with `scanner.aim`; docs/passes.md). */
+  aimMs?: number;
+  /** Per pass (plans with more than one pass; docs/passes.md). */
+  passes?: { spots: number; startMs: number; treatmentMs: number }[];
   warnings: string[];
 }
 
@@ -65,6 +72,16 @@ export function scanStats(plan: ResolvedPlan, area: Area, scan: Scan): ScanStats
     treatmentMs: ms(scan.treatmentMs),
     pathLengthMm: mm(scan.pathLengthMm),
     heat: { max: ratio(scan.heat.max), p95: ratio(scan.heat.p95), mean: ratio(scan.heat.mean) },
+    ...(scan.aimMs !== undefined ? { aimMs: ms(scan.aimMs) } : {}),
+    ...((scan.passes?.length ?? 1) > 1
+      ? {
+          passes: (scan.passes ?? []).map((p) => ({
+            spots: p.spots,
+            startMs: ms(p.startMs),
+            treatmentMs: ms(p.treatmentMs),
+          })),
+        }
+      : {}),
     warnings: [...scan.warnings],
   };
 }
@@ -104,7 +121,8 @@ export function scanPlan(plan: ResolvedPlan, area: Area): ResolvedPlan {
 
 /**
  * The canonical scan file bytes. `withHeat` adds the per-spot heat index as
- * `spots.heat`.
+ * `spots.heat`; `tempRiseC` (per spot, firing order) adds the bulk rise each spot meets, K, as
+ * `spots.tempRiseC` (docs/bulk-heating.md).
  */
 export function scanFileJson(
   plan: ResolvedPlan,
@@ -112,6 +130,7 @@ export function scanFileJson(
   scan: Scan,
   stats: ScanStats,
   withHeat = false,
+  tempRiseC?: Float64Array,
 ): string {
   const head = canonical(
     {
@@ -122,7 +141,10 @@ export function scanFileJson(
         time: "ms",
         positionResolutionMm: POSITION_RESOLUTION_MM,
         timeResolutionMs: TIME_RESOLUTION_MS,
-        heat: "heat index (SPEC §3.4): 1 = one earlier pulse on the same spot with no time to cool",
+        heat: "heat index (docs/model.md): 1 = one earlier pulse on the same spot with no time to cool",
+        ...(tempRiseC
+          ? { tempRiseC: "K: bulk temperature rise a spot meets when it fires (docs/bulk-heating.md)" }
+          : {}),
       },
       plan: scanPlan(plan, area),
       seed: { pattern: plan.pattern.seed, sequence: plan.sequence.seed },
@@ -142,7 +164,11 @@ export function scanFileJson(
     `    "stamp": ${numberList(scan.stamp, (v) => v)}`,
     `    "pulses": ${numberList(scan.pulses, (v) => v)}`,
   ];
+  if ((scan.passes?.length ?? 1) > 1 && scan.pass)
+    columns.push(`    "pass": ${numberList(scan.pass, (v) => v)}`);
   if (withHeat) columns.push(`    "heat": ${numberList(scan.heatPerSpot, ratio)}`);
+  if (tempRiseC)
+    columns.push(`    "tempRiseC": ${numberList(tempRiseC, (v) => roundTo(v, TEMP_RESOLUTION_K))}`);
   return `${head.slice(0, -2)},\n  "spots": {\n${columns.join(",\n")}\n  }\n}\n`;
 }
 
@@ -338,6 +364,18 @@ export function readScanFile(path: string): ScanFile {
   }
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  // A multi-pass scan's `pass` column (docs/passes.md).
+  const passCount = plan.passes?.length ?? plan.pattern.passes ?? 1;
+  const passCol = Array.isArray(cols.pass)
+    ? Uint16Array.from(
+        numberArray(cols, "pass", n, {
+          integer: true,
+          min: 0,
+          max: passCount - 1,
+          allowed: `a pass index, 0..${passCount - 1} (the plan has ${passCount} pass${passCount === 1 ? "" : "es"})`,
+        }),
+      )
+    : undefined;
   const scan: Scan = {
     order,
     xMm: x,
@@ -351,6 +389,24 @@ export function readScanFile(path: string): ScanFile {
     heat: heatStats(heatPerSpot),
     heatPerSpot,
     warnings,
+    ...(passCol ? { pass: passCol } : {}),
+    ...(Array.isArray((stats as { passes?: unknown })?.passes)
+      ? {
+          passes: (
+            stats as { passes: { spots?: unknown; startMs?: unknown; treatmentMs?: unknown }[] }
+          ).passes.map((p) => ({
+            spots: typeof p?.spots === "number" ? p.spots : 0,
+            firstStamp: 0,
+            stampCount: 0,
+            startMs: typeof p?.startMs === "number" ? p.startMs : 0,
+            treatmentMs: typeof p?.treatmentMs === "number" ? p.treatmentMs : 0,
+            aimMs: 0,
+          })),
+        }
+      : {}),
+    ...(typeof (stats as { aimMs?: unknown })?.aimMs === "number"
+      ? { aimMs: (stats as { aimMs: number }).aimMs }
+      : {}),
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
   return { plan, area, spots, scan };

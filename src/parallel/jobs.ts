@@ -15,6 +15,8 @@ export interface VariantJob {
   /** Where the plan's relative paths resolve. */
   baseDir: string;
   maxMemoryMb?: number;
+  /** Also compute the bulk temperature rise (docs/bulk-heating.md). */
+  bulkRise?: boolean;
 }
 
 /** A variant's report, or its error's parts (a PlanError's field, value and allowed kept). */

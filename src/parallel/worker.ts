@@ -35,7 +35,11 @@ async function variant(id: number, job: VariantJob): Promise<void> {
   let answer: VariantAnswer;
   try {
     const { simulateVariant } = await import("../sweep/variant.js");
-    const report = await simulateVariant(job.plan, job.baseDir, { threads: 1, maxMemoryMb: job.maxMemoryMb });
+    const report = await simulateVariant(job.plan, job.baseDir, {
+      threads: 1,
+      maxMemoryMb: job.maxMemoryMb,
+      bulkRise: job.bulkRise,
+    });
     answer = { report };
   } catch (err) {
     const e = err as Error;

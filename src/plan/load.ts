@@ -33,7 +33,8 @@ export function setPath(obj: Record<string, unknown>, dotted: string, value: unk
   for (let i = 0; i < keys.length - 1; i++) {
     const k = keys[i];
     const next = o[k];
-    if (typeof next !== "object" || next === null || Array.isArray(next)) {
+    // An array is kept when the next key indexes it (`passes.1.pattern.rotationDeg`).
+    if (typeof next !== "object" || next === null || (Array.isArray(next) && !/^\d+$/.test(keys[i + 1]))) {
       if (k === "laser" && typeof next === "string") o[k] = { ...laserPreset(next) };
       else o[k] = {};
     }
@@ -56,12 +57,19 @@ export function getPath(obj: unknown, dotted: string): unknown {
 export function applyOverrides(raw: Record<string, unknown>, overrides: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
+    // A pass's own keys (`passes.1.pulse.energyMj`) replace that pass's alternatives.
+    const pass = /^passes\.(\d+)\.(.*)$/.exec(key);
+    const passes = raw.passes;
+    const scope = (pass ? (Array.isArray(passes) ? passes[Number(pass[1])] : undefined) : raw) as
+      | Record<string, unknown>
+      | undefined;
+    const local = pass ? pass[2] : key;
     for (const group of [DENSITY_KEYS, ENERGY_KEYS]) {
-      if (!group.includes(key)) continue;
+      if (!group.includes(local) || !scope || typeof scope !== "object") continue;
       for (const other of group) {
-        if (other === key) continue;
+        if (other === local) continue;
         const [a, b] = other.split(".");
-        const parent = raw[a] as Record<string, unknown> | undefined;
+        const parent = scope[a] as Record<string, unknown> | undefined;
         if (parent && typeof parent === "object") delete parent[b];
       }
     }

@@ -203,6 +203,15 @@ const scannerSchema = z
     repRateHz: positive().default(SCANNER_DEFAULTS.repRateHz),
     overlapMm: nonNegative().default(SCANNER_DEFAULTS.overlapMm),
     stampMoveMs: nonNegative().default(SCANNER_DEFAULTS.stampMoveMs),
+    /** Wait between passes, ms (docs/passes.md); absent = 0. No default, so one-pass plans keep their bytes. */
+    passGapMs: nonNegative().optional(),
+    /** The aiming (pilot) beam tracing the area outline before each stamp fires (docs/passes.md). */
+    aim: z
+      .strictObject({
+        loops: finite().int().min(1).max(100).default(1),
+        speedMmS: positive().optional(),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     const periodUs = 1e6 / s.repRateHz;
@@ -220,6 +229,60 @@ const scannerSchema = z
         message: `allowed: less than the shorter field side ${shorter} mm`,
       });
   });
+
+/** Most passes a plan may have. */
+export const MAX_PASSES = 64;
+
+/**
+ * One pass: a partial plan merged over the base plan (docs/passes.md). No defaults here: what a
+ * pass leaves out comes from the base. A density or energy key replaces the base's one.
+ */
+const passSchema = z.strictObject({
+  pattern: z
+    .strictObject({
+      lattice: z.enum(LATTICES).optional(),
+      coverage: positive().max(100).optional(),
+      pitchUm: positive().min(1).optional(),
+      densityPerCm2: positive().optional(),
+      rotationDeg: finite().optional(),
+      offsetMm: xy().optional(),
+      jitter: finite().min(0).max(1).optional(),
+      seed: seed().optional(),
+    })
+    .superRefine((p, ctx) => {
+      const n = +(p.coverage !== undefined) + +(p.pitchUm !== undefined) + +(p.densityPerCm2 !== undefined);
+      if (n > 1)
+        ctx.addIssue({
+          code: "custom",
+          path: [],
+          message: `allowed: at most one of coverage, pitchUm, densityPerCm2 (${n} given)`,
+        });
+    })
+    .optional(),
+  pulse: z
+    .strictObject({
+      energyMj: positive().optional(),
+      fluenceJcm2: positive().optional(),
+      stack: finite().int().min(1).max(1000).optional(),
+    })
+    .superRefine((p, ctx) => {
+      if (p.energyMj !== undefined && p.fluenceJcm2 !== undefined)
+        ctx.addIssue({ code: "custom", path: [], message: "allowed: at most one of energyMj, fluenceJcm2" });
+    })
+    .optional(),
+  spot: z
+    .strictObject({ diameterUm: positive().optional(), profile: z.enum(PROFILES).optional() })
+    .optional(),
+  sequence: z
+    .strictObject({
+      order: z.enum(ORDERS).optional(),
+      seed: seed().optional(),
+      k: finite().int().min(1).max(64).optional(),
+      minStepMm: positive().optional(),
+    })
+    .optional(),
+});
+export type PassSpec = Z.output<typeof passSchema>;
 
 export const planSchema = z
   .strictObject({
@@ -258,6 +321,8 @@ export const planSchema = z
         offsetMm: xy().default([0, 0]),
         jitter: finite().min(0).max(1).default(0.5),
         seed: seed().default(1),
+        /** Shorthand: this many passes spread by sub-pitch offsets (docs/passes.md). */
+        passes: finite().int().min(1).max(MAX_PASSES).optional(),
       })
       .superRefine((p, ctx) => {
         const n = +(p.coverage !== undefined) + +(p.pitchUm !== undefined) + +(p.densityPerCm2 !== undefined);
@@ -279,8 +344,16 @@ export const planSchema = z
       })
       .default({}),
     raster: z.strictObject({ pixelUm: positive().default(DEFAULT_PIXEL_UM) }).default({}),
+    /** Passes fired one after another, each merged over the plan (docs/passes.md). */
+    passes: z.array(passSchema).min(1).max(MAX_PASSES).optional(),
   })
   .superRefine((p, ctx) => {
+    if (p.passes !== undefined && p.pattern.passes !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["pattern", "passes"],
+        message: "allowed: either pattern.passes or a passes array, not both",
+      });
     // The pulse must fit the scanner's pulse period (docs/model.md) and the lattice must be real.
     if (p.pattern.pitchUm !== undefined && p.pattern.pitchUm < 1)
       ctx.addIssue({ code: "custom", path: ["pattern", "pitchUm"], message: "allowed: a pitch ≥ 1 µm" });

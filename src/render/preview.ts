@@ -62,6 +62,31 @@ export interface PreviewScan {
   /** Stamp index per spot (for the path's moves between stamps). */
   stamp?: ArrayLike<number>;
   stamps: readonly { centreMm: readonly [number, number]; originMm: readonly [number, number] }[];
+  /** 0-based pass per spot and the per-pass list (multi-pass scans: discs get a pass-coloured rim). */
+  pass?: ArrayLike<number>;
+  passes?: readonly unknown[];
+  /** Aiming-beam path per stamp (absolute x, y pairs, mm), drawn in the pilot beam's red. */
+  aimPath?: readonly Float64Array[];
+}
+
+/** Rim colours of passes 0, 1, 2, ... (Okabe–Ito, told apart also with colour-vision deficiency). */
+const PASS_COLORS: Rgb[] = [
+  [0, 0, 0],
+  [230, 159, 0],
+  [86, 180, 233],
+  [0, 158, 115],
+  [213, 94, 0],
+  [0, 114, 178],
+  [204, 121, 167],
+  [240, 228, 66],
+];
+const AIM_COLOR: Rgb = [220, 20, 20];
+/** Passes named one by one in the legend up to this many. */
+const MAX_LEGEND_PASSES = 8;
+
+/** Number of passes a preview shows (1 when the scan has no pass column). */
+function passCountOf(scan: PreviewScan): number {
+  return scan.pass !== undefined && scan.passes !== undefined ? scan.passes.length : 1;
 }
 
 /** Options of {@link renderPreview}. */
@@ -81,6 +106,11 @@ export interface PreviewOptions {
   /** Jumps of the firing path drawn (default 200; 0 = none). */
   jumps?: number;
   colormap?: ColormapName;
+  /**
+   * Colour the discs by these per-spot values (firing order) instead of the firing time, with
+   * this colorbar title and unit and this sentence in the subtitle (e.g. `scan --heat-map`).
+   */
+  colorBy?: { values: ArrayLike<number>; label: string; unit: string; caption: string };
 }
 
 /**
@@ -105,24 +135,44 @@ export function renderPreviewWithLayout(
   const mapH = Math.max(1, Math.round((maxY - minY) * pxPerMm));
   let tMax = 0;
   for (let k = 0; k < n; k++) tMax = Math.max(tMax, scan.tMs[k]);
-  const tTop = tMax > 0 ? tMax : 1;
+  const shade = opts.colorBy?.values ?? scan.tMs;
+  let vMax = 0;
+  for (let k = 0; k < n; k++) vMax = Math.max(vMax, shade[k]);
+  const tTop = vMax > 0 ? vMax : 1;
 
   const measure = createCanvas(1, 1);
-  const cbar: ColorbarSpec = { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
+  const cbar: ColorbarSpec = opts.colorBy
+    ? { lut, max: tTop, label: opts.colorBy.label, unit: opts.colorBy.unit, clipped: false }
+    : { lut, max: tTop, label: "First pulse, ms", unit: "ms", clipped: false };
   const panelW = COLORBAR_GAP_PX + colorbarWidth(measure, cbar);
   const imageW = Math.max(MIN_IMAGE_WIDTH_PX, mapW + panelW + 2 * MARGIN_PX);
   const textW = imageW - 2 * MARGIN_PX;
   const shownJumps = Math.min(jumps, Math.max(0, n));
   const subtitle =
     `Scan preview · ${n} spots in ${scan.stamps.length} stamp${scan.stamps.length === 1 ? "" : "s"}` +
-    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by firing time` +
-    (shownJumps > 0 ? ` · path of the first ${shownJumps} jumps` : "");
+    ` · treatment ${formatValue(tMax / 1000)} s · discs at true size, coloured by ${opts.colorBy?.caption ?? "firing time"}` +
+    (shownJumps > 0 ? ` · path of the first ${shownJumps} jumps` : "") +
+    (passCountOf(scan) > 1 ? ` · ${passCountOf(scan)} passes, rim colour = pass` : "") +
+    (scan.aimPath ? " · aiming beam in red" : "");
   const title = layoutTitle(measure, opts.title ?? "Scan preview", subtitle, textW);
   const barH = Math.max(120, mapH - colorbarHeadPx());
   const bodyH = Math.max(mapH, colorbarHeadPx() + barH);
   const scale = scaleBarFor(pxPerMm, mapW);
   const rPx = (opts.spotUm / 2000) * pxPerMm;
   const items = previewLegendItems(opts, lut, rPx, shownJumps);
+  const passes = passCountOf(scan);
+  if (passes > 1)
+    for (let k = 0; k < Math.min(passes, MAX_LEGEND_PASSES); k++)
+      items.push({
+        label:
+          k === MAX_LEGEND_PASSES - 1 && passes > MAX_LEGEND_PASSES
+            ? `passes ${k}–${passes - 1}`
+            : `pass ${k}`,
+        color: PASS_COLORS[k % PASS_COLORS.length],
+        kind: "disc",
+        radiusPx: Math.max(4, rPx),
+      });
+  if (scan.aimPath) items.push({ label: "aiming beam path", color: AIM_COLOR, kind: "line" });
   const legend = layoutLegend(measure, scale, items, textW);
   const mapY = MARGIN_PX + titleHeight(title);
   const legendY = mapY + bodyH + 16;
@@ -145,7 +195,10 @@ export function renderPreviewWithLayout(
     for (const line of opts.outline)
       strokePolyline(c, toPixels(place, line), opts.outlineClosed ?? true, OUTLINE_COLOR, 1.5);
   }
-  drawSpots(c, scan, place, rPx, lut, tTop);
+  drawSpots(c, scan, shade, place, rPx, lut, tTop);
+  if (scan.aimPath)
+    for (const path of scan.aimPath)
+      if (path.length >= 4) strokePolyline(c, toPixels(place, path), false, AIM_COLOR, 1.5);
   if (shownJumps > 0 && scan.stamps.length > 0) drawPath(c, scan, place, shownJumps, rPx);
   strokeRect(c, place.x - 1, place.y - 1, mapW + 2, mapH + 2, INK_MUTED);
   drawColorbar(c, cbar, place.x + mapW + COLORBAR_GAP_PX, mapY, barH);
@@ -232,12 +285,17 @@ function drawStamps(
 ): void {
   const [fw, fh] = fieldMm;
   const labelStamps = scan.stamps.length > 1 && scan.stamps.length <= MAX_LABELLED_STAMPS;
+  const labelled = new Set<string>();
   for (let s = 0; s < scan.stamps.length; s++) {
     const o = scan.stamps[s].originMm;
+    // Later passes revisit the same fields: each field is numbered at its first visit only.
+    const key = `${o[0]},${o[1]}`;
+    const label = labelStamps && !labelled.has(key);
+    labelled.add(key);
     const x0 = Math.round(pxOf(place, o[0]));
     const y0 = Math.round(pyOf(place, o[1] + fh));
     strokeRect(c, x0, y0, Math.round(fw * place.pxPerMm), Math.round(fh * place.pxPerMm), STAMP_COLOR);
-    if (labelStamps)
+    if (label)
       drawText(c, String(s + 1), x0 + 5, y0 + 4, { sizePx: 12, color: STAMP_COLOR, baseline: "top" });
   }
 }
@@ -246,15 +304,24 @@ function drawStamps(
 function drawSpots(
   c: Canvas,
   scan: PreviewScan,
+  shade: ArrayLike<number>,
   place: MapPlacement,
   rPx: number,
   lut: Uint8Array,
   tTop: number,
 ): void {
   const k255 = (LUT_SIZE - 1) / tTop;
+  const rims = passCountOf(scan) > 1 ? scan.pass : undefined;
+  // A pass rim a third of the radius wide (at least 1 px); the firing-time colour inside.
+  const inner = Math.max(0, rPx - Math.max(1, rPx / 3));
   for (let k = 0; k < scan.xMm.length; k++) {
-    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(scan.tMs[k] * k255))) * 4;
-    fillDisc(c, pxOf(place, scan.xMm[k]), pyOf(place, scan.yMm[k]), rPx, [lut[e], lut[e + 1], lut[e + 2]]);
+    const e = Math.min(LUT_SIZE - 1, Math.max(0, Math.round(shade[k] * k255))) * 4;
+    const x = pxOf(place, scan.xMm[k]);
+    const y = pyOf(place, scan.yMm[k]);
+    if (rims) {
+      fillDisc(c, x, y, rPx, PASS_COLORS[rims[k] % PASS_COLORS.length]);
+      if (inner > 0) fillDisc(c, x, y, inner, [lut[e], lut[e + 1], lut[e + 2]]);
+    } else fillDisc(c, x, y, rPx, [lut[e], lut[e + 1], lut[e + 2]]);
   }
 }
 

@@ -9,7 +9,7 @@ import type { ResolvedPlan } from "../plan/schema.js";
 import { orderSortedRows, permuteSpots } from "../wasm/scan.js";
 import { HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
 import { type OrderContext, orderStamp } from "./orders.js";
-import { buildStamps, crossStampClosePairs } from "./stamps.js";
+import { type BoxMm, buildStamps, crossStampClosePairs, type Stamps } from "./stamps.js";
 import { scanTiming } from "./timing.js";
 
 export { HEAT_CUTOFF, HEAT_WARN_MAX, type HeatStats, heatIndex, heatStats, KAPPA_MM2_PER_S } from "./heat.js";
@@ -48,6 +48,28 @@ export interface Scan {
   /** Heat index per spot. */
   heatPerSpot: Float64Array;
   warnings: string[];
+  /** 0-based pass per spot (multi-pass plans and plans with an aiming beam; docs/passes.md). */
+  pass?: Uint16Array;
+  /** Per pass: spots, start and duration (multi-pass plans and plans with an aiming beam). */
+  passes?: PassInfo[];
+  /** Aiming-beam path per stamp: absolute x, y pairs (mm) in tracing order, loops included. */
+  aimPath?: Float64Array[];
+  /** Total aiming-beam time, ms (part of `treatmentMs`). */
+  aimMs?: number;
+}
+
+/** One pass of a multi-pass treatment (docs/passes.md). */
+export interface PassInfo {
+  spots: number;
+  /** First stamp of the pass (global stamp index) and how many it has. */
+  firstStamp: number;
+  stampCount: number;
+  /** When the pass starts (beam at its first field centre), ms from the treatment start. */
+  startMs: number;
+  /** From the pass start to the end of its last pulse, ms (aiming included). */
+  treatmentMs: number;
+  /** Aiming-beam time inside this pass, ms. */
+  aimMs: number;
 }
 
 /** `spread` default: a quarter of the shorter field side. */
@@ -87,9 +109,78 @@ export function buildScan(
   const n = spots.count;
   const sc = plan.scanner;
   const box = { minX: area.minX, minY: area.minY, maxX: area.maxX, maxY: area.maxY };
-  const st = buildStamps(spots.x, spots.y, n, box, sc.fieldMm, sc.overlapMm);
+  const { st, order, xMm, yMm, stamp } = orderSpots(plan, area, spots);
   const warnings: string[] = [];
+  const pulses = new Uint32Array(n).fill(plan.pulse.stack);
+  const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
+  const wMm = plan.spot.diameterUm / 2000;
+  const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S, undefined, {
+    threads: opts.heatThreads,
+  });
+  const heat = heatStats(heatPerSpot);
 
+  const stamps: StampInfo[] = [];
+  for (let s = 0; s < st.count; s++)
+    stamps.push({
+      centreMm: [st.centreMm[2 * s], st.centreMm[2 * s + 1]],
+      originMm: [st.originMm[2 * s], st.originMm[2 * s + 1]],
+      spots: st.start[s + 1] - st.start[s],
+      durationMs: timing.stampMs[s],
+    });
+
+  const overlap = overlapWarning(plan, spots, st, box);
+  if (overlap) warnings.push(overlap);
+  if (heat.max > HEAT_WARN_MAX) warnings.push(heatWarning(heat.max));
+  return {
+    order,
+    xMm,
+    yMm,
+    tMs: timing.tMs,
+    stamp,
+    pulses,
+    stamps,
+    treatmentMs: timing.treatmentMs,
+    pathLengthMm: timing.pathLengthMm,
+    heat,
+    heatPerSpot,
+    warnings,
+  };
+}
+
+/** The warning for a heat index above {@link HEAT_WARN_MAX}. */
+export function heatWarning(max: number): string {
+  return `heat index max ${+max.toFixed(3)} is above ${HEAT_WARN_MAX} (one pulse on the same spot with no cooling): try another order or a lower density`;
+}
+
+/** The warning for spots of neighbouring overlapping stamps closer than half the spacing, if any. */
+export function overlapWarning(plan: ResolvedPlan, spots: Spots, st: Stamps, box: BoxMm): string | undefined {
+  const sc = plan.scanner;
+  if (sc.overlapMm <= 0) return undefined;
+  const halfPitchMm = spots.spacingMm / 2;
+  const pairs = crossStampClosePairs(
+    spots.x,
+    spots.y,
+    spots.count,
+    st,
+    box,
+    sc.fieldMm,
+    sc.overlapMm,
+    halfPitchMm,
+  );
+  if (pairs === 0) return undefined;
+  return `stamps overlap by ${sc.overlapMm} mm: ${pairs} pair(s) of spots in neighbouring stamps are closer than half the spot spacing (${+halfPitchMm.toFixed(4)} mm)`;
+}
+
+/** Stamps and firing order of `spots` (positions and stamps permuted into firing order). */
+export function orderSpots(
+  plan: ResolvedPlan,
+  area: Area,
+  spots: Spots,
+): { st: Stamps; order: Uint32Array; xMm: Float64Array; yMm: Float64Array; stamp: Uint32Array } {
+  const n = spots.count;
+  const sc = plan.scanner;
+  const box = { minX: area.minX, minY: area.minY, maxX: area.maxX, maxY: area.maxY };
+  const st = buildStamps(spots.x, spots.y, n, box, sc.fieldMm, sc.overlapMm);
   const ctx = orderContext(plan, area, spots);
   const rng = xoroshiro128plus(plan.sequence.seed);
   const order = new Uint32Array(n);
@@ -110,49 +201,7 @@ export function buildScan(
   }
 
   const { xMm, yMm, stamp } = permuteSpots(order, spots.x, spots.y, st.stampOf);
-  const pulses = new Uint32Array(n).fill(plan.pulse.stack);
-  const timing = scanTiming(xMm, yMm, stamp, pulses, st.centreMm, st.count, sc);
-  const wMm = plan.spot.diameterUm / 2000;
-  const heatPerSpot = heatIndex(xMm, yMm, timing.tMs, pulses, wMm, KAPPA_MM2_PER_S, undefined, {
-    threads: opts.heatThreads,
-  });
-  const heat = heatStats(heatPerSpot);
-
-  const stamps: StampInfo[] = [];
-  for (let s = 0; s < st.count; s++)
-    stamps.push({
-      centreMm: [st.centreMm[2 * s], st.centreMm[2 * s + 1]],
-      originMm: [st.originMm[2 * s], st.originMm[2 * s + 1]],
-      spots: st.start[s + 1] - st.start[s],
-      durationMs: timing.stampMs[s],
-    });
-
-  if (sc.overlapMm > 0) {
-    const halfPitchMm = spots.spacingMm / 2;
-    const pairs = crossStampClosePairs(spots.x, spots.y, n, st, box, sc.fieldMm, sc.overlapMm, halfPitchMm);
-    if (pairs > 0)
-      warnings.push(
-        `stamps overlap by ${sc.overlapMm} mm: ${pairs} pair(s) of spots in neighbouring stamps are closer than half the spot spacing (${+halfPitchMm.toFixed(4)} mm)`,
-      );
-  }
-  if (heat.max > HEAT_WARN_MAX)
-    warnings.push(
-      `heat index max ${+heat.max.toFixed(3)} is above ${HEAT_WARN_MAX} (one pulse on the same spot with no cooling): try another order or a lower density`,
-    );
-  return {
-    order,
-    xMm,
-    yMm,
-    tMs: timing.tMs,
-    stamp,
-    pulses,
-    stamps,
-    treatmentMs: timing.treatmentMs,
-    pathLengthMm: timing.pathLengthMm,
-    heat,
-    heatPerSpot,
-    warnings,
-  };
+  return { st, order, xMm, yMm, stamp };
 }
 
 /**

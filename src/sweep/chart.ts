@@ -94,6 +94,7 @@ export function unitOf(key: string): string {
   const last = key.split(".").at(-1) ?? key;
   for (const [re, unit] of UNITS) if (re.test(last)) return unit;
   if (last === "coverage" || last === "ablatedFraction" || last === "jitter") return "fraction";
+  if (key.startsWith("heat.") && last.endsWith("C")) return "K";
   if (key.startsWith("heat.")) return "heat index";
   return "";
 }

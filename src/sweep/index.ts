@@ -9,12 +9,15 @@ export { prefixed, prepareSweep, type SweepPlan, type Variant } from "./prepare.
 export { type RunOptions, runSweep, type SweepRow, sweepWorkersAvailable } from "./run.js";
 export { parseShard, type Shard, shardIndices } from "./shard.js";
 export {
+  BULK_RISE_COLUMNS,
   checkMetric,
   DEFAULT_METRIC,
   formatSweepTable,
+  isBulkRiseMetric,
   METRICS,
   REPORT_COLUMNS,
   reportCell,
+  reportColumns,
   sweepJson,
   sweepTable,
   TABLE_COLUMNS,

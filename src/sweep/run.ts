@@ -31,6 +31,8 @@ export interface RunOptions {
   concurrency?: number;
   /** Called after each variant with (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Also compute each variant's bulk temperature rise (report heat.maxC / p95C / meanC; slower). */
+  bulkRise?: boolean;
 }
 
 /**
@@ -99,7 +101,11 @@ async function runOnPool(
       const { index, job } = jobs[next++];
       let report: Report;
       try {
-        report = await simulateVariant(job.plan, job.baseDir, { threads: 1, maxMemoryMb: job.maxMemoryMb });
+        report = await simulateVariant(job.plan, job.baseDir, {
+          threads: 1,
+          maxMemoryMb: job.maxMemoryMb,
+          bulkRise: job.bulkRise,
+        });
       } catch (e) {
         fail(e, index);
         return;
@@ -152,7 +158,12 @@ export async function runSweep(sweep: SweepPlan, opts: RunOptions = {}): Promise
       for (let k = i; k < j; k++)
         jobs.push({
           index: k,
-          job: { plan: vs[k].plan, baseDir: sweep.baseDir, maxMemoryMb: sweep.maxMemoryMb },
+          job: {
+            plan: vs[k].plan,
+            baseDir: sweep.baseDir,
+            maxMemoryMb: sweep.maxMemoryMb,
+            ...(opts.bulkRise ? { bulkRise: true } : {}),
+          },
         });
       try {
         await runOnPool(Math.min(cores, j - i) - 1, jobs, store);
@@ -168,6 +179,7 @@ export async function runSweep(sweep: SweepPlan, opts: RunOptions = {}): Promise
           report = await simulateVariant(vs[k].plan, sweep.baseDir, {
             threads: big ? opts.concurrency : 1,
             maxMemoryMb: sweep.maxMemoryMb,
+            bulkRise: opts.bulkRise,
           });
         } catch (e) {
           if (e instanceof PlanError) throw prefixed(e, name(k));

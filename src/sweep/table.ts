@@ -26,6 +26,29 @@ export const REPORT_COLUMNS = [
   "warnings",
 ] as const;
 
+/**
+ * Bulk-rise report values, K (docs/bulk-heating.md): in the CSV and JSON after `heat.mean` only
+ * when the sweep computed them (`--bulk-rise`, or a `heat.*C` metric).
+ */
+export const BULK_RISE_COLUMNS = ["heat.maxC", "heat.p95C", "heat.meanC"] as const;
+
+/** The report columns of a sweep: {@link REPORT_COLUMNS}, with the bulk-rise ones when computed. */
+export function reportColumns(bulkRise: boolean): readonly string[] {
+  if (!bulkRise) return REPORT_COLUMNS;
+  const at = REPORT_COLUMNS.indexOf("heat.mean") + 1;
+  return [...REPORT_COLUMNS.slice(0, at), ...BULK_RISE_COLUMNS, ...REPORT_COLUMNS.slice(at)];
+}
+
+/** Does a metric need the bulk rise computed? */
+export function isBulkRiseMetric(metric: string): boolean {
+  return (BULK_RISE_COLUMNS as readonly string[]).includes(metric);
+}
+
+/** Did these rows' reports compute the bulk rise? */
+function rowsHaveBulkRise(rows: readonly SweepRow[]): boolean {
+  return rows.some((r) => r.report.heat?.maxC !== undefined);
+}
+
 /** Report values in the stdout table, after the varied keys. */
 export const TABLE_COLUMNS = [
   "depth.meanUm",
@@ -40,7 +63,7 @@ export const TABLE_COLUMNS = [
 
 /** Metrics a chart can plot: every numeric report column. */
 export const METRICS: readonly string[] = [
-  ...REPORT_COLUMNS.filter((c) => c !== "warnings"),
+  ...reportColumns(true).filter((c) => c !== "warnings"),
   // Lasers with a re-hit table only (docs/rehit.md); kept out of the CSV columns.
   "depth.reHitLossUm",
 ];
@@ -56,11 +79,11 @@ export function reportCell(report: Report, column: string): Cell {
   return typeof o === "number" ? o : o === null || o === undefined ? null : String(o);
 }
 
-/** Rows as a table: the varied keys, then {@link REPORT_COLUMNS}. */
+/** Rows as a table: the varied keys, then {@link REPORT_COLUMNS} (and the bulk rise when computed). */
 export function sweepTable(keys: readonly string[], rows: readonly SweepRow[]): CsvTable {
   // A laser with a re-hit table adds its lost depth as the last column (docs/rehit.md).
   const extra = rows.some((r) => r.report.depth.reHitLossUm !== undefined) ? ["depth.reHitLossUm"] : [];
-  const cols = [...REPORT_COLUMNS, ...extra];
+  const cols = [...reportColumns(rowsHaveBulkRise(rows)), ...extra];
   return {
     columns: [...keys, ...cols],
     rows: rows.map((r) => [...r.values, ...cols.map((c) => reportCell(r.report, c))]),
@@ -69,13 +92,13 @@ export function sweepTable(keys: readonly string[], rows: readonly SweepRow[]): 
 
 /** Rows as JSON objects keyed by column (warnings as a list), with their variant index. */
 export function sweepJson(keys: readonly string[], rows: readonly SweepRow[]): Record<string, unknown>[] {
+  const cols = reportColumns(rowsHaveBulkRise(rows));
   return rows.map((r) => {
     const o: Record<string, unknown> = { variant: r.variant };
     keys.forEach((k, i) => {
       o[k] = r.values[i];
     });
-    for (const c of REPORT_COLUMNS)
-      o[c] = c === "warnings" ? [...r.report.warnings] : reportCell(r.report, c);
+    for (const c of cols) o[c] = c === "warnings" ? [...r.report.warnings] : reportCell(r.report, c);
     return o;
   });
 }

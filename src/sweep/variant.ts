@@ -5,8 +5,9 @@
  */
 import { createArea } from "../area/index.js";
 import type { Report } from "../dose/report.js";
-import { scanSummary, simulateSpots } from "../dose/simulate.js";
+import { scanSummary, scanSummaryWithBulk, simulateSpots } from "../dose/simulate.js";
 import { generatePattern } from "../pattern/index.js";
+import { isTreatmentPlan } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { buildScan } from "../sequence/index.js";
 
@@ -16,6 +17,8 @@ export interface VariantOptions {
   threads?: number;
   /** Refuse runs whose rasters need more, MB. */
   maxMemoryMb?: number;
+  /** Also compute the bulk temperature rise (default false: slower; docs/bulk-heating.md). */
+  bulkRise?: boolean;
 }
 
 /** Simulate a resolved plan (stats only) and return its report. */
@@ -25,9 +28,24 @@ export async function simulateVariant(
   opts: VariantOptions = {},
 ): Promise<Report> {
   const area = createArea(plan.area, baseDir);
+  if (isTreatmentPlan(plan)) {
+    // Several passes (or an aiming beam): docs/passes.md.
+    const { simulateTreatment } = await import("../dose/treatment.js");
+    const vopts = { threads: opts.threads, keepDepth: false, keepCoag: false, maxMemoryMb: opts.maxMemoryMb };
+    return (await simulateTreatment(plan, area, vopts)).report;
+  }
   const spots = generatePattern(plan, area);
   const sim = await simulateSpots(
-    { plan, area, spots, pulses: plan.pulse.stack, scan: () => scanSummary(buildScan(plan, area, spots)) },
+    {
+      plan,
+      area,
+      spots,
+      pulses: plan.pulse.stack,
+      scan: () => {
+        const scan = buildScan(plan, area, spots);
+        return opts.bulkRise ? scanSummaryWithBulk(plan, scan) : scanSummary(scan);
+      },
+    },
     { threads: opts.threads, keepDepth: false, keepCoag: false, maxMemoryMb: opts.maxMemoryMb },
   );
   return sim.report;

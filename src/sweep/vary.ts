@@ -68,6 +68,12 @@ export function crossProduct(specs: readonly VarySpec[]): VaryValue[][] {
 
 function collectKeys(s: SchemaNode, value: unknown, prefix: string, out: string[]): void {
   const node = unionBranch(s, value) ?? unwrapSchema(s);
+  // A plan's passes: each pass's keys as passes.<k>.<key> (docs/passes.md).
+  if (prefix === "passes" && node._def.typeName === "ZodArray" && Array.isArray(value)) {
+    for (let k = 0; k < value.length; k++)
+      collectKeys(node._def.type as SchemaNode, value[k], `passes.${k}`, out);
+    return;
+  }
   const fields = objectFields(node);
   if (fields)
     for (const [k, sub] of Object.entries(fields))

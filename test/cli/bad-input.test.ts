@@ -187,6 +187,27 @@ CASES.push(
   ["sweep: unknown key", ["sweep", good, "--vary", "pattern.coverag=0.1,0.2"], /pattern\.coverag.*coverage/],
   ["sweep: bad value", ["sweep", good, "--vary", "pattern.coverage=0.1,-1"], /pattern\.coverage.*> 0/],
   ["sweep: bad shard", ["sweep", good, "--vary", "pattern.coverage=0.1,0.2", "--shard", "3/2"], /--shard/],
+  // Multi-pass plans (docs/passes.md).
+  [
+    "scan: unknown key in a pass",
+    ["scan", plan("passes-1.json", { passes: [{}, { pattern: { rotation: 45 } }] })],
+    /^laserscan: passes\[1\]\.pattern\.rotation.*rotationDeg/,
+  ],
+  [
+    "simulate: two density keys in a pass",
+    ["simulate", plan("passes-2.json", { passes: [{ pattern: { coverage: 0.1, pitchUm: 500 } }] })],
+    /^laserscan: passes\[0\]\.pattern.*at most one of coverage, pitchUm, densityPerCm2/,
+  ],
+  [
+    "scan: negative pass gap",
+    ["scan", plan("passes-3.json", { scanner: { passGapMs: -5 } })],
+    /^laserscan: scanner\.passGapMs.*≥ 0/,
+  ],
+  [
+    "scan: aim loops 0",
+    ["scan", plan("passes-4.json", { scanner: { aim: { loops: 0 } } })],
+    /^laserscan: scanner\.aim\.loops.*≥ 1/,
+  ],
 );
 if (!isRoot)
   CASES.push([

@@ -37,6 +37,10 @@ const EXPECTED: Record<string, { metric: "depth.meanUm" | "depth.maxUm" | "coagu
       metric: "depth.maxUm",
       um: ETA_ER_YAG * ((2 * 10e-3) / (Math.PI * 0.0125 ** 2) - 1.7),
     },
+    // 4 passes of the demo's spots, kept apart by sub-pitch offsets: the peak stays one crater's
+    "fractional-4pass": { metric: "depth.maxUm", um: 520 * (10 / 80) ** CO2_120_EXPONENT },
+    // 3 passes at 75 mJ, coverage 3 each: F0 = 4.77 J/cm² → 3 × 3·2.4·(4.77 − 1.7 − 1.7·ln 2.81) = 28.6 µm
+    "micro-peel-3pass": { metric: "depth.meanUm", um: 3 * erYagFullFieldMeanUm(75, 1) },
     // erglass-1550 calibration: 10 mJ → 470 µm column
     "nonablative-1550": { metric: "coagulation.maxUm", um: 470 },
   };

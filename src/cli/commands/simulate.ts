@@ -32,6 +32,10 @@ export interface SimulateCliOptions {
   contours?: string;
   maxMemoryMb?: string;
   threads?: string;
+  /** Compute the bulk temperature rise (report heat.maxC / p95C / meanC). */
+  bulkRise?: boolean;
+  /** Warning level of the bulk temperature rise, K (default 10); implies --bulk-rise. */
+  maxBulkRiseC?: string;
   /** Added with the heatmap flags (--heatmap f.png): it needs the depth raster kept. */
   heatmap?: string;
   [override: string]: unknown;
@@ -63,6 +67,10 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
   await checkMapPath(opts.coag, "--coag");
   if (opts.report !== undefined) checkWritable(opts.report, "--report", { stdout: true });
   if (opts.json) claimStdout("--json");
+  const bulkRise = opts.bulkRise === true || opts.maxBulkRiseC !== undefined;
+  const maxBulkRiseC = bulkRise
+    ? (await import("../../heat/bulk-rise.js")).parseMaxBulkRise(opts.maxBulkRiseC)
+    : undefined;
   if (threads !== undefined && threads > 1) prestartWorkers(threads - 1);
   const { simulateFile } = await import("../../dose/simulate-file.js");
   return simulateFile(input, {
@@ -73,6 +81,8 @@ export async function runSimulate(input: string, opts: SimulateCliOptions): Prom
     contours,
     maxMemoryMb,
     maxWork,
+    bulkRise,
+    maxBulkRiseC,
     streamMaps: async (plan, area) =>
       (await import("../../io/maps.js")).zarrStreams(
         {
@@ -118,7 +128,15 @@ export async function register(program: Command, full = true): Promise<void> {
       "--max-memory-mb <n>",
       `refuse runs whose rasters need more memory, MB (default ${DEFAULT_MAX_MEMORY_MB})`,
     )
-    .option("--threads <n>", "threads (default: all cores for big rasters)");
+    .option("--threads <n>", "threads (default: all cores for big rasters)")
+    .option(
+      "--bulk-rise",
+      "also compute the bulk temperature rise each spot meets when it fires, K (report heat.maxC / p95C / meanC; slower)",
+    )
+    .option(
+      "--max-bulk-rise-c <K>",
+      "warn (with their count) when spots meet a bulk temperature rise above this when they fire, K (default 10; implies --bulk-rise)",
+    );
   addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   const known = knownFlags(cmd);

@@ -16,6 +16,7 @@ import {
   checkMetric,
   DEFAULT_METRIC,
   formatSweepTable,
+  isBulkRiseMetric,
   parseShard,
   parseVary,
   prepareSweep,
@@ -44,6 +45,7 @@ interface SweepCliOptions {
   json?: boolean;
   maxMemoryMb?: string;
   threads?: string;
+  bulkRise?: boolean;
   [override: string]: unknown;
 }
 
@@ -153,7 +155,11 @@ export function register(program: Command): void {
     .option("--merge <files...>", "join shard CSVs back into one sweep (with --csv all.csv)")
     .option("--json", "print the rows as JSON on stdout")
     .option("--max-memory-mb <n>", "refuse runs whose rasters need more memory, MB")
-    .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)");
+    .option("--threads <n>", "variants simulated at once (default: the cores; 1 = no worker threads)")
+    .option(
+      "--bulk-rise",
+      "also compute each variant's bulk temperature rise, K (heat.maxC / p95C / meanC; slower; on with a heat.*C --metric)",
+    );
   addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   cmd.action(async (input: string | undefined, opts: SweepCliOptions) => {
@@ -185,6 +191,7 @@ export function register(program: Command): void {
     try {
       rows = await runSweep(sweep, {
         concurrency: threads,
+        bulkRise: opts.bulkRise === true || isBulkRiseMetric(metric),
         onProgress: (done, total) => progress.update(done / total),
       });
     } finally {

@@ -83,6 +83,16 @@ async function loadTreatment(input: string, overrides: Record<string, unknown>):
           `a scan file's spots are fixed; allowed overrides: ${SCAN_OVERRIDABLE.join(", ")}`,
         );
     const file = (await import("../../io/scanfile.js")).readScanFile(input);
+    if (
+      file.scan.pass !== undefined ||
+      file.plan.passes !== undefined ||
+      file.plan.pattern.passes !== undefined
+    )
+      throw new PlanError(
+        "passes",
+        input,
+        "view shows one-pass plans; use scan --preview and simulate (docs/passes.md)",
+      );
     const plan = Object.keys(overrides).length
       ? (await import("../../plan/load.js")).resolvePlan(file.plan, dirname(resolve(input)), overrides)
       : file.plan;
@@ -102,6 +112,12 @@ async function loadTreatment(input: string, overrides: Record<string, unknown>):
     import("../../sequence/index.js"),
   ]);
   const { plan, baseDir } = loadPlan(input, overrides);
+  if (plan.passes !== undefined || plan.pattern.passes !== undefined)
+    throw new PlanError(
+      "passes",
+      input,
+      "view shows one-pass plans; use scan --preview and simulate (docs/passes.md)",
+    );
   const area = createArea(plan.area, baseDir);
   const spots = generatePattern(plan, area);
   const scan = buildScan(plan, area, spots);

@@ -1,0 +1,68 @@
+/**
+ * Bulk temperature rise (docs/bulk-heating.md) beside the heat index on the same scans: the
+ * default plan (3,520 spots, spread) and, in full mode, the heat index bench's 100,000-spot
+ * scan on a 100 mm square (serpentine, 11 % coverage, 124 s). The 20 mm square at 283 %
+ * coverage of the heat index bench takes minutes per run with the exact cut-off sum, so it is
+ * timed once by hand (docs/bulk-heating.md), not here.
+ */
+import { createArea } from "../src/area/index.js";
+import { bulkRise, bulkRiseInputs } from "../src/heat/bulk-rise.js";
+import { generatePattern } from "../src/pattern/index.js";
+import { loadPlan, resolvePlan } from "../src/plan/load.js";
+import type { ResolvedPlan } from "../src/plan/schema.js";
+import { buildScan, heatIndex } from "../src/sequence/index.js";
+import { type BenchCase, type Suite, standalone } from "./common.js";
+
+function hexPlan(order: string, spots: number, sideMm: number): ResolvedPlan {
+  const coverage = (spots / (sideMm * sideMm)) * Math.PI * 0.06 ** 2;
+  return resolvePlan(
+    {
+      version: 1,
+      laser: {
+        name: "b",
+        wavelengthNm: 10600,
+        kind: "ablative",
+        model: "steady-state",
+        thresholdJcm2: 5,
+        etaUmPerJcm2: 4,
+      },
+      spot: { diameterUm: 120 },
+      pulse: { energyMj: 10 },
+      pattern: { lattice: "hex", coverage, seed: 1 },
+      area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
+      sequence: { order, seed: 1 },
+    },
+    ".",
+  );
+}
+
+function pair(label: string, plan: ResolvedPlan, cases: BenchCase[]): void {
+  const area = createArea(plan.area);
+  const scan = buildScan(plan, area, generatePattern(plan, area));
+  const n = scan.xMm.length;
+  const { heat, periodMs } = bulkRiseInputs(plan);
+  const wMm = plan.spot.diameterUm / 2000;
+  const out = new Float64Array(n);
+  cases.push({
+    name: `heat index: ${label}, 1 thread`,
+    fn: () => heatIndex(scan.xMm, scan.yMm, scan.tMs, scan.pulses, wMm, undefined, undefined, { threads: 1 }),
+    spots: n,
+  });
+  cases.push({
+    name: `bulk rise: ${label}`,
+    fn: () => bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs, out }),
+    spots: n,
+  });
+}
+
+export const suite: Suite = {
+  name: "bulk-rise",
+  cases(quick) {
+    const cases: BenchCase[] = [];
+    pair("fractional-co2-demo (spread)", loadPlan("fractional-co2-demo", {}).plan, cases);
+    if (!quick) pair("100,000 spots, serpentine, 100 mm square", hexPlan("serpentine", 100_000, 100), cases);
+    return cases;
+  },
+};
+
+await standalone(import.meta.url, suite);

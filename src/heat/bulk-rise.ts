@@ -1,0 +1,587 @@
+/**
+ * Bulk heating in kelvin (docs/bulk-heating.md): the temperature rise each spot meets when its
+ * first pulse fires, from the heat every earlier pulse left behind.
+ *
+ * Tissue is a half-space (diffusivity κ, volumetric heat capacity ρc) with an insulated surface.
+ * Each pulse leaves heat Q in a column of depth L with the beam's Gaussian radial profile
+ * exp(−r²/s0), s0 = w²/2. The surface rise at distance r, a time τ > 0 later, is
+ *
+ *   ΔT = Q/(ρc·L) · erf(L/√(4κτ)) · exp(−r²/S)/(π·S),   S = s0 + 4κτ
+ *
+ * and spot i meets ΔT_i = Σ over every pulse fired before it (each pulse of a stack at its own
+ * time). Terms below a cut-off (1e-4 K) are skipped: an analytic age limit and radius bound the
+ * search, which walks a uniform cell grid whose lists are in firing order, so the cost is
+ * O(n · neighbours) with no allocation per spot.
+ */
+
+import { doseModel } from "../dose/ablation.js";
+import { beamFromPlan } from "../dose/beam.js";
+import { PlanError } from "../errors.js";
+import { parseDecimal } from "../guard/number.js";
+import type { ResolvedPlan } from "../plan/schema.js";
+import { FarField, fitExponentials } from "./bulk-far.js";
+
+/** Thermal diffusivity of skin, mm²/s. */
+export const BULK_KAPPA_MM2_PER_S = 0.13;
+/** Volumetric heat capacity of skin, J/(mm³·K) (3.7 J/(cm³·K)). */
+export const RHO_C_J_PER_MM3_K = 3.7e-3;
+/** Terms of the sum below this, K, are skipped. */
+export const BULK_CUTOFF_K = 1e-4;
+/** Default bulk rise, K, above which a spot is counted in the report's warning (skin near 45 °C). */
+export const BULK_WARN_K = 10;
+
+/** What one pulse leaves behind. */
+export interface PulseHeat {
+  /** Residual heat Q, J. */
+  qJ: number;
+  /** Column depth L, mm (0: a surface source, the L → 0 limit of the formula). */
+  depthMm: number;
+  /** Radial variance parameter s0 = w²/2, mm² (heat ∝ exp(−r²/s0)). */
+  s0Mm2: number;
+  /** True when Q is the whole pulse energy (non-ablative, or below the ablation threshold): an upper bound. */
+  wholePulse: boolean;
+}
+
+/**
+ * The residual heat of one pulse of a plan. Ablative above threshold: what the threshold model
+ * leaves behind, Q = ∫ min(F, Fth) dA: Gaussian Fth·(πw²/2)·(1 + ln(F0/Fth)), top-hat Fth·πw²;
+ * L = ablation depth + coagulation layer at the spot centre. Ablative below threshold: Q = E,
+ * L = the coagulation layer. Non-ablative: Q = E (no reflection: an upper bound), L = the
+ * coagulated column depth. A top-hat beam is given the Gaussian of the same second moment
+ * (s0 = w²/2 either way).
+ */
+export function residualHeat(plan: ResolvedPlan): PulseHeat {
+  const beam = beamFromPlan(plan);
+  const wMm = beam.radiusUm / 1000;
+  const s0Mm2 = (wMm * wMm) / 2;
+  const eJ = beam.energyMj / 1000;
+  const laser = plan.laser;
+  const coagMm = (laser.coagulationUm ?? 0) / 1000;
+  if (laser.kind === "nonablative") {
+    const model = doseModel(plan);
+    return { qJ: eJ, depthMm: model.columnDepthUm / 1000, s0Mm2, wholePulse: true };
+  }
+  const fth = laser.thresholdJcm2;
+  const f0 = beam.peakFluenceJcm2;
+  if (!(f0 > fth)) return { qJ: eJ, depthMm: coagMm, s0Mm2, wholePulse: true };
+  const model = doseModel(plan);
+  const wCm = beam.radiusUm / 1e4;
+  const qJ =
+    beam.profile === "gaussian"
+      ? fth * ((Math.PI * wCm * wCm) / 2) * (1 + Math.log(f0 / fth))
+      : fth * Math.PI * wCm * wCm;
+  return { qJ, depthMm: (model.peakDepthUm + model.coagulationUm) / 1000, s0Mm2, wholePulse: false };
+}
+
+/**
+ * The error function: its Maclaurin series below 0.5 (8 terms, error < 1e-11), else 1 − erfc
+ * with the Chebyshev fit of Numerical Recipes (fractional error of erfc < 1.2e-7).
+ */
+export function erf(x: number): number {
+  if (x < 0) return -erf(-x);
+  if (x < 0.5) {
+    // Maclaurin series: 2/√π Σ (−1)^n x^(2n+1) / (n!(2n+1)), 7 terms for |err| < 1e-12 at 0.5.
+    const x2 = x * x;
+    return (
+      1.1283791670955126 *
+      x *
+      (1 -
+        x2 *
+          (1 / 3 -
+            x2 * (1 / 10 - x2 * (1 / 42 - x2 * (1 / 216 - x2 * (1 / 1320 - x2 * (1 / 9360 - x2 / 75600)))))))
+    );
+  }
+  if (x > 6) return 1;
+  // Numerical Recipes erfc (Chebyshev), fractional error < 1.2e-7.
+  const t = 1 / (1 + 0.5 * x);
+  const y =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return 1 - y;
+}
+
+/** Columns shallower than this, mm, are surface sources (the L → 0 limit; avoids 0/0). */
+const MIN_DEPTH_MM = 1e-9;
+
+function columnDepth(heat: PulseHeat): number {
+  return heat.depthMm > MIN_DEPTH_MM ? heat.depthMm : 0;
+}
+
+/** Q/(ρc·L)·erf(L/√(4κτ)), K·mm² (the column's heat per area seen at the surface); the L → 0 limit for L = 0. */
+function depthFactor(ampPerL: number, qOverRhoC: number, depthMm: number, fourKTau: number): number {
+  if (depthMm > 0) return ampPerL * erf(depthMm / Math.sqrt(fourKTau));
+  return (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau);
+}
+
+/**
+ * Temperature rise, K, of the full 3-D solution at lateral distance `rMm` and depth `zMm` ≥ 0,
+ * `dtMs` after one pulse (the insulated surface doubles the column about z = 0):
+ * Q/(ρc·L) · exp(−r²/S)/(πS) · ½[erf((L − z)/√(4κτ)) + erf((L + z)/√(4κτ))].
+ */
+export function columnRiseK(
+  heat: PulseHeat,
+  rMm: number,
+  zMm: number,
+  dtMs: number,
+  kappaMm2S: number = BULK_KAPPA_MM2_PER_S,
+): number {
+  if (!(dtMs > 0)) return 0;
+  const fourKTau = (4 * kappaMm2S * dtMs) / 1000;
+  const s = heat.s0Mm2 + fourKTau;
+  const lateral = Math.exp((-rMm * rMm) / s) / (Math.PI * s);
+  const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
+  const a = Math.sqrt(fourKTau);
+  const L = columnDepth(heat);
+  if (!(L > 0))
+    return ((qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) * Math.exp((-zMm * zMm) / fourKTau) * lateral;
+  return (qOverRhoC / L) * lateral * 0.5 * (erf((L - zMm) / a) + erf((L + zMm) / a));
+}
+
+/** Surface temperature rise, K, at `rMm` from one pulse `dtMs` earlier (the formula of the module comment). */
+export function surfaceRiseK(
+  heat: PulseHeat,
+  rMm: number,
+  dtMs: number,
+  kappaMm2S: number = BULK_KAPPA_MM2_PER_S,
+): number {
+  if (!(dtMs > 0)) return 0;
+  const fourKTau = (4 * kappaMm2S * dtMs) / 1000;
+  const s = heat.s0Mm2 + fourKTau;
+  const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
+  const L = columnDepth(heat);
+  return (depthFactor(qOverRhoC / L, qOverRhoC, L, fourKTau) * Math.exp((-rMm * rMm) / s)) / (Math.PI * s);
+}
+
+/** Options of {@link bulkRise}. */
+export interface BulkRiseOptions {
+  /** Time between the pulses of a stack, ms (1000 / repetition rate); needed when a spot has more than one pulse. */
+  periodMs?: number;
+  /** Diffusivity, mm²/s (default 0.13). */
+  kappaMm2S?: number;
+  /** Terms below this, K, are skipped (default 1e-4). */
+  cutoffK?: number;
+  /** Output array (length ≥ n), reused instead of a new one. */
+  out?: Float64Array;
+  /**
+   * Slot length of the far field, ms (bulk-far.ts): heat older than two slots is carried on a
+   * grid; 0 sums every term exactly (above the cut-off); default: chosen by a cost model.
+   */
+  slotMs?: number;
+}
+
+/** The age limit and radius of the cut-off (see {@link cutoffReach}). */
+export interface CutoffReach {
+  /** Past this age, ms, every term is below the cut-off (0: no term ever reaches it). */
+  maxAgeMs: number;
+  /** No term beyond this distance, mm, reaches the cut-off at any age. */
+  maxRadiusMm: number;
+}
+
+/**
+ * Where terms can reach the cut-off `c`. The peak A(τ) = Q/(ρcL)·erf(L/√(4κτ))/(πS) falls
+ * monotonically with the age τ, so the age limit is the root of A(τ) = c (bisection on ln τ);
+ * at age τ a term reaches c out to r² = S·ln(A/c), whose largest value over τ (sampled on a fine
+ * log grid, with a 2 % margin) bounds the search radius.
+ */
+export function cutoffReach(
+  heat: PulseHeat,
+  kappaMm2S: number = BULK_KAPPA_MM2_PER_S,
+  cutoffK: number = BULK_CUTOFF_K,
+): CutoffReach {
+  const peak = (tauMs: number): number => surfaceRiseK(heat, 0, tauMs, kappaMm2S);
+  if (!(heat.qJ > 0) || !(peak(1e-9) > cutoffK)) return { maxAgeMs: 0, maxRadiusMm: 0 };
+  let lo = Math.log(1e-9);
+  let hi = Math.log(1e15);
+  for (let k = 0; k < 200 && hi - lo > 1e-12; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (peak(Math.exp(mid)) > cutoffK) lo = mid;
+    else hi = mid;
+  }
+  const maxAgeMs = Math.exp(hi);
+  const fourK = (4 * kappaMm2S) / 1000;
+  let r2max = 0;
+  const steps = 2000;
+  const a = Math.log(1e-9);
+  const b = Math.log(maxAgeMs);
+  for (let k = 0; k <= steps; k++) {
+    const tau = Math.exp(a + ((b - a) * k) / steps);
+    const amp = peak(tau);
+    if (amp > cutoffK) r2max = Math.max(r2max, (heat.s0Mm2 + fourK * tau) * Math.log(amp / cutoffK));
+  }
+  return { maxAgeMs, maxRadiusMm: Math.sqrt(r2max) * 1.02 };
+}
+
+/** The largest distance, mm, at which a term of age ≤ `maxAgeMs` reaches the cut-off (sampled, +2 %). */
+function reachWithin(heat: PulseHeat, kappaMm2S: number, cutoffK: number, maxAgeMs: number): number {
+  const fourK = (4 * kappaMm2S) / 1000;
+  let r2max = 0;
+  const steps = 2000;
+  const a = Math.log(1e-9);
+  const b = Math.log(maxAgeMs);
+  for (let k = 0; k <= steps; k++) {
+    const tau = Math.exp(a + ((b - a) * k) / steps);
+    const amp = surfaceRiseK(heat, 0, tau, kappaMm2S);
+    if (amp > cutoffK) r2max = Math.max(r2max, (heat.s0Mm2 + fourK * tau) * Math.log(amp / cutoffK));
+  }
+  return Math.sqrt(r2max) * 1.02;
+}
+
+/** Fewest entries of the age-factor table (on √τ). */
+const MIN_TABLE_SIZE = 8192;
+/** Most cells of the search grid per spot (memory bound for sparse scans). */
+const CELLS_PER_SPOT = 4;
+
+/**
+ * Bulk rise ΔT_i, K, each spot meets when its first pulse fires. Arrays are in firing order with
+ * non-decreasing first-pulse times `tMs`; spot j's pulses fire at tMs[j] + k·periodMs,
+ * k < pulses[j]. Only pulses strictly before t_i count; the spot's own stack is left out.
+ */
+export function bulkRise(
+  xMm: Float64Array,
+  yMm: Float64Array,
+  tMs: Float64Array,
+  pulses: ArrayLike<number>,
+  heat: PulseHeat,
+  opts: BulkRiseOptions = {},
+): Float64Array {
+  const n = xMm.length;
+  const out = opts.out ?? new Float64Array(n);
+  out.fill(0, 0, n);
+  const kappa = opts.kappaMm2S ?? BULK_KAPPA_MM2_PER_S;
+  const cutoff = opts.cutoffK ?? BULK_CUTOFF_K;
+  const periodMs = opts.periodMs ?? 0;
+  if (n < 2) return out;
+  const reach = cutoffReach(heat, kappa, cutoff);
+  if (reach.maxAgeMs <= 0) return out;
+  const maxAge = reach.maxAgeMs;
+  const rMax = reach.maxRadiusMm;
+  const fourK = (4 * kappa) / 1000;
+  const s0 = heat.s0Mm2;
+  const L = columnDepth(heat);
+  const qOverRhoC = heat.qJ / RHO_C_J_PER_MM3_K;
+  const ampPerL = L > 0 ? qOverRhoC / L : 0;
+  const invPi = 1 / Math.PI;
+
+  // Uniform cell grid over the spots' box, cell side ≈ a third of the exact part's reach (coarser when that would need
+  // more than CELLS_PER_SPOT cells per spot). The spots are packed cell by cell, each cell in
+  // firing order, so the spots of a cell fired before spot i are the first `filled` of its run:
+  // walked newest first, contiguous in memory.
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = xMm[i];
+    const y = yMm[i];
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  const spanX = maxX - minX;
+  const spanY = maxY - minY;
+  let maxStack = 1;
+  for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
+  const stackSpan = (maxStack - 1) * periodMs;
+  const t0 = tMs[0];
+  const spanMs = tMs[n - 1] - t0;
+  const slotMs =
+    opts.slotMs ??
+    chooseSlotMs(n, spanMs, stackSpan, spanX * spanY, rMax, maxAge, fourK, heat, kappa, cutoff);
+  const useFar = slotMs > 0 && spanMs > 4 * slotMs && stackSpan <= slotMs / 4;
+  // With the far field the exact part sees ages below 3 slots only: a smaller reach.
+  const rExact = useFar ? reachWithin(heat, kappa, cutoff, Math.min(maxAge, 3 * slotMs + stackSpan)) : rMax;
+  const r2Max = rExact * rExact;
+  let cell = Math.max(rExact / 3, 1e-6);
+  while ((spanX / cell + 1) * (spanY / cell + 1) > CELLS_PER_SPOT * n + 16) cell *= 1.5;
+  const nx = Math.floor(spanX / cell) + 1;
+  const ny = Math.floor(spanY / cell) + 1;
+  const reachCells = Math.ceil(rExact / cell);
+  const invCell = 1 / cell;
+  const cellOf = new Int32Array(n);
+  const start = new Int32Array(nx * ny + 1);
+  for (let i = 0; i < n; i++) {
+    const cx = Math.min(nx - 1, Math.floor((xMm[i] - minX) * invCell));
+    const cy = Math.min(ny - 1, Math.floor((yMm[i] - minY) * invCell));
+    const c = cy * nx + cx;
+    cellOf[i] = c;
+    start[c + 1]++;
+  }
+  for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
+  const filled = new Int32Array(nx * ny);
+  const px = new Float64Array(n);
+  const py = new Float64Array(n);
+  const pt = new Float64Array(n);
+  const pp = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cellOf[i];
+    const q = start[c] + filled[c]++;
+    px[q] = xMm[i];
+    py[q] = yMm[i];
+    pt[q] = tMs[i];
+    pp[q] = pulses[i];
+  }
+  filled.fill(0);
+
+  // The age factor Q/(ρcL)·erf(L/√(4κτ))/π times v = √τ (smooth in v, also for L = 0) and the
+  // squared cut-off radius S·ln(A/c), tabulated on v and interpolated linearly. Near τ = 0,
+  // where a shallow column's factor turns within a few cells, terms are computed exactly.
+  const vMax = Math.sqrt(maxAge);
+  // L/√(4κ) in √ms: the v over which erf(L/√(4κτ)) turns from 1 to its tail; the table puts at
+  // least 128 entries across it (up to 2^18 entries), which keeps interpolation within 1e-5.
+  const turnV = L / Math.sqrt(fourK);
+  const tableSize = Math.min(
+    1 << 18,
+    Math.max(MIN_TABLE_SIZE, Math.ceil((128 * vMax) / Math.max(turnV, 1e-12))),
+  );
+  const dv = vMax / (tableSize - 1);
+  const invDv = 1 / dv;
+  const ageTab = new Float64Array(tableSize + 1);
+  const rcTab = new Float64Array(tableSize + 1);
+  const ageFactorAt = (fourKTau: number): number =>
+    (L > 0 ? ampPerL * erf(L / Math.sqrt(fourKTau)) : (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) *
+    invPi;
+  for (let k = 1; k <= tableSize; k++) {
+    const v = k * dv;
+    const fourKTau = fourK * v * v;
+    const a = ageFactorAt(fourKTau);
+    ageTab[k] = a * v;
+    const s = s0 + fourKTau;
+    const amp = a / s;
+    rcTab[k] = amp > cutoff ? s * Math.log(amp / cutoff) * 1.0001 + 1e-12 : 0;
+  }
+  ageTab[0] = L > 0 ? 0 : ageTab[1];
+  const exactCells = turnV * invDv < 64 ? 128 : 2;
+
+  const ageLimit = maxAge + stackSpan;
+
+  // The far field: heat older than two slots on a grid (bulk-far.ts).
+  let field: FarField | null = null;
+  if (useFar) {
+    const g = (tau: number): number => ageFactorAt(fourK * tau) * Math.PI;
+    const fit = fitExponentials(g, 1.5 * slotMs, spanMs + slotMs);
+    const hh = (fourK * slotMs) / 2;
+    const margin = 7 * Math.sqrt(hh) + Math.sqrt(fourK * spanMs);
+    field = new FarField(
+      slotMs,
+      fourK,
+      fit.lambda,
+      fit.a,
+      { minX, minY, maxX, maxY },
+      margin,
+      s0 + fourK * (2 * slotMs + stackSpan),
+    );
+  }
+  let slot = 0; // the field's slot: reference time t0 + (slot − 1)·P, holding slots ≤ slot − 3
+  let dep = 0; // next spot to deposit
+  let tFloor = -Infinity; // spots fired before this are in the field
+
+  for (let i = 0; i < n; i++) {
+    const xi = xMm[i];
+    const yi = yMm[i];
+    const ti = tMs[i];
+    let far = 0;
+    if (field !== null) {
+      const s = Math.floor((ti - t0) / slotMs);
+      while (slot < s) {
+        slot++;
+        field.advance();
+        const ref = t0 + (slot - 1) * slotMs;
+        const before = t0 + (slot - 2) * slotMs; // slots ≤ slot − 3 start before this
+        while (dep < n && tMs[dep] < before) {
+          for (let k = 0; k < pulses[dep]; k++)
+            field.deposit(xMm[dep], yMm[dep], ref - (tMs[dep] + k * periodMs), s0);
+          dep++;
+        }
+      }
+      tFloor = t0 + (s - 2) * slotMs;
+      far = field.read(xi, yi, ti - (t0 + (s - 1) * slotMs));
+    }
+    const c = cellOf[i];
+    const cx = c % nx;
+    const cy = (c - cx) / nx;
+    const x0 = Math.max(0, cx - reachCells);
+    const x1 = Math.min(nx - 1, cx + reachCells);
+    const y0 = Math.max(0, cy - reachCells);
+    const y1 = Math.min(ny - 1, cy + reachCells);
+    let sum = 0;
+    for (let gy = y0; gy <= y1; gy++) {
+      // Nearest distance from the spot to the cell row (0 inside it).
+      const ey = Math.max(0, minY + gy * cell - yi, yi - (minY + (gy + 1) * cell));
+      const ey2 = ey * ey;
+      if (ey2 > r2Max) continue;
+      const row = gy * nx;
+      for (let gx = x0; gx <= x1; gx++) {
+        const ex = Math.max(0, minX + gx * cell - xi, xi - (minX + (gx + 1) * cell));
+        if (ex * ex + ey2 > r2Max) continue;
+        const cc = row + gx;
+        const first = start[cc];
+        for (let q = first + filled[cc] - 1; q >= first; q--) {
+          const age = ti - pt[q];
+          // Firing order within the cell: the rest are older (past the cut-off, or in the field).
+          if (age > ageLimit || pt[q] < tFloor) break;
+          const dx = px[q] - xi;
+          const dy = py[q] - yi;
+          const r2 = dx * dx + dy * dy;
+          if (r2 > r2Max) continue;
+          const pj = pp[q];
+          for (let k = 0; k < pj; k++) {
+            const tau = age - k * periodMs;
+            if (!(tau > 0)) break;
+            if (tau >= maxAge) continue;
+            const v = Math.sqrt(tau);
+            const u = v * invDv;
+            const m = u | 0;
+            const f = u - m;
+            const s = s0 + fourK * tau;
+            let ageFactor: number;
+            if (m < exactCells) ageFactor = ageFactorAt(fourK * tau);
+            else {
+              if (r2 > rcTab[m] + f * (rcTab[m + 1] - rcTab[m])) continue;
+              ageFactor = (ageTab[m] + f * (ageTab[m + 1] - ageTab[m])) / v;
+            }
+            const term = (ageFactor / s) * Math.exp(-r2 / s);
+            if (term >= cutoff) sum += term;
+          }
+        }
+      }
+    }
+    out[i] = sum + far;
+    filled[c]++;
+  }
+  return out;
+}
+
+/** Slot lengths the cost model tries, ms. */
+const SLOT_CHOICES_MS = [250, 500, 1000, 2000, 4000, 8000];
+/** Below this many spots every term is summed exactly. */
+const FAR_MIN_SPOTS = 10_000;
+/** Rough costs, ns: an exact-part candidate, a blur tap of one field at one node, a field node read or written. */
+const NS_PER_CANDIDATE = 25;
+const NS_PER_BLUR_TAP = 4;
+const NS_PER_FIELD_NODE = 1.5;
+
+/**
+ * Slot length of the far field minimising an estimated cost (0: exact only): the exact part
+ * visits, per spot, the spots of the last three slots within reach (spread evenly over the box),
+ * the grid blurs ~10 fields over the box and its margins every slot, and each spot reads and
+ * writes ~13 × 13 nodes of each field. Depends only on the scan, so results are deterministic.
+ */
+function chooseSlotMs(
+  n: number,
+  spanMs: number,
+  stackSpan: number,
+  boxArea: number,
+  rMax: number,
+  maxAge: number,
+  fourK: number,
+  heat: PulseHeat,
+  kappa: number,
+  cutoff: number,
+): number {
+  if (n < FAR_MIN_SPOTS || !(spanMs > 0)) return 0;
+  const rate = (n - 1) / spanMs;
+  const area = Math.max(boxArea, 1e-6);
+  const inReach = (r: number) => Math.min(1, (Math.PI * r * r) / area);
+  let best = 0;
+  let bestCost = n * Math.min(n, rate * maxAge) * inReach(rMax) * NS_PER_CANDIDATE;
+  for (const slotMs of SLOT_CHOICES_MS) {
+    if (spanMs <= 6 * slotMs || stackSpan > slotMs / 4) continue;
+    const tau = 3 * slotMs;
+    const s = heat.s0Mm2 + fourK * tau;
+    const amp = surfaceRiseK(heat, 0, tau, kappa);
+    const r = amp > cutoff ? Math.sqrt(s * Math.log(amp / cutoff)) : 0;
+    const exact = n * Math.min(n, rate * tau) * inReach(r) * NS_PER_CANDIDATE;
+    const h = Math.sqrt((fourK * slotMs) / 2);
+    const side = Math.sqrt(area) + 2 * (7 * h + Math.sqrt(fourK * spanMs));
+    const fields = 8;
+    const blur = (side / h) ** 2 * fields * 18 * (spanMs / slotMs) * NS_PER_BLUR_TAP * 0.5;
+    const nodes = n * 2 * 169 * fields * NS_PER_FIELD_NODE;
+    const cost = exact + blur + nodes;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = slotMs;
+    }
+  }
+  return best;
+}
+
+/** The heat a plan's pulses leave and the stack period, for {@link bulkRise}. */
+export function bulkRiseInputs(plan: ResolvedPlan): { heat: PulseHeat; periodMs: number } {
+  return { heat: residualHeat(plan), periodMs: 1000 / plan.scanner.repRateHz };
+}
+
+/** Statistics of the bulk rise, K. */
+export interface BulkRiseStats {
+  maxC: number;
+  /** 95th percentile (nearest rank). */
+  p95C: number;
+  meanC: number;
+  /** Spots meeting more than the warning level. */
+  over: number;
+}
+
+/**
+ * Max, 95th percentile (nearest rank), mean of ΔT, and how many spots meet more than `warnK`.
+ * Sorts a copy (the per-spot array is left as it is).
+ */
+export function bulkRiseStats(rise: Float64Array, warnK: number = BULK_WARN_K): BulkRiseStats {
+  const n = rise.length;
+  if (n === 0) return { maxC: 0, p95C: 0, meanC: 0, over: 0 };
+  let total = 0;
+  let over = 0;
+  for (let i = 0; i < n; i++) {
+    total += rise[i];
+    if (rise[i] > warnK) over++;
+  }
+  const sorted = Float64Array.from(rise).sort();
+  return { maxC: sorted[n - 1], p95C: sorted[Math.max(0, Math.ceil(0.95 * n) - 1)], meanC: total / n, over };
+}
+
+/** The report's warning for spots meeting more than `warnK`, or null when none does. */
+export function bulkRiseWarning(stats: BulkRiseStats, n: number, warnK: number = BULK_WARN_K): string | null {
+  if (stats.over === 0) return null;
+  return `${stats.over} of ${n} spots meet a bulk temperature rise above ${warnK} K when they fire (max ${stats.maxC.toFixed(1)} K, from the heat earlier pulses left; see docs/bulk-heating.md): try another order, a longer delay or a lower density`;
+}
+
+/** A scan's bulk rise: per spot (firing order), its stats and the report's warning (or null). */
+export interface ScanBulkRise {
+  perSpot: Float64Array;
+  stats: BulkRiseStats;
+  warning: string | null;
+}
+
+/** Bulk rise of a scan's spots (firing order) under `plan`'s laser, pulse and scanner. */
+export function scanBulkRise(
+  plan: ResolvedPlan,
+  scan: { xMm: Float64Array; yMm: Float64Array; tMs: Float64Array; pulses: ArrayLike<number> },
+  warnK: number = BULK_WARN_K,
+): ScanBulkRise {
+  const { heat, periodMs } = bulkRiseInputs(plan);
+  const perSpot = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs });
+  const stats = bulkRiseStats(perSpot, warnK);
+  return { perSpot, stats, warning: bulkRiseWarning(stats, perSpot.length, warnK) };
+}
+
+/** Parse `--max-bulk-rise-c`: a number of kelvin > 0 (undefined: the default). */
+export function parseMaxBulkRise(text: unknown): number {
+  if (text === undefined) return BULK_WARN_K;
+  const v = parseDecimal(String(text).trim()) ?? Number.NaN;
+  if (String(text).trim() === "" || !Number.isFinite(v) || v <= 0)
+    throw new PlanError("--max-bulk-rise-c", text, "allowed: a temperature rise in K > 0, e.g. 10");
+  return v;
+}
