@@ -529,3 +529,20 @@ describe("the same output guards on every output (view, calibrate, svg, dxf, zar
     expect(existsSync(at("l.json"))).toBe(false);
   });
 });
+
+describe("multi-pass scan files and the bulk rise flags", () => {
+  it("a pass index beyond the plan's passes is refused naming the entry", () => {
+    const s = at("mp.json");
+    expect(runCli(["scan", "micro-peel-3pass", "-o", s]).code).toBe(0);
+    const doc = JSON.parse(readFileSync(s, "utf8"));
+    expect(Array.isArray(doc.spots.pass)).toBe(true);
+    doc.spots.pass[0] = 3; // passes 0, 1, 2
+    const bad = put("mp-bad.json", doc);
+    expectRefused(runCli(["simulate", bad]), /spots\.pass\[0\].*0\.\.2/);
+  });
+
+  it("scan --heat-map '-' is refused (a PNG); --max-bulk-rise-c 0x10 is not read as 16", () => {
+    expectRefused(runCli(["scan", plan, "--heat-map", "-"]), /--heat-map.*standard output/);
+    expectRefused(runCli(["simulate", plan, "--max-bulk-rise-c", "0x10"]), /--max-bulk-rise-c/);
+  });
+});
