@@ -78,9 +78,11 @@ describe("sampleSection", () => {
           expect(s.sMm[0]).toBe(0);
           expect(s.sMm[n]).toBeCloseTo(L, 12);
           // sectionIntervals rounds within 1e-9 of a whole count down: the spacing may exceed half
-          // a pixel by that relative hair (e.g. L = 0.0100000000025 mm gives 4 intervals).
+          // a pixel by that relative hair.
           expect(L / n).toBeLessThanOrEqual(0.0025 * (1 + 1e-9) + 1e-15);
-          if (L > 0.01) expect(L / n).toBeGreaterThan(0.0025 * 0.9);
+          // No more intervals than needed: n − 1 of them would be too far apart (the old bound
+          // L / n > 0.9 × 0.0025 fails for L just above 4 half pixels, where n = 5 is right).
+          if (L > 0.01) expect(n - 1).toBeLessThan(L / 0.0025);
         },
       ),
     );
