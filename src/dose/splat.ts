@@ -256,7 +256,7 @@ export async function splatDose(
   const threads = threadsFor(width * height, opts.threads);
   const reHit = reHitSetup(model, spots.count, opts.firing);
   // Re-hit: two more band buffers per thread (last-ablation times, lost depth).
-  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRowsFor(width)) * width * 4 : 0;
+  const reHitBytes = reHitBufferBytes(reHit, threads, width, height);
   checkMemory(
     rasterBytes(width, height, keep, threads, (opts.extraBytes ?? 0) + reHitBytes),
     opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
@@ -302,10 +302,23 @@ export async function splatDose(
   const raster: Raster | undefined = job.raster
     ? { data: job.raster, width, height, pixelUm, originMm: [area.minX, area.minY] }
     : undefined;
-  if (job.bandLoss === null) return { raster, stats, width, height };
+  const reHitLossUm = meanReHitLoss(job, insidePixels);
+  return reHitLossUm === undefined
+    ? { raster, stats, width, height }
+    : { raster, stats, width, height, reHitLossUm };
+}
+
+/** Bytes of the re-hit buffers (last-ablation times, lost depth): two bands' worth per thread. */
+function reHitBufferBytes(reHit: BandJob["reHit"], threads: number, width: number, height: number): number {
+  return reHit ? threads * 2 * Math.min(height, bandRowsFor(width)) * width * 4 : 0;
+}
+
+/** Mean depth lost to re-hits over the inside pixels, µm; undefined without a re-hit table. */
+function meanReHitLoss(job: BandJob, insidePixels: number): number | undefined {
+  if (job.bandLoss === null) return undefined;
   let loss = 0;
   for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
-  return { raster, stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
+  return insidePixels > 0 ? loss / insidePixels : 0;
 }
 
 /**
@@ -346,7 +359,7 @@ async function splatToSink(
   );
   const windowRows = Math.min(height, bandsPerWindow * bandRows);
   const reHit = reHitSetup(model, spots.count, opts.firing);
-  const reHitBytes = reHit ? threads * 2 * Math.min(height, bandRows) * width * 4 : 0;
+  const reHitBytes = reHitBufferBytes(reHit, threads, width, height);
   checkMemory(
     rasterBytes(width, height, false, threads, (opts.extraBytes ?? 0) + reHitBytes) + windowRows * width * 4,
     opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
@@ -401,10 +414,8 @@ async function splatToSink(
   }
   timingMark(`splat to sink: ${width} × ${height} px, ${job.nBands} bands, ${threads} thread(s)`);
   const stats = finishStats(all, job.bandSum, insidePixels, levels);
-  if (job.bandLoss === null) return { stats, width, height };
-  let loss = 0;
-  for (let b = 0; b < job.bandLoss.length; b++) loss += job.bandLoss[b];
-  return { stats, width, height, reHitLossUm: insidePixels > 0 ? loss / insidePixels : 0 };
+  const reHitLossUm = meanReHitLoss(job, insidePixels);
+  return reHitLossUm === undefined ? { stats, width, height } : { stats, width, height, reHitLossUm };
 }
 
 /** Splat and return the raster only (see {@link splatDose}). */
