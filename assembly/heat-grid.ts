@@ -13,7 +13,8 @@
 export const FIELDS: i32 = 7;
 export const MARGIN: i32 = 12;
 export const TAPS: i32 = 3;
-const TRIM: f64 = 1e-9;
+/** Field values below this are trimmed away (the heat index: 1e-9; the bulk rise sets its own). */
+let TRIM: f64 = 1e-9;
 
 import { gaussSeries, ldf, ldi, stf, sti, zero } from "./memory";
 
@@ -59,6 +60,14 @@ let G0: f64 = 0;
 let G1: f64 = 0;
 let G2: f64 = 0;
 let G3: f64 = 0;
+// The taps without decay, and the run's decay rate λ (1/ms): every field then carries heat times
+// e^{−λ·age} (the bulk rise's exponential terms, src/heat/bulk-grid.ts); λ = 0 for the heat index,
+// where every factor it adds is exactly 1.
+let B0: f64 = 0;
+let B1: f64 = 0;
+let B2: f64 = 0;
+let B3: f64 = 0;
+let LAMBDA: f64 = 0;
 let depositNext: i32 = 0;
 
 // @ts-ignore: decorator
@@ -269,7 +278,7 @@ function deposit(j: i32, ageMs: f64, f: i32): void {
   const b0 = max(0, <i32>Math.ceil(fy - reach / h));
   const b1 = min(ny - 1, <i32>Math.floor(fy + reach / h));
   if (a0 > a1 || b0 > b1) return;
-  const amp = (ldf(P, j) * W2) / s;
+  const amp = ((ldf(P, j) * W2) / s) * Math.exp(-LAMBDA * ageMs);
   const u = (h * h) / s;
   gaussRow(WXS, a1 - a0 + 1, <f64>a0 - fx, u);
   gaussRow(WYS, b1 - b0 + 1, <f64>b0 - fy, u);
@@ -301,7 +310,13 @@ function deposit(j: i32, ageMs: f64, f: i32): void {
 function advance(l: i32, s: i32): void {
   const isTop = l == LEVELS - 1;
   const base = l * FIELDS;
-  // 1. One slot of diffusion for everything the level holds.
+  // 1. One slot of diffusion (and of decay: half in the row pass, half in the column pass) for
+  // everything the level holds.
+  const decay = Math.exp(-0.5 * LAMBDA * ldf(PL, l));
+  G0 = B0 * decay;
+  G1 = B1 * decay;
+  G2 = B2 * decay;
+  G3 = B3 * decay;
   for (let f = 0; f < 4; f++) blurField(base + f);
   if (isTop) blurField(base + 6);
   // 2. The oldest group leaves (already handed down) or joins the archive.
@@ -373,7 +388,8 @@ function readGrids(i: i32): f64 {
     const r = (l * FIELDS + 5) * 4;
     if (ldi(RECT, r) > ldi(RECT, r + 1)) continue;
     const h = ldf(HL, l);
-    const sb = FOURK * (tRel - <f64>(ldi(SLOTL, l) - 1) * ldf(PL, l));
+    const sinceRef = tRel - <f64>(ldi(SLOTL, l) - 1) * ldf(PL, l);
+    const sb = FOURK * sinceRef;
     const reach = Math.sqrt(7 * sb) / h; // nodes, e^{−7}
     const fx = (xi - ldf(OXL, l)) / h;
     const fy = (yi - ldf(OYL, l)) / h;
@@ -399,7 +415,7 @@ function readGrids(i: i32): f64 {
       if (k == wa) rowSum += ldf(buf, row + k) * ldf(WXS, k);
       acc += rowSum * ldf(WYS, b - b0);
     }
-    sum += (acc * u) / Math.PI;
+    sum += ((acc * u) / Math.PI) * Math.exp(-LAMBDA * sinceRef);
   }
   return sum;
 }
@@ -440,6 +456,8 @@ export function grid(
   g1: f64,
   g2: f64,
   g3: f64,
+  lambda: f64,
+  trim: f64,
 ): void {
   N = n;
   X = x;
@@ -472,6 +490,12 @@ export function grid(
   G1 = g1;
   G2 = g2;
   G3 = g3;
+  B0 = g0;
+  B1 = g1;
+  B2 = g2;
+  B3 = g3;
+  LAMBDA = lambda;
+  TRIM = trim;
   depositNext = 0;
   for (let i = 0; i < n; i++) {
     const s0 = ldi(SLOT, i);

@@ -1,9 +1,8 @@
 /**
- * Bulk temperature rise (docs/bulk-heating.md) beside the heat index on the same scans: the
- * default plan (3,520 spots, spread) and, in full mode, the heat index bench's 100,000-spot
- * scan on a 100 mm square (serpentine, 11 % coverage, 124 s). The 20 mm square at 283 %
- * coverage of the heat index bench takes minutes per run with the exact cut-off sum, so it is
- * timed once by hand (docs/bulk-heating.md), not here.
+ * Bulk temperature rise (docs/bulk-heating.md) beside the heat index on the same scans, each on
+ * one thread and on the default threads: the default plan (3,520 spots) and, in full mode, the
+ * heat index bench's 100,000-spot scans (serpentine and spread, on a 100 mm square at 11 %
+ * coverage and a 20 mm one at 283 %).
  */
 import { createArea } from "../src/area/index.js";
 import { bulkRise, bulkRiseInputs } from "../src/heat/bulk-rise.js";
@@ -43,24 +42,30 @@ function pair(label: string, plan: ResolvedPlan, cases: BenchCase[]): void {
   const { heat, periodMs } = bulkRiseInputs(plan);
   const wMm = plan.spot.diameterUm / 2000;
   const out = new Float64Array(n);
-  cases.push({
-    name: `heat index: ${label}, 1 thread`,
-    fn: () => heatIndex(scan.xMm, scan.yMm, scan.tMs, scan.pulses, wMm, undefined, undefined, { threads: 1 }),
-    spots: n,
-  });
-  cases.push({
-    name: `bulk rise: ${label}`,
-    fn: () => bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs, out }),
-    spots: n,
-  });
+  for (const threads of [1, undefined]) {
+    const tag = threads === 1 ? ", 1 thread" : "";
+    cases.push({
+      name: `heat index: ${label}${tag}`,
+      fn: () => heatIndex(scan.xMm, scan.yMm, scan.tMs, scan.pulses, wMm, undefined, undefined, { threads }),
+      spots: n,
+    });
+    cases.push({
+      name: `bulk rise: ${label}${tag}`,
+      fn: () => bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs, out, threads }),
+      spots: n,
+    });
+  }
 }
 
 export const suite: Suite = {
   name: "bulk-rise",
   cases(quick) {
     const cases: BenchCase[] = [];
-    pair("fractional-co2-demo (spread)", loadPlan("fractional-co2-demo", {}).plan, cases);
-    if (!quick) pair("100,000 spots, serpentine, 100 mm square", hexPlan("serpentine", 100_000, 100), cases);
+    pair("fractional-co2-demo", loadPlan("fractional-co2-demo", {}).plan, cases);
+    if (!quick)
+      for (const side of [100, 20])
+        for (const order of ["serpentine", "spread"])
+          pair(`100,000 spots, ${order}, ${side} mm square`, hexPlan(order, 100_000, side), cases);
     return cases;
   },
 };

@@ -1,29 +1,38 @@
 /**
  * The far field of the bulk-rise sum (docs/bulk-heating.md): heat older than two slots carried
- * as fields on a grid instead of term by term.
+ * on the heat index's ladder of grids (src/sequence/heat-grid.ts) instead of term by term.
  *
  * A term is g(τ)·G(r; S), G(r; S) = exp(−r²/S)/(πS), S = s0 + 4κτ, g(τ) = Q/(ρcL)·erf(L/√(4κτ)).
- * Over the ages the fields carry, g is fitted by decaying exponentials Σ a_k·e^(−λ_k·τ); then
- * each k is a field F_k(x) = Σ_j a_k·e^(−λ_k·(T − t_j))·G(x − x_j; S_j(T)) at a reference time T,
- * and advancing T by a slot P is exact: blur by G(·; 4κP) (the lateral heat kernel) and multiply
- * by e^(−λ_k·P). A spot at t reads Σ_k e^(−λ_k(t − T))·(G(·; 4κ(t − T)) * F_k)(x), the lattice sum
- * standing for the convolution. Node spacing h with 2h² = 4κP: every Gaussian sampled or read is
- * at least 2h² wide, where lattice sums are within e^(−π²) ≈ 5·10⁻⁵ of the integrals.
- *
- * Slots are counted from the first spot: spot i in slot s reads the fields at T = (s − 1)·P, which
- * hold the spots of slots ≤ s − 3 (ages > 2P); slots s − 2 .. s are summed exactly.
+ * Over the ages the ladder carries (from two slots to the whole treatment), g is fitted by
+ * decaying exponentials Σ a_k·e^(−λ_k·τ); term k is then the heat index's ladder with every field
+ * carrying its heat times e^(−λ_k·age): deposits weighted by e^(−λ_k·age), each slot's blur
+ * multiplied by e^(−λ_k·P_ℓ), each read by e^(−λ_k·(t − ref)), all exact. The ladder runs once per
+ * term (its lattice sums are within e^(−π²) of the integrals, heat-exact.ts); a second thread
+ * takes half of the terms. Slots are counted from the first pulse: a spot in slot s reads the
+ * pulses of slots ≤ s − 3 from the ladder; the rest are summed exactly (bulk-rise.ts).
  */
 
-/** Gaussian taps of the slot blur (per-axis variance 1 node²), ±BLUR_TAPS. */
-const BLUR_TAPS = 4;
-/** Gaussians are cut where exp(−r²/S) falls below e^(−CUT_EXP). */
-const CUT_EXP = 10;
+import { post, workersByDefault } from "../parallel/pool.js";
+import { gridTerms } from "../sequence/heat-grid.js";
+import { type GridTerm, WasmHeatGrid } from "../wasm/heat-grid.js";
+import {
+  releaseInstance,
+  takeInstance,
+  type WasmInstance,
+  type WasmModule,
+  wasmModule,
+} from "../wasm/module.js";
+
+/** How long to wait for the worker's terms before running them on this thread, ms. */
+const WORKER_TIMEOUT_MS = 30_000;
 
 /**
- * Decay rates λ_k (1/ms) and weights a_k with Σ a_k·e^(−λ_k·τ) ≈ g(τ) over [tauMin, tauMax], fitted
- * in relative least squares on a log grid of ages (QR by modified Gram–Schmidt). More terms are
- * tried until the largest relative error on a finer grid is below `tol`. Returns the fit and that
- * error.
+ * Decay rates λ_k (1/ms) and weights a_k with Σ a_k·e^(−λ_k·τ) ≈ g(τ) over [tauMin, tauMax]: the
+ * fewest terms (2 to 12) whose largest relative error on a fine log grid of ages is below `tol`
+ * (or the best fit found). For a given K the weights are the relative least-squares solution
+ * for the rates (QR by modified Gram–Schmidt), and the rates, starting log-spaced, are moved by
+ * Levenberg–Marquardt steps on that residual (variable projection, finite-difference Jacobian in
+ * ln λ). Plain arithmetic in a fixed order: the same fit on every machine.
  */
 export function fitExponentials(
   g: (tauMs: number) => number,
@@ -31,264 +40,267 @@ export function fitExponentials(
   tauMax: number,
   tol = 1e-3,
 ): { lambda: Float64Array; a: Float64Array; maxRelError: number } {
-  const decades = Math.log10(tauMax / tauMin);
-  let best = { lambda: new Float64Array(0), a: new Float64Array(0), maxRelError: Infinity };
-  for (let extra = 0; extra <= 8; extra += 2) {
-    const kTerms = Math.max(3, Math.ceil(2.5 * decades) + 3 + extra);
-    const lamLo = 0.25 / tauMax;
-    const lamHi = 4 / tauMin;
-    const lambda = new Float64Array(kTerms);
-    for (let k = 0; k < kTerms; k++) lambda[k] = lamLo * (lamHi / lamLo) ** (k / (kTerms - 1));
-    const m = 40 * kTerms;
+  let best: { lambda: Float64Array; a: Float64Array; maxRelError: number } = {
+    lambda: new Float64Array(0),
+    a: new Float64Array(0),
+    maxRelError: Infinity,
+  };
+  for (let kTerms = 2; kTerms <= 12; kTerms++) {
+    const m = 30 * kTerms + 60;
     const taus = new Float64Array(m);
-    for (let r = 0; r < m; r++) taus[r] = tauMin * (tauMax / tauMin) ** (r / (m - 1));
-    // Columns e^(−λ_k τ_r)/g(τ_r); right-hand side 1.
-    const cols: Float64Array[] = [];
-    for (let k = 0; k < kTerms; k++) {
-      const c = new Float64Array(m);
-      for (let r = 0; r < m; r++) c[r] = Math.exp(-lambda[k] * taus[r]) / g(taus[r]);
-      cols.push(c);
+    const inv = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      taus[r] = tauMin * (tauMax / tauMin) ** (r / (m - 1));
+      inv[r] = 1 / g(taus[r]);
     }
-    const rMat = new Float64Array(kTerms * kTerms);
-    const qty = new Float64Array(kTerms);
-    const b = new Float64Array(m).fill(1);
-    for (let k = 0; k < kTerms; k++) {
-      const v = cols[k];
-      for (let j = 0; j < k; j++) {
-        let dot = 0;
-        for (let r = 0; r < m; r++) dot += cols[j][r] * v[r];
-        rMat[j * kTerms + k] = dot;
-        for (let r = 0; r < m; r++) v[r] -= dot * cols[j][r];
+    const theta = new Float64Array(kTerms);
+    const lamLo = 0.5 / tauMax;
+    const lamHi = 2 / tauMin;
+    for (let k = 0; k < kTerms; k++)
+      theta[k] = Math.log(lamLo * (lamHi / lamLo) ** (k / Math.max(1, kTerms - 1)));
+    let fit = projected(theta, taus, inv);
+    let mu = 1e-3;
+    const jac = new Float64Array(m * kTerms);
+    for (let it = 0; it < 80; it++) {
+      const eps = 1e-6;
+      for (let k = 0; k < kTerms; k++) {
+        const t2 = Float64Array.from(theta);
+        t2[k] += eps;
+        const f2 = projected(t2, taus, inv);
+        for (let r = 0; r < m; r++) jac[r * kTerms + k] = (f2.res[r] - fit.res[r]) / eps;
       }
-      let norm = 0;
-      for (let r = 0; r < m; r++) norm += v[r] * v[r];
-      norm = Math.sqrt(norm);
-      rMat[k * kTerms + k] = norm;
-      for (let r = 0; r < m; r++) v[r] /= norm;
-      let dot = 0;
-      for (let r = 0; r < m; r++) dot += v[r] * b[r];
-      qty[k] = dot;
+      const jtj = new Float64Array(kTerms * kTerms);
+      const jtr = new Float64Array(kTerms);
+      for (let r = 0; r < m; r++)
+        for (let k = 0; k < kTerms; k++) {
+          const jk = jac[r * kTerms + k];
+          jtr[k] += jk * fit.res[r];
+          for (let l = 0; l <= k; l++) jtj[k * kTerms + l] += jk * jac[r * kTerms + l];
+        }
+      for (let k = 0; k < kTerms; k++) for (let l = 0; l < k; l++) jtj[l * kTerms + k] = jtj[k * kTerms + l];
+      // A step that lowers the square sum, with the damping raised until one does.
+      let gain = 0;
+      for (let tries = 0; tries < 12 && gain === 0; tries++) {
+        const sys = Float64Array.from(jtj);
+        for (let k = 0; k < kTerms; k++) sys[k * kTerms + k] *= 1 + mu;
+        const step = solveSymmetric(sys, jtr, kTerms);
+        const t2 = Float64Array.from(theta);
+        if (step !== null) for (let k = 0; k < kTerms; k++) t2[k] -= Math.max(-2, Math.min(2, step[k]));
+        const f2 = step === null ? null : projected(t2, taus, inv);
+        if (f2 !== null && f2.ss < fit.ss) {
+          gain = fit.ss - f2.ss;
+          theta.set(t2);
+          fit = f2;
+          mu = Math.max(1e-9, mu / 3);
+        } else mu *= 10;
+      }
+      // Stop when no step helps, or when the last one hardly did.
+      if (gain <= 1e-12 * fit.ss) break;
     }
-    const a = new Float64Array(kTerms);
-    for (let k = kTerms - 1; k >= 0; k--) {
-      let s = qty[k];
-      for (let j = k + 1; j < kTerms; j++) s -= rMat[k * kTerms + j] * a[j];
-      a[k] = s / rMat[k * kTerms + k];
-    }
+    const lambda = Float64Array.from(theta, Math.exp);
     let maxRelError = 0;
     for (let r = 0; r <= 4 * m; r++) {
       const tau = tauMin * (tauMax / tauMin) ** (r / (4 * m));
       let f = 0;
-      for (let k = 0; k < kTerms; k++) f += a[k] * Math.exp(-lambda[k] * tau);
+      for (let k = 0; k < kTerms; k++) f += fit.a[k] * Math.exp(-lambda[k] * tau);
       maxRelError = Math.max(maxRelError, Math.abs(f / g(tau) - 1));
     }
-    if (maxRelError < best.maxRelError) best = { lambda, a, maxRelError };
+    if (maxRelError < best.maxRelError) best = { lambda, a: fit.a, maxRelError };
     if (maxRelError < tol) break;
   }
   return best;
 }
 
-/** The far-field grid: fields F_k interleaved per node, [node·K + k]. */
-export class FarField {
-  readonly h: number;
-  readonly nx: number;
-  readonly ny: number;
-  readonly x0: number;
-  readonly y0: number;
-  readonly kTerms: number;
-  private f: Float64Array;
-  private tmp: Float64Array;
-  private readonly decay: Float64Array;
-  private readonly taps: Float64Array;
-  private readonly wx: Float64Array;
-  private readonly wy: Float64Array;
-  private readonly coef: Float64Array;
-  private readonly weight: Float64Array;
-  /** Node box holding anything non-zero (inclusive), or empty (ix0 > ix1). */
-  private ix0 = 1;
-  private ix1 = 0;
-  private iy0 = 1;
-  private iy1 = 0;
-
-  constructor(
-    readonly slotMs: number,
-    readonly fourK: number,
-    readonly lambda: Float64Array,
-    readonly a: Float64Array,
-    box: { minX: number; minY: number; maxX: number; maxY: number },
-    marginMm: number,
-    /** Widest Gaussian deposited, S in mm² (sizes the weight buffers). */
-    maxDepositS: number,
-  ) {
-    this.h = Math.sqrt((fourK * slotMs) / 2);
-    this.kTerms = lambda.length;
-    this.x0 = box.minX - marginMm;
-    this.y0 = box.minY - marginMm;
-    this.nx = Math.ceil((box.maxX - box.minX + 2 * marginMm) / this.h) + 1;
-    this.ny = Math.ceil((box.maxY - box.minY + 2 * marginMm) / this.h) + 1;
-    this.f = new Float64Array(this.nx * this.ny * this.kTerms);
-    this.tmp = new Float64Array(this.nx * this.ny * this.kTerms);
-    this.decay = Float64Array.from(lambda, (l) => Math.exp(-l * slotMs));
-    const taps = new Float64Array(2 * BLUR_TAPS + 1);
-    let sum = 0;
-    for (let m = -BLUR_TAPS; m <= BLUR_TAPS; m++) sum += taps[m + BLUR_TAPS] = Math.exp(-(m * m) / 2);
-    for (let m = 0; m < taps.length; m++) taps[m] /= sum;
-    this.taps = taps;
-    const span = 2 * Math.ceil(Math.sqrt(CUT_EXP * Math.max(maxDepositS, 4 * this.h * this.h)) / this.h) + 4;
-    this.wx = new Float64Array(span);
-    this.wy = new Float64Array(span);
-    this.coef = new Float64Array(this.kTerms);
-    this.weight = new Float64Array(this.kTerms);
+/** Weights for rates e^θ in relative least squares, the residual Σ a_k·e^(−λ_k·τ)/g − 1 and its square sum. */
+function projected(
+  theta: Float64Array,
+  taus: Float64Array,
+  inv: Float64Array,
+): { a: Float64Array<ArrayBuffer>; res: Float64Array; ss: number } {
+  const kTerms = theta.length;
+  const m = taus.length;
+  const cols: Float64Array[] = [];
+  for (let k = 0; k < kTerms; k++) {
+    const lam = Math.exp(theta[k]);
+    const c = new Float64Array(m);
+    for (let r = 0; r < m; r++) c[r] = Math.exp(-lam * taus[r]) * inv[r];
+    cols.push(c);
   }
-
-  /** Advance the reference time by one slot: blur every field by the heat kernel of P, decay it. */
-  advance(): void {
-    if (this.ix0 > this.ix1) return;
-    const K = this.kTerms;
-    const { nx, ny, taps } = this;
-    // The box grows by the taps (the blur's reach), clipped to the grid: heat leaving it is lost.
-    const x0 = Math.max(0, this.ix0 - BLUR_TAPS);
-    const x1 = Math.min(nx - 1, this.ix1 + BLUR_TAPS);
-    const y0 = Math.max(0, this.iy0 - BLUR_TAPS);
-    const y1 = Math.min(ny - 1, this.iy1 + BLUR_TAPS);
-    const f = this.f;
-    const t = this.tmp;
-    // Along x: rows iy0..iy1 (the only ones holding anything), into tmp over x0..x1.
-    for (let iy = this.iy0; iy <= this.iy1; iy++) {
-      const row = iy * nx;
-      for (let ix = x0; ix <= x1; ix++) {
-        const o = (row + ix) * K;
-        for (let k = 0; k < K; k++) t[o + k] = 0;
-        const m0 = Math.max(-BLUR_TAPS, this.ix0 - ix);
-        const m1 = Math.min(BLUR_TAPS, this.ix1 - ix);
-        for (let m = m0; m <= m1; m++) {
-          const w = taps[m + BLUR_TAPS];
-          const src = o + m * K;
-          for (let k = 0; k < K; k++) t[o + k] += w * f[src + k];
-        }
-      }
+  const work = cols.map((c) => Float64Array.from(c));
+  const rMat = new Float64Array(kTerms * kTerms);
+  const qty = new Float64Array(kTerms);
+  for (let k = 0; k < kTerms; k++) {
+    const v = work[k];
+    for (let j = 0; j < k; j++) {
+      let dot = 0;
+      for (let r = 0; r < m; r++) dot += work[j][r] * v[r];
+      rMat[j * kTerms + k] = dot;
+      for (let r = 0; r < m; r++) v[r] -= dot * work[j][r];
     }
-    // Along y, with the decay, back into f over the grown box; the old box rows of f are
-    // overwritten, so clear f's old box first where the new box does not write.
-    for (let iy = this.iy0; iy <= this.iy1; iy++) {
-      const row = iy * nx;
-      for (let ix = this.ix0; ix <= this.ix1; ix++) {
-        const o = (row + ix) * K;
-        for (let k = 0; k < K; k++) f[o + k] = 0;
-      }
-    }
-    const decay = this.decay;
-    for (let iy = y0; iy <= y1; iy++) {
-      const m0 = Math.max(-BLUR_TAPS, this.iy0 - iy);
-      const m1 = Math.min(BLUR_TAPS, this.iy1 - iy);
-      for (let ix = x0; ix <= x1; ix++) {
-        const o = (iy * nx + ix) * K;
-        for (let m = m0; m <= m1; m++) {
-          const w = taps[m + BLUR_TAPS];
-          const src = ((iy + m) * nx + ix) * K;
-          for (let k = 0; k < K; k++) f[o + k] += w * t[src + k];
-        }
-        for (let k = 0; k < K; k++) f[o + k] *= decay[k];
-      }
-    }
-    // tmp is left dirty over the old rows × new columns: clear it for the next slot.
-    for (let iy = this.iy0; iy <= this.iy1; iy++) {
-      const row = iy * nx;
-      for (let ix = x0; ix <= x1; ix++) {
-        const o = (row + ix) * K;
-        for (let k = 0; k < K; k++) t[o + k] = 0;
-      }
-    }
-    this.ix0 = x0;
-    this.ix1 = x1;
-    this.iy0 = y0;
-    this.iy1 = y1;
+    let norm = 0;
+    for (let r = 0; r < m; r++) norm += v[r] * v[r];
+    norm = Math.sqrt(norm) || 1e-300;
+    rMat[k * kTerms + k] = norm;
+    for (let r = 0; r < m; r++) v[r] /= norm;
+    let dot = 0;
+    for (let r = 0; r < m; r++) dot += v[r];
+    qty[k] = dot;
   }
+  const a = new Float64Array(kTerms);
+  for (let k = kTerms - 1; k >= 0; k--) {
+    let s = qty[k];
+    for (let j = k + 1; j < kTerms; j++) s -= rMat[k * kTerms + j] * a[j];
+    a[k] = s / rMat[k * kTerms + k];
+  }
+  const res = new Float64Array(m);
+  let ss = 0;
+  for (let r = 0; r < m; r++) {
+    let f = -1;
+    for (let k = 0; k < kTerms; k++) f += a[k] * cols[k][r];
+    res[r] = f;
+    ss += f * f;
+  }
+  return { a, res, ss: Number.isFinite(ss) ? ss : Infinity };
+}
 
-  /** Add one pulse at (x, y) fired `ageMs` before the reference time (ageMs > 0). */
-  deposit(x: number, y: number, ageMs: number, s0: number): void {
-    const K = this.kTerms;
-    const s = s0 + this.fourK * ageMs;
-    const { h, nx, ny } = this;
-    const reach = Math.sqrt(CUT_EXP * s);
-    const cx0 = Math.max(0, Math.ceil((x - reach - this.x0) / h));
-    const cx1 = Math.min(nx - 1, Math.floor((x + reach - this.x0) / h));
-    const cy0 = Math.max(0, Math.ceil((y - reach - this.y0) / h));
-    const cy1 = Math.min(ny - 1, Math.floor((y + reach - this.y0) / h));
-    if (cx0 > cx1 || cy0 > cy1) return;
-    const wx = this.wx;
-    const wy = this.wy;
-    const inv = 1 / s;
-    for (let ix = cx0; ix <= cx1; ix++) {
-      const d = this.x0 + ix * h - x;
-      wx[ix - cx0] = Math.exp(-d * d * inv);
-    }
-    for (let iy = cy0; iy <= cy1; iy++) {
-      const d = this.y0 + iy * h - y;
-      wy[iy - cy0] = Math.exp(-d * d * inv);
-    }
-    const weight = this.weight;
-    const norm = inv / Math.PI;
-    for (let k = 0; k < K; k++) weight[k] = this.a[k] * Math.exp(-this.lambda[k] * ageMs) * norm;
-    const f = this.f;
-    for (let iy = cy0; iy <= cy1; iy++) {
-      const wyv = wy[iy - cy0];
-      for (let ix = cx0; ix <= cx1; ix++) {
-        const w = wyv * wx[ix - cx0];
-        const o = (iy * nx + ix) * K;
-        for (let k = 0; k < K; k++) f[o + k] += w * weight[k];
+/** Solve the symmetric system A·x = b (n × n, Gaussian elimination with partial pivoting); null when singular. */
+function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Array | null {
+  const M = Float64Array.from(A);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]) > Math.abs(M[piv * n + c])) piv = r;
+    if (!(Math.abs(M[piv * n + c]) > 1e-300)) return null;
+    if (piv !== c) {
+      for (let k = 0; k < n; k++) {
+        const t = M[c * n + k];
+        M[c * n + k] = M[piv * n + k];
+        M[piv * n + k] = t;
       }
+      const t = x[c];
+      x[c] = x[piv];
+      x[piv] = t;
     }
-    if (this.ix0 > this.ix1) {
-      this.ix0 = cx0;
-      this.ix1 = cx1;
-      this.iy0 = cy0;
-      this.iy1 = cy1;
-    } else {
-      if (cx0 < this.ix0) this.ix0 = cx0;
-      if (cx1 > this.ix1) this.ix1 = cx1;
-      if (cy0 < this.iy0) this.iy0 = cy0;
-      if (cy1 > this.iy1) this.iy1 = cy1;
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r * n + c] / M[c * n + c];
+      if (f === 0) continue;
+      for (let k = c; k < n; k++) M[r * n + k] -= f * M[c * n + k];
+      x[r] -= f * x[c];
     }
   }
-
-  /** The far field at (x, y), `sinceRefMs` after the reference time (≥ one slot). */
-  read(x: number, y: number, sinceRefMs: number): number {
-    if (this.ix0 > this.ix1) return 0;
-    const K = this.kTerms;
-    const s = this.fourK * sinceRefMs;
-    const { h, nx } = this;
-    const reach = Math.sqrt(CUT_EXP * s);
-    const cx0 = Math.max(this.ix0, Math.ceil((x - reach - this.x0) / h));
-    const cx1 = Math.min(this.ix1, Math.floor((x + reach - this.x0) / h));
-    const cy0 = Math.max(this.iy0, Math.ceil((y - reach - this.y0) / h));
-    const cy1 = Math.min(this.iy1, Math.floor((y + reach - this.y0) / h));
-    if (cx0 > cx1 || cy0 > cy1) return 0;
-    const wx = this.wx;
-    const wy = this.wy;
-    const inv = 1 / s;
-    for (let ix = cx0; ix <= cx1; ix++) {
-      const d = this.x0 + ix * h - x;
-      wx[ix - cx0] = Math.exp(-d * d * inv);
-    }
-    for (let iy = cy0; iy <= cy1; iy++) {
-      const d = this.y0 + iy * h - y;
-      wy[iy - cy0] = Math.exp(-d * d * inv);
-    }
-    const coef = this.coef;
-    for (let k = 0; k < K; k++) coef[k] = Math.exp(-this.lambda[k] * sinceRefMs);
-    const f = this.f;
-    let sum = 0;
-    for (let iy = cy0; iy <= cy1; iy++) {
-      let rowSum = 0;
-      for (let ix = cx0; ix <= cx1; ix++) {
-        const o = (iy * nx + ix) * K;
-        let v = 0;
-        for (let k = 0; k < K; k++) v += coef[k] * f[o + k];
-        rowSum += wx[ix - cx0] * v;
-      }
-      sum += wy[iy - cy0] * rowSum;
-    }
-    return (sum * h * h) / (Math.PI * s);
+  for (let c = n - 1; c >= 0; c--) {
+    let s = x[c];
+    for (let k = c + 1; k < n; k++) s -= M[c * n + k] * x[k];
+    x[c] = s / M[c * n + c];
   }
+  return x;
+}
+
+/** The ladder runs of some terms of one bulk rise (one thread's share). */
+export interface FarJob {
+  /** The compiled module (each thread makes its own instance). */
+  module: WasmModule;
+  /** Pulses in firing order (every pulse of a stack its own entry), times non-decreasing, ms. */
+  x: Float64Array;
+  y: Float64Array;
+  t: Float64Array;
+  /** Radial variance parameter of a fresh pulse, mm². */
+  s0: number;
+  /** 4κ, mm² per ms. */
+  fourK: number;
+  slotMs: number;
+  levels: number;
+  /** Every term's decay rate λ_k (1/ms) and trim level. */
+  lambda: Float64Array;
+  trim: Float64Array;
+  /** The terms this job runs. */
+  terms: Int32Array;
+  /** Term k's grid part per pulse at [k·n, (k + 1)·n) (shared between the threads). */
+  out: Float64Array;
+  /** [0] becomes 1 when the job is done (a worker's job), or null. */
+  ctrl: Int32Array | null;
+}
+
+/** Run a far-field job: its terms' ladders, each into its slice of `out`. */
+export function runFarJob(job: FarJob, ex: WasmInstance): void {
+  const n = job.x.length;
+  const grids = new WasmHeatGrid(job.x, job.y, job.t, new Float64Array(n).fill(1), ex);
+  const terms: GridTerm[] = Array.from(job.terms, (k) => ({ lambda: job.lambda[k], trim: job.trim[k] }));
+  const outs = gridTerms(grids, job.s0, job.fourK, job.slotMs, job.levels, terms);
+  for (let m = 0; m < outs.length; m++) job.out.set(outs[m], job.terms[m] * n);
+  if (job.ctrl !== null) {
+    Atomics.store(job.ctrl, 0, 1);
+    Atomics.notify(job.ctrl, 0);
+  }
+}
+
+/** Inputs of {@link farField}. */
+export interface FarInput {
+  x: Float64Array;
+  y: Float64Array;
+  t: Float64Array;
+  s0: number;
+  fourK: number;
+  slotMs: number;
+  levels: number;
+  /** The fit of the age factor: λ_k (1/ms) and a_k (K·mm²). */
+  lambda: Float64Array;
+  a: Float64Array;
+  /** Terms below this, K, do not matter (fields are trimmed well below it). */
+  cutoffK: number;
+  /** Threads (1 or 2); default 2 when workers are on by default. */
+  threads?: number;
+}
+
+/**
+ * The far field, K, at every pulse (firing order): Σ_k a_k/(π·s0) · (term k's ladder). The terms
+ * are summed in order whatever the thread count, so the result is the same bits on 1 or 2.
+ */
+export function farField(input: FarInput): Float64Array {
+  const n = input.x.length;
+  const K = input.lambda.length;
+  const coef = Float64Array.from(input.a, (a) => a / (Math.PI * input.s0));
+  // A field value v of term k adds at most |coef_k|·v to a read (the read's weights sum to ≈ 1).
+  const trim = Float64Array.from(coef, (c) => (1e-3 * input.cutoffK) / Math.max(Math.abs(c), 1e-300));
+  const threads = input.threads ?? (workersByDefault() ? 2 : 1);
+  const two = threads >= 2 && K >= 2;
+  const out = two ? new Float64Array(new SharedArrayBuffer(8 * n * K)) : new Float64Array(n * K);
+  const base = {
+    module: wasmModule(),
+    x: input.x,
+    y: input.y,
+    t: input.t,
+    s0: input.s0,
+    fourK: input.fourK,
+    slotMs: input.slotMs,
+    levels: input.levels,
+    lambda: input.lambda,
+    trim,
+    out,
+  };
+  const all = Int32Array.from({ length: K }, (_, k) => k);
+  if (!two) {
+    const ex = takeInstance();
+    runFarJob({ ...base, terms: all, ctrl: null }, ex);
+    releaseInstance(ex);
+  } else {
+    // This thread also sums the recent heat term by term (bulk-rise.ts), about as long as three
+    // ladder runs: it keeps every fourth term, the worker runs the rest.
+    const theirs = all.filter((k) => k % 4 !== 1);
+    const ours = all.filter((k) => k % 4 === 1);
+    const ctrl = new Int32Array(new SharedArrayBuffer(4));
+    post(0, { kind: "far", job: { ...base, terms: theirs, ctrl } });
+    const ex = takeInstance();
+    runFarJob({ ...base, terms: ours, ctrl: null }, ex);
+    if (Atomics.wait(ctrl, 0, 0, WORKER_TIMEOUT_MS) === "timed-out")
+      runFarJob({ ...base, terms: theirs, ctrl: null }, ex);
+    releaseInstance(ex);
+  }
+  const far = new Float64Array(n);
+  for (let k = 0; k < K; k++) {
+    const c = coef[k];
+    const o = k * n;
+    for (let i = 0; i < n; i++) far[i] += c * out[o + i];
+  }
+  return far;
 }

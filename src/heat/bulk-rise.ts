@@ -19,7 +19,8 @@ import { beamFromPlan } from "../dose/beam.js";
 import { PlanError } from "../errors.js";
 import { parseDecimal } from "../guard/number.js";
 import type { ResolvedPlan } from "../plan/schema.js";
-import { FarField, fitExponentials } from "./bulk-far.js";
+import { gridLevels } from "../sequence/heat-grid.js";
+import { farField, fitExponentials } from "./bulk-far.js";
 
 /** Thermal diffusivity of skin, mm²/s. */
 export const BULK_KAPPA_MM2_PER_S = 0.13;
@@ -177,10 +178,12 @@ export interface BulkRiseOptions {
   /** Output array (length ≥ n), reused instead of a new one. */
   out?: Float64Array;
   /**
-   * Slot length of the far field, ms (bulk-far.ts): heat older than two slots is carried on a
-   * grid; 0 sums every term exactly (above the cut-off); default: chosen by a cost model.
+   * Slot length of the far field, ms (bulk-far.ts): heat older than two slots is carried on the
+   * ladder of grids; 0 sums every term exactly (above the cut-off); default: chosen by a cost model.
    */
   slotMs?: number;
+  /** Threads for the far field (1 or 2); default 2 when workers are on by default. */
+  threads?: number;
 }
 
 /** The age limit and radius of the cut-off (see {@link cutoffReach}). */
@@ -298,12 +301,21 @@ export function bulkRise(
   for (let i = 0; i < n; i++) if (pulses[i] > maxStack) maxStack = pulses[i];
   const stackSpan = (maxStack - 1) * periodMs;
   const t0 = tMs[0];
-  const spanMs = tMs[n - 1] - t0;
+  const spanMs = tMs[n - 1] + stackSpan - t0;
   const slotMs =
     opts.slotMs ??
-    chooseSlotMs(n, spanMs, stackSpan, spanX * spanY, rMax, maxAge, fourK, heat, kappa, cutoff);
-  const useFar = slotMs > 0 && spanMs > 4 * slotMs && stackSpan <= slotMs / 4;
-  // With the far field the exact part sees ages below 3 slots only: a smaller reach.
+    chooseSlotMs(
+      xMm,
+      yMm,
+      tMs,
+      spanMs,
+      (windowMs) => (windowMs >= maxAge ? rMax : reachWithin(heat, kappa, cutoff, windowMs + stackSpan)),
+      maxAge,
+      fourK,
+    );
+  const levels = slotMs > 0 ? gridLevels(spanMs, slotMs, fourK) : 0;
+  const useFar = levels > 0;
+  // With the far field the exact part sees the pulses of the last three slots only: a smaller reach.
   const rExact = useFar ? reachWithin(heat, kappa, cutoff, Math.min(maxAge, 3 * slotMs + stackSpan)) : rMax;
   const r2Max = rExact * rExact;
   let cell = Math.max(rExact / 3, 1e-6);
@@ -327,6 +339,10 @@ export function bulkRise(
   const py = new Float64Array(n);
   const pt = new Float64Array(n);
   const pp = new Int32Array(n);
+  // With the far field: the ladder's slot of each spot's first pulse and of the latest any spot's
+  // last pulse can be (the same arithmetic as the ladder's), for the walk's integer tests.
+  const firstSlot = new Int32Array(useFar ? n : 0);
+  const lastSlot = new Int32Array(useFar ? n : 0);
   for (let i = 0; i < n; i++) {
     const c = cellOf[i];
     const q = start[c] + filled[c]++;
@@ -334,6 +350,10 @@ export function bulkRise(
     py[q] = yMm[i];
     pt[q] = tMs[i];
     pp[q] = pulses[i];
+    if (useFar) {
+      firstSlot[q] = Math.floor((tMs[i] - t0) / slotMs);
+      lastSlot[q] = Math.floor((tMs[i] + stackSpan - t0) / slotMs);
+    }
   }
   filled.fill(0);
 
@@ -369,48 +389,48 @@ export function bulkRise(
 
   const ageLimit = maxAge + stackSpan;
 
-  // The far field: heat older than two slots on a grid (bulk-far.ts).
-  let field: FarField | null = null;
+  // The far field: the pulses of slots ≤ s − 3 on the ladder of grids (bulk-far.ts), one entry per
+  // pulse; spot i reads it at its first pulse's entry.
+  let far: Float64Array | null = null;
+  let entryOf: Int32Array | null = null;
   if (useFar) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += Math.max(1, pulses[i]);
+    const ex = new Float64Array(total);
+    const ey = new Float64Array(total);
+    const et = new Float64Array(total);
+    entryOf = new Int32Array(n);
+    for (let i = 0, e = 0; i < n; i++) {
+      entryOf[i] = e;
+      for (let k = 0; k < Math.max(1, pulses[i]); k++, e++) {
+        ex[e] = xMm[i];
+        ey[e] = yMm[i];
+        et[e] = tMs[i] + k * periodMs;
+      }
+    }
     const g = (tau: number): number => ageFactorAt(fourK * tau) * Math.PI;
-    const fit = fitExponentials(g, 1.5 * slotMs, spanMs + slotMs);
-    const hh = (fourK * slotMs) / 2;
-    const margin = 7 * Math.sqrt(hh) + Math.sqrt(fourK * spanMs);
-    field = new FarField(
-      slotMs,
+    const fit = fitExponentials(g, 2 * slotMs, spanMs + slotMs, FAR_FIT_TOLERANCE);
+    far = farField({
+      x: ex,
+      y: ey,
+      t: et,
+      s0,
       fourK,
-      fit.lambda,
-      fit.a,
-      { minX, minY, maxX, maxY },
-      margin,
-      s0 + fourK * (2 * slotMs + stackSpan),
-    );
+      slotMs,
+      levels,
+      lambda: fit.lambda,
+      a: fit.a,
+      cutoffK: cutoff,
+      threads: opts.threads,
+    });
   }
-  let slot = 0; // the field's slot: reference time t0 + (slot − 1)·P, holding slots ≤ slot − 3
-  let dep = 0; // next spot to deposit
-  let tFloor = -Infinity; // spots fired before this are in the field
 
   for (let i = 0; i < n; i++) {
     const xi = xMm[i];
     const yi = yMm[i];
     const ti = tMs[i];
-    let far = 0;
-    if (field !== null) {
-      const s = Math.floor((ti - t0) / slotMs);
-      while (slot < s) {
-        slot++;
-        field.advance();
-        const ref = t0 + (slot - 1) * slotMs;
-        const before = t0 + (slot - 2) * slotMs; // slots ≤ slot − 3 start before this
-        while (dep < n && tMs[dep] < before) {
-          for (let k = 0; k < pulses[dep]; k++)
-            field.deposit(xMm[dep], yMm[dep], ref - (tMs[dep] + k * periodMs), s0);
-          dep++;
-        }
-      }
-      tFloor = t0 + (s - 2) * slotMs;
-      far = field.read(xi, yi, ti - (t0 + (s - 1) * slotMs));
-    }
+    // Pulses of slots below `floorSlot` are in the far field (the ladder's slot of a time, the same arithmetic).
+    const floorSlot = useFar ? Math.floor((ti - t0) / slotMs) - 2 : -Infinity;
     const c = cellOf[i];
     const cx = c % nx;
     const cy = (c - cx) / nx;
@@ -433,7 +453,7 @@ export function bulkRise(
         for (let q = first + filled[cc] - 1; q >= first; q--) {
           const age = ti - pt[q];
           // Firing order within the cell: the rest are older (past the cut-off, or in the field).
-          if (age > ageLimit || pt[q] < tFloor) break;
+          if (age > ageLimit || (useFar && lastSlot[q] < floorSlot)) break;
           const dx = px[q] - xi;
           const dy = py[q] - yi;
           const r2 = dx * dx + dy * dy;
@@ -443,6 +463,11 @@ export function bulkRise(
             const tau = age - k * periodMs;
             if (!(tau > 0)) break;
             if (tau >= maxAge) continue;
+            if (
+              useFar &&
+              (k === 0 ? firstSlot[q] : Math.floor((pt[q] + k * periodMs - t0) / slotMs)) < floorSlot
+            )
+              continue;
             const v = Math.sqrt(tau);
             const u = v * invDv;
             const m = u | 0;
@@ -460,58 +485,71 @@ export function bulkRise(
         }
       }
     }
-    out[i] = sum + far;
+    out[i] = far !== null && entryOf !== null ? sum + far[entryOf[i]] : sum;
     filled[c]++;
   }
   return out;
 }
 
+/** Relative error the far field's exponential fit of the age factor stays within. */
+const FAR_FIT_TOLERANCE = 2e-3;
 /** Slot lengths the cost model tries, ms. */
-const SLOT_CHOICES_MS = [250, 500, 1000, 2000, 4000, 8000];
+const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
 /** Below this many spots every term is summed exactly. */
-const FAR_MIN_SPOTS = 10_000;
-/** Rough costs, ns: an exact-part candidate, a blur tap of one field at one node, a field node read or written. */
-const NS_PER_CANDIDATE = 25;
-const NS_PER_BLUR_TAP = 4;
-const NS_PER_FIELD_NODE = 1.5;
+const FAR_MIN_SPOTS = 4000;
+/** Spots the cost model samples to count the exact part's candidates. */
+const COST_SAMPLES = 48;
+/**
+ * Rough costs, ns, measured on the bench scans: an exact-part candidate (a spot within reach and
+ * age), a cell of the exact part's search, and one spot's share of one ladder run (its reads,
+ * deposits and the blurs, per term).
+ */
+const NS_PER_CANDIDATE = 30;
+const NS_PER_CELL = 12;
+const NS_PER_SPOT_TERM = 650;
+/** Terms of the exponential fit, about 2.2 per decade of age (what the fit has needed for 2e-3). */
+const termsFor = (decades: number): number => Math.max(2, Math.ceil(2.2 * decades));
 
 /**
- * Slot length of the far field minimising an estimated cost (0: exact only): the exact part
- * visits, per spot, the spots of the last three slots within reach (spread evenly over the box),
- * the grid blurs ~10 fields over the box and its margins every slot, and each spot reads and
- * writes ~13 × 13 nodes of each field. Depends only on the scan, so results are deterministic.
+ * Slot length of the far field minimising an estimated cost (0: exact only). The exact part's
+ * candidates are counted on a few sample spots (the spots fired within the window and within
+ * reach of each), so clustered orders are costed as they are; its search visits ~49 cells per
+ * spot; the ladder costs about the same per spot and term whatever the slot. Depends only on the
+ * scan, so results are deterministic.
  */
 function chooseSlotMs(
-  n: number,
+  xMm: Float64Array,
+  yMm: Float64Array,
+  tMs: Float64Array,
   spanMs: number,
-  stackSpan: number,
-  boxArea: number,
-  rMax: number,
+  reachOf: (windowMs: number) => number,
   maxAge: number,
   fourK: number,
-  heat: PulseHeat,
-  kappa: number,
-  cutoff: number,
 ): number {
+  const n = xMm.length;
   if (n < FAR_MIN_SPOTS || !(spanMs > 0)) return 0;
-  const rate = (n - 1) / spanMs;
-  const area = Math.max(boxArea, 1e-6);
-  const inReach = (r: number) => Math.min(1, (Math.PI * r * r) / area);
+  // Spots fired within `windowMs` before a sample spot and within `r` of it, on average.
+  const candidates = (windowMs: number, r: number): number => {
+    const r2 = r * r;
+    let count = 0;
+    for (let k = 0; k < COST_SAMPLES; k++) {
+      const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / COST_SAMPLES));
+      for (let j = i - 1; j >= 0 && tMs[i] - tMs[j] <= windowMs; j--) {
+        const dx = xMm[j] - xMm[i];
+        const dy = yMm[j] - yMm[i];
+        if (dx * dx + dy * dy <= r2) count++;
+      }
+    }
+    return count / COST_SAMPLES;
+  };
+  const cells = n * 49 * NS_PER_CELL;
   let best = 0;
-  let bestCost = n * Math.min(n, rate * maxAge) * inReach(rMax) * NS_PER_CANDIDATE;
+  let bestCost = n * candidates(maxAge, reachOf(maxAge)) * NS_PER_CANDIDATE + cells;
   for (const slotMs of SLOT_CHOICES_MS) {
-    if (spanMs <= 6 * slotMs || stackSpan > slotMs / 4) continue;
-    const tau = 3 * slotMs;
-    const s = heat.s0Mm2 + fourK * tau;
-    const amp = surfaceRiseK(heat, 0, tau, kappa);
-    const r = amp > cutoff ? Math.sqrt(s * Math.log(amp / cutoff)) : 0;
-    const exact = n * Math.min(n, rate * tau) * inReach(r) * NS_PER_CANDIDATE;
-    const h = Math.sqrt((fourK * slotMs) / 2);
-    const side = Math.sqrt(area) + 2 * (7 * h + Math.sqrt(fourK * spanMs));
-    const fields = 8;
-    const blur = (side / h) ** 2 * fields * 18 * (spanMs / slotMs) * NS_PER_BLUR_TAP * 0.5;
-    const nodes = n * 2 * 169 * fields * NS_PER_FIELD_NODE;
-    const cost = exact + blur + nodes;
+    if (gridLevels(spanMs, slotMs, fourK) === 0) continue;
+    const exact = n * candidates(3 * slotMs, reachOf(3 * slotMs)) * NS_PER_CANDIDATE + cells;
+    const terms = termsFor(Math.log10((spanMs + slotMs) / (2 * slotMs)));
+    const cost = exact + terms * n * NS_PER_SPOT_TERM;
     if (cost < bestCost) {
       bestCost = cost;
       best = slotMs;

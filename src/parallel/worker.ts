@@ -8,6 +8,7 @@
 import { parentPort } from "node:worker_threads";
 import { type BandJob, bandsLeft, emptyBandResult, runBands } from "../dose/bands.js";
 import { PlanError } from "../errors.js";
+import { runFarJob } from "../heat/bulk-far.js";
 import { growStrip } from "../pattern/poisson-strip.js";
 import { runExactJob } from "../sequence/heat-exact.js";
 import { releaseInstance, takeInstance, type WasmInstance, type WasmModule } from "../wasm/module.js";
@@ -65,6 +66,9 @@ port?.on("message", ({ id, job }: Envelope) => {
       return;
     case "poisson":
       inInstance(job.job.module, (ex) => growStrip(job.job, ex));
+      return;
+    case "far":
+      inInstance(job.job.module, (ex) => runFarJob(job.job, ex));
       return;
     case "variant":
       void variant(id, job.job);

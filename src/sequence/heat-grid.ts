@@ -3,7 +3,7 @@
  * many levels, their geometry and the blur taps. The loops run in the WebAssembly module through
  * its facade (src/wasm/heat-grid.ts), which lays out the fields.
  */
-import { type LevelLayout, MARGIN, TAPS, type WasmHeatGrid } from "../wasm/heat-grid.js";
+import { type GridTerm, type LevelLayout, MARGIN, TAPS, type WasmHeatGrid } from "../wasm/heat-grid.js";
 
 /**
  * Grid levels for a treatment of `spanMs` with slots of `slotMs` (0: no grids, every term exact):
@@ -84,4 +84,20 @@ export function gridPart(
 ): Float64Array {
   const layout = levelLayout(grids.spotBox(), fourK, slotMs, levels);
   return grids.run({ levels: layout, w2, fourK, slotMs, taps: blurTaps() });
+}
+
+/**
+ * The grid part once per decaying term (the bulk rise, src/heat/bulk-far.ts): every field carries
+ * its heat times e^{−λ·age}, spot Gaussians of width `w2` + 4κ·age. One array per term.
+ */
+export function gridTerms(
+  grids: WasmHeatGrid,
+  w2: number,
+  fourK: number,
+  slotMs: number,
+  levels: number,
+  terms: readonly GridTerm[],
+): Float64Array[] {
+  const layout = levelLayout(grids.spotBox(), fourK, slotMs, levels);
+  return grids.runTerms({ levels: layout, w2, fourK, slotMs, taps: blurTaps() }, terms);
 }

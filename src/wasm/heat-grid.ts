@@ -47,6 +47,8 @@ interface GridExports {
     g1: number,
     g2: number,
     g3: number,
+    lambda: number,
+    trim: number,
   ): void;
   spotBox(n: number, x: number, y: number, out: number): void;
   slots(n: number, t: number, t0: number, slotMs: number, out: number): void;
@@ -63,7 +65,7 @@ interface GridExports {
 }
 
 /** Parameter count of each function this facade calls (checked against the module in a test). */
-export const HEAT_GRID_EXPORTS = { grid: 31, spotBox: 4, slots: 5, windowBoxes: 8 } as const;
+export const HEAT_GRID_EXPORTS = { grid: 33, spotBox: 4, slots: 5, windowBoxes: 8 } as const;
 
 /** The grid levels' geometry (sequence/heat-grid.ts `levelLayout`), one entry per level. */
 export interface LevelLayout {
@@ -92,6 +94,17 @@ export interface GridRun {
   taps: Float64Array;
 }
 
+/** One decaying term of a grid run: every field carries its heat times e^{−λ·age}. */
+export interface GridTerm {
+  /** Decay rate λ, 1/ms (0: none, the heat index). */
+  lambda: number;
+  /** Field values below this are trimmed away. */
+  trim: number;
+}
+
+/** The heat index's run: no decay, fields trimmed below 1e-9. */
+const HEAT_INDEX_TERM: GridTerm = { lambda: 0, trim: 1e-9 };
+
 /** A heat index run's spots in a fresh instance: the grid part and this thread's exact part read the same copy. */
 export class WasmHeatGrid {
   /** Where the spots are (the exact part runs in this instance too: sequence/heat-exact.ts). */
@@ -99,8 +112,9 @@ export class WasmHeatGrid {
   private readonly ex: GridExports & WasmInstance;
   private readonly t0: number;
 
-  constructor(x: Float64Array, y: Float64Array, t: Float64Array, p: Float64Array) {
-    this.ex = exportsOf<GridExports>(takeInstance());
+  /** `ex`: the instance to use (default: a fresh one); the caller releases it (`spots.ex`). */
+  constructor(x: Float64Array, y: Float64Array, t: Float64Array, p: Float64Array, ex?: WasmInstance) {
+    this.ex = exportsOf<GridExports>(ex ?? takeInstance());
     this.t0 = t[0];
     this.spots = copySpots(this.ex, x, y, t, p);
   }
@@ -132,6 +146,14 @@ export class WasmHeatGrid {
    * spot's own slot), in firing order.
    */
   run(r: GridRun): Float64Array {
+    return this.runTerms(r, [HEAT_INDEX_TERM])[0];
+  }
+
+  /**
+   * The grid part once per term, every field carrying its heat times e^{−λ·age} (one array per
+   * term, in firing order). The layout is allocated once; each term starts from empty fields.
+   */
+  runTerms(r: GridRun, terms: readonly GridTerm[]): Float64Array[] {
     const { ex, spots } = this;
     const n = spots.n;
     const L = r.levels;
@@ -161,6 +183,9 @@ export class WasmHeatGrid {
     const fieldPtr = new Int32Array(levels * FIELDS);
     for (let l = 0; l < levels; l++)
       for (let f = 0; f < FIELDS; f++) fieldPtr[l * FIELDS + f] = f64(L.nx[l] * L.ny[l]);
+    // The fields lie one after another (with any alignment gaps between them): one span to clear.
+    const last = levels * FIELDS - 1;
+    const fieldSpan = (fieldPtr[last] - fieldPtr[0]) / 8 + L.nx[levels - 1] * L.ny[levels - 1];
 
     ex.slots(n, spots.t, this.t0, r.slotMs, ptr.slot);
     view(ex, Float64Array, ptr.hl, levels).set(L.h);
@@ -169,44 +194,56 @@ export class WasmHeatGrid {
     view(ex, Float64Array, ptr.oyl, levels).set(L.oy);
     view(ex, Int32Array, ptr.nxl, levels).set(L.nx);
     view(ex, Int32Array, ptr.nyl, levels).set(L.ny);
-    view(ex, Int32Array, ptr.pend, levels).fill(-1);
     view(ex, Int32Array, ptr.fp, levels * FIELDS).set(fieldPtr);
-    const rect = view(ex, Int32Array, ptr.rect, levels * FIELDS * 4);
-    for (let f = 0; f < levels * FIELDS; f++) rect[4 * f] = 1; // empty: x0 = 1 > x1 = 0
     const g = r.taps;
-    ex.grid(
-      n,
-      spots.x,
-      spots.y,
-      spots.t,
-      spots.p,
-      ptr.slot,
-      ptr.out,
-      levels,
-      ptr.hl,
-      ptr.pl,
-      ptr.oxl,
-      ptr.oyl,
-      ptr.nxl,
-      ptr.nyl,
-      ptr.slotl,
-      ptr.pend,
-      ptr.fp,
-      ptr.rect,
-      ptr.tmp,
-      ptr.line,
-      ptr.colMax,
-      ptr.wxs,
-      ptr.wys,
-      r.w2,
-      r.fourK,
-      r.slotMs,
-      this.t0,
-      g[0],
-      g[1],
-      g[2],
-      g[3],
-    );
-    return copyOut(ex, Float64Array, ptr.out, n);
+    const outs: Float64Array[] = [];
+    for (let k = 0; k < terms.length; k++) {
+      if (k > 0) {
+        // The fields are contiguous: clear them, and the levels' slots, for the next term.
+        view(ex, Float64Array, fieldPtr[0], fieldSpan).fill(0);
+        view(ex, Int32Array, ptr.slotl, levels).fill(0);
+      }
+      view(ex, Int32Array, ptr.pend, levels).fill(-1);
+      const rect = view(ex, Int32Array, ptr.rect, levels * FIELDS * 4);
+      rect.fill(0);
+      for (let f = 0; f < levels * FIELDS; f++) rect[4 * f] = 1; // empty: x0 = 1 > x1 = 0
+      ex.grid(
+        n,
+        spots.x,
+        spots.y,
+        spots.t,
+        spots.p,
+        ptr.slot,
+        ptr.out,
+        levels,
+        ptr.hl,
+        ptr.pl,
+        ptr.oxl,
+        ptr.oyl,
+        ptr.nxl,
+        ptr.nyl,
+        ptr.slotl,
+        ptr.pend,
+        ptr.fp,
+        ptr.rect,
+        ptr.tmp,
+        ptr.line,
+        ptr.colMax,
+        ptr.wxs,
+        ptr.wys,
+        r.w2,
+        r.fourK,
+        r.slotMs,
+        this.t0,
+        g[0],
+        g[1],
+        g[2],
+        g[3],
+        terms[k].lambda,
+        terms[k].trim,
+      );
+      outs.push(copyOut(ex, Float64Array, ptr.out, n));
+    }
+    return outs;
   }
 }
