@@ -308,7 +308,14 @@ export function fitLaser(
   }
   let reHit: StackFit | undefined;
   if (stacks.length > 0) {
-    const single = stacks.map((m) => predictRow(laser, { ...m, pulses: 1 }).depthUm);
+    const single = stacks.map((m) => {
+      try {
+        return predictRow(laser, { ...m, pulses: 1 }).depthUm;
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        return 0; // below the fitted threshold: refused by fitReHitFromStacks, naming the row
+      }
+    });
     reHit = fitReHitFromStacks(
       stacks.map((m, i) => ({
         row: m.row,
