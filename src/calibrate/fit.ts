@@ -360,7 +360,7 @@ export function fitLaser(
       ? { energyMj: range(energies) }
       : { fluenceJcm2: range(ms.map((m) => averageFluence(rowBeam(m).energyMj, rowBeam(m).spotUm))) }),
     ...(ms.every((m) => m.spotUm !== undefined) ? { spotUm: range(ms.map((m) => m.spotUm as number)) } : {}),
-    pulses: range(ms.map((m) => m.pulses)),
+    pulses: range(all.map((m) => m.pulses)), // stacks too: the re-hit table covers them
   };
   laser.fit = {
     model,

@@ -95,6 +95,7 @@ describe("the re-hit table from stacked measurements", () => {
       expect(exact.laser.reHit?.[k][1]).toBeCloseTo(TRUE_TABLE[k][1], 3);
     expect(exact.warnings).toEqual([]);
     expect(exact.laser.fit?.rows).toBe(4 + 12);
+    expect(exact.laser.dataRange?.pulses).toEqual([1, 6]);
     // The written laser is a valid laser.
     expect(() => parseWith(laserSchema, exact.laser, "laser")).not.toThrow();
 
