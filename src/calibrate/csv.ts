@@ -39,6 +39,11 @@ export interface Measurement {
   source: string;
   use: Use;
   pulseMode?: string;
+  /**
+   * Stacked measurement (`laserscan calibrate`'s optional column): the `pulses` (≥ 2) fired this
+   * many ms apart on the same spot. Such rows fit the laser's re-hit table, not its single pulse.
+   */
+  intervalMs?: number;
 }
 
 function records(text: string): string[][] {
@@ -75,11 +80,15 @@ export const CALIBRATE_COLUMNS = [
   "depthUm",
   "coagUm",
   "profile",
+  "intervalMs",
+  "source",
 ] as const;
 
 /**
  * Parse a `laserscan calibrate` CSV: `spotUm`, `energyMj` or `fluenceJcm2`, optional `pulses`
- * (default 1), `depthUm`, optional `coagUm`, optional `profile` (default gaussian).
+ * (default 1), `depthUm`, optional `coagUm`, optional `profile` (default gaussian), optional
+ * `intervalMs` (a stack: `pulses` ≥ 2 fired that many ms apart, for the re-hit table; empty: a
+ * row of the single-pulse fit as before) and optional `source` (text, default "measurements").
  */
 export function parseMeasurements(text: string): Measurement[] {
   const recs = records(text);
@@ -116,6 +125,13 @@ export function parseMeasurements(text: string): Measurement[] {
     const pulses = numberCell(row, "pulses", cell("pulses"), true) ?? 1;
     if (!Number.isInteger(pulses))
       throw new PlanError(`row ${row}, column pulses`, cell("pulses"), "allowed: a whole number ≥ 1");
+    const intervalMs = numberCell(row, "intervalMs", cell("intervalMs"), true);
+    if (intervalMs !== undefined && pulses < 2)
+      throw new PlanError(
+        `row ${row}, column pulses`,
+        cell("pulses") === "" ? 1 : cell("pulses"),
+        "allowed: a whole number ≥ 2 on a row with an intervalMs (a stack of pulses that many ms apart)",
+      );
     const profile = cell("profile") || "gaussian";
     if (profile !== "gaussian" && profile !== "tophat")
       throw new PlanError(`row ${row}, column profile`, profile, "allowed: one of gaussian | tophat");
@@ -129,8 +145,9 @@ export function parseMeasurements(text: string): Measurement[] {
       depthUm: req("depthUm"),
       coagUm: numberCell(row, "coagUm", cell("coagUm"), true),
       evidence: "in-vivo-human",
-      source: "measurements",
+      source: cell("source") || "measurements",
       use: "fit",
+      ...(intervalMs !== undefined ? { intervalMs } : {}),
     };
   });
 }

@@ -5,9 +5,11 @@
  */
 import { doseModelFor } from "../dose/ablation.js";
 import { makeBeam } from "../dose/beam.js";
+import { stackedDepthUm } from "../dose/rehit.js";
 import { PlanError } from "../errors.js";
 import type { Laser } from "../plan/schema.js";
 import { EVIDENCE_LEVELS, EVIDENCE_WEIGHT, type Evidence, type Measurement } from "./csv.js";
+import { fitReHitFromStacks, type StackFit } from "./rehit.js";
 
 export type FitModel = "calibrated" | "steady-state" | "blow-off";
 export const FIT_MODELS: readonly FitModel[] = ["calibrated", "steady-state", "blow-off"];
@@ -136,6 +138,8 @@ export interface Residual {
   fittedUm: number;
   source: string;
   evidence: Evidence;
+  /** A stacked row's pulse interval, ms (its fitted depth uses the fitted re-hit table). */
+  intervalMs?: number;
 }
 
 /** A fit: the fitted laser, its parameters, each row's residual and the RMS log error. */
@@ -144,6 +148,10 @@ export interface FitResult {
   params: Record<string, number | string>;
   residuals: Residual[];
   rmsLogError: number;
+  /** The re-hit table fitted from rows with an `intervalMs` (absent without such rows). */
+  reHit?: StackFit;
+  /** What the fit had to assume or change (empty when nothing). */
+  warnings: string[];
 }
 
 /** Depth (peak × pulses) and total coagulated depth the laser predicts for a row, µm. */
@@ -174,7 +182,22 @@ export function fitLaser(
   model: FitModel,
   opts: FitOptions = {},
 ): FitResult {
-  const ms = rows.filter((m) => m.depthUm !== undefined && weight(m) > 0);
+  const all = rows.filter((m) => m.depthUm !== undefined && weight(m) > 0);
+  // Stacked rows (with a pulse interval) fit the re-hit table against the single-pulse fit.
+  const ms = all.filter((m) => m.intervalMs === undefined);
+  const stacks = all.filter((m) => m.intervalMs !== undefined);
+  if (ms.length === 0 && stacks.length > 0)
+    throw new PlanError(
+      `row ${stacks[0].row}, column intervalMs`,
+      stacks[0].intervalMs,
+      "required: rows without an intervalMs too (the single-pulse fit each stack is compared with)",
+    );
+  if (stacks.length > 0 && base.kind !== "ablative")
+    throw new PlanError(
+      `row ${stacks[0].row}, column intervalMs`,
+      stacks[0].intervalMs,
+      `allowed only for an ablative laser (${base.name} is ${base.kind}): re-hit efficiency is about ablated depth`,
+    );
   if (ms.length === 0)
     throw new PlanError("row 1, column depthUm", undefined, "required: at least one measured depth");
   const laser: Laser = { ...base, model };
@@ -283,12 +306,51 @@ export function fitLaser(
     if (m.coagUm !== undefined && hasCoagTable)
       residuals.push({ ...common, what: "coag", measuredUm: m.coagUm, fittedUm: round(p.coagUm, 1) });
   }
+  let reHit: StackFit | undefined;
+  if (stacks.length > 0) {
+    const single = stacks.map((m) => {
+      try {
+        return predictRow(laser, { ...m, pulses: 1 }).depthUm;
+      } catch (e) {
+        if (!(e instanceof PlanError)) throw e;
+        return 0; // below the fitted threshold: refused by fitReHitFromStacks, naming the row
+      }
+    });
+    reHit = fitReHitFromStacks(
+      stacks.map((m, i) => ({
+        row: m.row,
+        pulses: m.pulses,
+        intervalMs: m.intervalMs as number,
+        depthUm: m.depthUm as number,
+        singleUm: single[i],
+        energyColumn: m.energyMj !== undefined ? "energyMj" : "fluenceJcm2",
+      })),
+    );
+    const table = reHit.table;
+    laser.reHit = table;
+    stacks.forEach((m, i) => {
+      const b = rowBeam(m);
+      residuals.push({
+        row: m.row,
+        what: "depth",
+        spotUm: b.spotUm,
+        energyMj: round(b.energyMj, 4),
+        pulses: m.pulses,
+        measuredUm: m.depthUm as number,
+        fittedUm: round(stackedDepthUm(table, single[i], m.pulses, m.intervalMs as number), 1),
+        source: m.source,
+        evidence: m.evidence,
+        intervalMs: m.intervalMs,
+      });
+    });
+    residuals.sort((a, b) => a.row - b.row);
+  }
   const rms = Math.sqrt(
     residuals.reduce((s, r) => s + Math.log(r.fittedUm / r.measuredUm) ** 2, 0) /
       Math.max(1, residuals.length),
   );
-  const sources = new Set(ms.map((m) => m.source)).size;
-  const best = EVIDENCE_LEVELS.find((e) => ms.some((m) => m.evidence === e)) as Evidence;
+  const sources = new Set(all.map((m) => m.source)).size;
+  const best = EVIDENCE_LEVELS.find((e) => all.some((m) => m.evidence === e)) as Evidence;
   const floor = opts.floor ?? EVIDENCE_FLOOR[best][sources >= 2 ? 1 : 0];
   laser.uncertaintyPct = Math.ceil(100 * Math.sqrt(rms * rms + floor * floor));
   const energies = ms.map((m) => rowBeam(m).energyMj);
@@ -298,16 +360,23 @@ export function fitLaser(
       ? { energyMj: range(energies) }
       : { fluenceJcm2: range(ms.map((m) => averageFluence(rowBeam(m).energyMj, rowBeam(m).spotUm))) }),
     ...(ms.every((m) => m.spotUm !== undefined) ? { spotUm: range(ms.map((m) => m.spotUm as number)) } : {}),
-    pulses: range(ms.map((m) => m.pulses)),
+    pulses: range(all.map((m) => m.pulses)), // stacks too: the re-hit table covers them
   };
   laser.fit = {
     model,
-    rows: ms.length,
+    rows: all.length,
     sources,
     evidence: best,
     rmsLogError: round(rms, 4),
   };
-  return { laser, params, residuals, rmsLogError: rms };
+  return {
+    laser,
+    params,
+    residuals,
+    rmsLogError: rms,
+    ...(reHit ? { reHit } : {}),
+    warnings: reHit?.warnings ?? [],
+  };
 }
 
 /** The order of keys in a written laser file. */

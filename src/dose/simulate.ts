@@ -6,6 +6,7 @@
  */
 import { createArea } from "../area/index.js";
 import type { Area } from "../area/types.js";
+import { PlanError } from "../errors.js";
 import { type ScanBulkRise, scanBulkRise } from "../heat/bulk-rise.js";
 import { generatePattern } from "../pattern/index.js";
 import { isTreatmentPlan } from "../plan/passes.js";
@@ -163,6 +164,12 @@ export async function simulateSpots(input: SimulationInput, opts: SimulateOption
     }
     const f = scan?.firing ?? input.firing?.();
     if (f) firing = { order: f.order, tMs: f.tMs, periodMs: 1000 / plan.scanner.repRateHz };
+    else
+      throw new PlanError(
+        "firing",
+        undefined,
+        `required for a laser with a re-hit table (${plan.laser.name} has reHit, docs/rehit.md): give simulateSpots a scan (or scan summary) with the firing order and times, or input.firing`,
+      );
   }
   const res = await splatDose(input.spots, input.pulses, model, area, pixelUm, {
     sink,

@@ -328,8 +328,19 @@ function meanReHitLoss(job: BandJob, insidePixels: number): number | undefined {
 function reHitSetup(model: DoseModel, n: number, firing: Firing | undefined): BandJob["reHit"] {
   const table = model.reHit;
   if (model.kind !== "ablative" || table === undefined || table.length === 0) return null;
-  if (firing === undefined || firing.order.length !== n || firing.tMs.length !== n)
-    throw new Error("a laser with a re-hit table needs the spots' firing order and times (firing)");
+  // A user's library call without firing times is a user mistake (exit 2 in the CLI), not a bug.
+  if (firing === undefined)
+    throw new PlanError(
+      "firing",
+      undefined,
+      "required for a laser with a re-hit table (laser.reHit, docs/rehit.md): the spots' firing order and first-pulse times, e.g. a built scan's order and tMs",
+    );
+  if (firing.order.length !== n || firing.tMs.length !== n)
+    throw new PlanError(
+      "firing",
+      `${firing.order.length} order and ${firing.tMs.length} time entries`,
+      `allowed: one order entry and one first-pulse time per spot (${n})`,
+    );
   const spotT = new Float64Array(new SharedArrayBuffer(Math.max(8, n * 8)));
   for (let f = 0; f < n; f++) spotT[firing.order[f]] = firing.tMs[f];
   return {

@@ -1,6 +1,7 @@
 /**
  * `laserscan calibrate <measurements.csv> --model calibrated|steady-state|blow-off --from <laser>
- * -o <laser.json> [--plot fit.png] [--json]`: fit a laser to measured craters (docs/calibration.md).
+ * -o <laser.json> [--plot fit.png] [--json]`: fit a laser to measured craters (docs/calibration.md);
+ * rows with an `intervalMs` (stacks) fit the laser's re-hit table (docs/rehit.md).
  * Prints the fitted parameters, each row's measured and fitted depth and the RMS log error, and
  * writes a laser file a plan takes as its inline `laser` or as `"laser": "./laser.json"`. Bad
  * data stop with exit 2 and one line naming the row and column; nothing is written.
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .description("fit a laser model to measured crater depths (CSV) and write a laser file")
     .argument(
       "<measurements>",
-      "CSV: spotUm, energyMj or fluenceJcm2, [pulses], depthUm, [coagUm], [profile]",
+      "CSV: spotUm, energyMj or fluenceJcm2, [pulses], depthUm, [coagUm], [profile], [intervalMs], [source]",
     )
     .requiredOption("--model <model>", "calibrated | steady-state | blow-off")
     .requiredOption("--from <laser>", "laser preset name or laser JSON file giving name, wavelength and kind")
@@ -76,13 +77,17 @@ export function register(program: Command): void {
         // Everything is computed before anything is written.
         const png =
           opts.plot !== undefined
-            ? (await import("../../calibrate/plot.js")).calibratePlot(laser, from, rows)
+            ? (await import("../../calibrate/plot.js")).calibratePlot(
+                laser,
+                from,
+                rows.filter((m) => m.intervalMs === undefined),
+              )
             : undefined;
         atomic.writeFileAtomic(opts.out, laserJson(laser));
         if (png && opts.plot) atomic.writeFileAtomic(opts.plot, png);
         if (opts.json) {
           process.stdout.write(
-            `${JSON.stringify({ model: opts.model, params: fit.params, residuals: fit.residuals, rmsLogError: fit.rmsLogError, uncertaintyPct: laser.uncertaintyPct, laser: opts.out, plot: opts.plot ?? null }, null, 2)}\n`,
+            `${JSON.stringify({ model: opts.model, params: fit.params, residuals: fit.residuals, rmsLogError: fit.rmsLogError, uncertaintyPct: laser.uncertaintyPct, ...(fit.reHit ? { reHit: fit.reHit.table, warnings: fit.warnings } : {}), laser: opts.out, plot: opts.plot ?? null }, null, 2)}\n`,
           );
           return;
         }
@@ -90,11 +95,20 @@ export function register(program: Command): void {
           `${laser.name}: ${opts.model} fit to ${rows.length} rows of ${basename(csvPath)}`,
         ];
         for (const [k, v] of Object.entries(fit.params)) out.push(`  ${k}: ${v}`);
-        out.push("  row  spot µm  energy mJ  pulses  what   measured µm  fitted µm  fitted/measured");
+        if (fit.reHit)
+          out.push(
+            `  reHit [interval ms, efficiency]: ${JSON.stringify(fit.reHit.table)} (from ${fit.reHit.intervals.length} stacked interval${fit.reHit.intervals.length > 1 ? "s" : ""}, in ln Δt)`,
+          );
+        // The interval column only when there are stacks: output without them is unchanged.
+        const iv = fit.reHit !== undefined;
+        out.push(
+          `  row  spot µm  energy mJ  pulses${iv ? "  interval ms" : ""}  what   measured µm  fitted µm  fitted/measured`,
+        );
         for (const r of fit.residuals)
           out.push(
-            `  ${String(r.row).padStart(3)}  ${String(r.spotUm).padStart(7)}  ${String(+r.energyMj.toPrecision(5)).padStart(9)}  ${String(r.pulses).padStart(6)}  ${r.what.padEnd(5)}  ${String(r.measuredUm).padStart(11)}  ${r.fittedUm.toFixed(1).padStart(9)}  ${(r.fittedUm / r.measuredUm).toFixed(3).padStart(15)}`,
+            `  ${String(r.row).padStart(3)}  ${String(r.spotUm).padStart(7)}  ${String(+r.energyMj.toPrecision(5)).padStart(9)}  ${String(r.pulses).padStart(6)}${iv ? `  ${(r.intervalMs === undefined ? "-" : String(r.intervalMs)).padStart(11)}` : ""}  ${r.what.padEnd(5)}  ${String(r.measuredUm).padStart(11)}  ${r.fittedUm.toFixed(1).padStart(9)}  ${(r.fittedUm / r.measuredUm).toFixed(3).padStart(15)}`,
           );
+        for (const w of fit.warnings) out.push(`  warning: ${w}`);
         out.push(`  RMS log error: ${fit.rmsLogError.toFixed(4)} (model ±${laser.uncertaintyPct} %)`);
         out.push(`wrote ${opts.out}${opts.plot ? ` and ${opts.plot}` : ""}`);
         atomic.summaryStream().write(`${out.join("\n")}\n`);
