@@ -256,15 +256,15 @@ describe.skipIf(!exe)(
       expect(spanHi).toBeGreaterThan(0.97);
       expect(spanLo).toBeLessThan(0.05);
       await page.screenshot({ path: join(shots, "page-bulk-rise.png"), fullPage: true });
-    const box = await page.locator("#map").boundingBox();
-    if (!box) throw new Error("no map canvas");
-    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-    await page.mouse.wheel(0, -1200);
-    await page.waitForTimeout(100);
-    await page.screenshot({
-      path: join(shots, "page-bulk-rise-zoom.png"),
-      clip: { x: 0, y: 0, width: 1400, height: 950 },
-    });
+      const box = await page.locator("#map").boundingBox();
+      if (!box) throw new Error("no map canvas");
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+      await page.mouse.wheel(0, -1200);
+      await page.waitForTimeout(100);
+      await page.screenshot({
+        path: join(shots, "page-bulk-rise-zoom.png"),
+        clip: { x: 0, y: 0, width: 1400, height: 950 },
+      });
 
       // Back to the firing time: the colours follow time, not ΔT (the check above can fail).
       expect(await page.evaluate(() => window.laserscanView?.setSpotColoring("time"))).toBe("time");
