@@ -179,6 +179,8 @@ export interface ScanFile {
   /** The spots in firing order (so `scan.order` is the identity). */
   spots: Spots;
   scan: Scan;
+  /** The file's `spots.tempRiseC` (bulk rise each spot meets when it fires, K), when it has one. */
+  tempRiseC?: Float64Array;
 }
 
 /** Most pulses a spot may take (the plan's `pulse.stack` limit). */
@@ -409,5 +411,14 @@ export function readScanFile(path: string): ScanFile {
       : {}),
   };
   const spots: Spots = { x, y, count: n, spacingMm: derive(plan).spacingMm };
-  return { plan, area, spots, scan };
+  const tempRiseC = Array.isArray(cols.tempRiseC)
+    ? Float64Array.from(
+        numberArray(cols, "tempRiseC", n, {
+          ...FINITE,
+          min: 0,
+          allowed: "a finite temperature rise ≥ 0 (K)",
+        }),
+      )
+    : undefined;
+  return { plan, area, spots, scan, ...(tempRiseC ? { tempRiseC } : {}) };
 }

@@ -337,7 +337,7 @@ export const planSchema = z
     scanner: scannerSchema.default({}),
     sequence: z
       .strictObject({
-        order: z.enum(ORDERS).default("spread"),
+        order: z.enum(ORDERS).default("raster"),
         seed: seed().default(1),
         k: finite().int().min(1).max(64).default(DEFAULT_INTERLEAVE_K),
         minStepMm: positive().optional(),

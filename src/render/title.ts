@@ -6,7 +6,7 @@ import { derive } from "../plan/derived.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { formatValue } from "./annotate.js";
 
-/** "fractional-co2-demo · co2-10600 · 120 µm gaussian · 10 mJ (88.4 J/cm²) · 884 /cm² (10 %) · hex · spread order". */
+/** "fractional-co2-demo · co2-10600 · 120 µm gaussian · 10 mJ (88.4 J/cm²) · 884 /cm² (10 %) · hex · raster order". */
 export function planTitle(plan: ResolvedPlan): string {
   const d = derive(plan);
   const stack = plan.pulse.stack > 1 ? ` × ${plan.pulse.stack} pulses` : "";

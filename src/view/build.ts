@@ -137,6 +137,8 @@ export interface ViewScan {
   yMm: ArrayLike<number>;
   tMs: ArrayLike<number>;
   heatPerSpot: ArrayLike<number>;
+  /** Bulk temperature rise each spot meets when it fires, K (a scan file's `tempRiseC`), if known. */
+  tempRiseC?: ArrayLike<number>;
   stamps: readonly { originMm: readonly [number, number] }[];
   treatmentMs: number;
 }
@@ -241,6 +243,13 @@ export function buildViewData(input: ViewInput): ViewData {
   const t = new Float64Array(n);
   const heat = new Float32Array(n);
   let heatMax = 0;
+  const rise = scan.tempRiseC ? new Float32Array(n) : undefined;
+  let riseMax = 0;
+  if (rise && scan.tempRiseC)
+    for (let i = 0; i < n; i++) {
+      rise[i] = scan.tempRiseC[i];
+      if (rise[i] > riseMax) riseMax = rise[i];
+    }
   for (let i = 0; i < n; i++) {
     x[i] = scan.xMm[i];
     y[i] = scan.yMm[i];
@@ -282,6 +291,7 @@ export function buildViewData(input: ViewInput): ViewData {
       tMs: pack(t),
       heat: pack(heat),
       heatMax,
+      ...(rise ? { tempRiseC: pack(rise), tempRiseMaxC: riseMax } : {}),
     },
     treatmentMs: roundTo(scan.treatmentMs, 1e-6),
     ...(region ? { region } : {}),

@@ -64,6 +64,13 @@ export interface ViewSpots {
   /** Heat index at firing (float32). */
   heat: Packed;
   heatMax: number;
+  /**
+   * Bulk temperature rise each spot meets when it fires, K (float32), when the scan file carries
+   * `tempRiseC` (`scan --heat --bulk-rise`, docs/bulk-heating.md); absent otherwise.
+   */
+  tempRiseC?: Packed;
+  /** Largest of `tempRiseC`, K (the top of its colour bar). */
+  tempRiseMaxC?: number;
 }
 
 /** Everything a page shows. */
@@ -107,4 +114,19 @@ export interface LaserscanView {
   depthAtMm(xMm: number, yMm: number): number;
   /** The depth profile along a line (shown in the page too): samples every half pixel or closer. */
   section(x0: number, y0: number, x1: number, y1: number): { sMm: number; depthUm: number }[];
+  /** The spot colourings this page offers: "time" and "heat" always, "tempRise" when the scan carries it. */
+  spotColorings: SpotColoring[];
+  /** Colour the spots (map and timeline) by this; returns the colouring now in use. */
+  setSpotColoring(mode: SpotColoring): SpotColoring;
+  /** Bulk temperature rise spot `i` (firing order) met when it fired, K; NaN when the page has none. */
+  tempRiseCAt(i: number): number;
+  /** Largest bulk temperature rise, K (the top of its colour bar); NaN when the page has none. */
+  maxTempRiseC: number;
+  /** The colour spot `i` is drawn with in the current colouring, "rgb(r,g,b)". */
+  spotColorAt(i: number): string;
+  /** Where (x, y) mm is on the map canvas, CSS pixels from its top-left corner. */
+  mmToCanvas(xMm: number, yMm: number): [number, number];
 }
+
+/** What the spots are coloured by: firing time, heat index or bulk temperature rise at firing. */
+export type SpotColoring = "time" | "heat" | "tempRise";

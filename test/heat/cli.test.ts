@@ -82,7 +82,16 @@ describe("scan --bulk-rise: tempRiseC", () => {
 
   it("--max-bulk-rise-c (implies --bulk-rise) names the count of spots above it; bad values exit 2 with one line", () => {
     const out = join(dir, "na.scan.json");
-    const r = runCli(["scan", "fractional-co2-demo", "-o", out, "--max-bulk-rise-c", "2"]);
+    const r = runCli([
+      "scan",
+      "fractional-co2-demo",
+      "--order",
+      "spread",
+      "-o",
+      out,
+      "--max-bulk-rise-c",
+      "2",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(out, "utf8"));
     const over = (doc.spots.tempRiseC as number[]).filter((v) => v > 2).length;

@@ -33,7 +33,7 @@ describe("plan schema (docs/formats.md)", () => {
     const plan = resolvePlan(rawPlan({ spot: undefined, sequence: undefined }), ".");
     expect(plan.spot).toEqual({ diameterUm: 120, profile: "gaussian" });
     expect(plan.scanner).toEqual(SCANNER_DEFAULTS);
-    expect(plan.sequence).toMatchObject({ order: "spread", seed: 1, k: 3 });
+    expect(plan.sequence).toMatchObject({ order: "raster", seed: 1, k: 3 });
     expect(plan.raster).toEqual({ pixelUm: 10 });
     expect(plan.pattern).toMatchObject({ rotationDeg: 0, offsetMm: [0, 0], seed: 1 });
   });

@@ -70,6 +70,8 @@ interface Treatment {
   spots: { x: Float64Array; y: Float64Array; count: number };
   pulses: number | Uint32Array;
   fromScanFile: boolean;
+  /** A scan file's bulk temperature rise per spot, K (`scan --heat --bulk-rise`). */
+  tempRiseC?: Float64Array;
 }
 
 async function loadTreatment(input: string, overrides: Record<string, unknown>): Promise<Treatment> {
@@ -103,6 +105,7 @@ async function loadTreatment(input: string, overrides: Record<string, unknown>):
       spots: file.spots,
       pulses: file.scan.pulses,
       fromScanFile: true,
+      ...(file.tempRiseC ? { tempRiseC: file.tempRiseC } : {}),
     };
   }
   const [{ loadPlan }, { createArea }, { generatePattern }, { buildScan }] = await Promise.all([
@@ -202,7 +205,7 @@ export async function buildViewPage(
   const data = buildViewData({
     plan,
     area,
-    scan,
+    scan: t.tempRiseC ? { ...scan, tempRiseC: t.tempRiseC } : scan,
     depth,
     coag,
     coagOffsetUm: ablative && !coag ? model.coagulationUm : undefined,

@@ -4,7 +4,7 @@
  * the firing order on a timeline, cuts cross-sections, and exposes `window.laserscanView`.
  * Everything it needs is in the page: it makes no request.
  */
-import { type LaserscanView, type Packed, VIEW_DATA_ID, type ViewData } from "../data.js";
+import { type LaserscanView, type Packed, type SpotColoring, VIEW_DATA_ID, type ViewData } from "../data.js";
 import {
   coagulationAlong,
   columnMax,
@@ -108,13 +108,14 @@ async function main(): Promise<void> {
   const data = JSON.parse(holder.textContent) as ViewData;
   performance.mark("laserscan:parsed");
   const m = data.map;
-  const [depthData, coagData, xs, ys, ts, heat] = await Promise.all([
+  const [depthData, coagData, xs, ys, ts, heat, rise] = await Promise.all([
     unpack(m.depth),
     m.coag ? unpack(m.coag) : Promise.resolve(undefined),
     unpack(data.spots.xMm),
     unpack(data.spots.yMm),
     unpack(data.spots.tMs),
     unpack(data.spots.heat),
+    data.spots.tempRiseC ? unpack(data.spots.tempRiseC) : Promise.resolve(undefined),
   ]);
   performance.mark("laserscan:unpacked");
   const grid = (values: ArrayLike<number>): MapGrid => ({
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
       <div class="row">
         <button id="play" type="button">play</button>
         <label>speed <select id="speed"></select></label>
-        <label>colour by <select id="spotcolor"><option value="time">firing time</option><option value="heat">heat index at firing</option></select></label>
+        <label>colour by <select id="spotcolor"><option value="time">firing time</option><option value="heat">heat index at firing</option>${rise ? '<option value="tempRise">bulk rise ΔT at firing, K</option>' : ""}</select></label>
       </div>
       <input id="slider" type="range" min="0" max="1000" step="any">
       <div id="fired"></div>
@@ -217,7 +218,9 @@ async function main(): Promise<void> {
   let scaleMax = fullMax() > 0 ? fullMax() : 1;
   let timeMs = data.treatmentMs;
   let fired = n;
-  let spotColor: "time" | "heat" = "time";
+  let spotColor: SpotColoring = "time";
+  const riseMax = data.spots.tempRiseMaxC ?? 0;
+  const colorings: SpotColoring[] = rise ? ["time", "heat", "tempRise"] : ["time", "heat"];
   let showSpots = true;
   let trueSize = false;
   let showStamps = true;
@@ -268,13 +271,20 @@ async function main(): Promise<void> {
 
   // ---- spots, grouped by colour bin ----
   let binOf = new Uint8Array(n);
+  /** The values the spots are coloured by and the top of their scale. */
+  function spotValues(): { src: ArrayLike<number>; top: number } {
+    if (spotColor === "tempRise" && rise) return { src: rise, top: riseMax };
+    if (spotColor === "heat") return { src: heat, top: data.spots.heatMax };
+    return { src: tMs, top: data.treatmentMs };
+  }
   function computeBins(): void {
-    const denom = spotColor === "time" ? data.treatmentMs || 1 : data.spots.heatMax || 1;
-    const src = spotColor === "time" ? tMs : heat;
+    const { src, top } = spotValues();
+    const denom = top || 1;
     binOf = new Uint8Array(n);
     for (let i = 0; i < n; i++)
       binOf[i] = Math.min(SPOT_BINS - 1, Math.max(0, Math.floor((src[i] / denom) * SPOT_BINS)));
   }
+  // Heat index and bulk rise as the PNGs draw them: dark cool spots, bright hot ones.
   const spotLut = () => luts[spotColor === "time" ? data.timeColormap : "inferno"];
   const binCss = (b: number) => lutCss(spotLut(), (b + 0.5) / SPOT_BINS);
   function spotRadiusPx(): number {
@@ -484,6 +494,24 @@ async function main(): Promise<void> {
     }
     c.fillStyle = "#222";
     c.font = "12px sans-serif";
+    if (spotColor === "tempRise") {
+      // A scale in K: 1-2-5 ticks, the largest rise at the right end when it does not crowd them.
+      const top = riseMax || 1;
+      const step = niceStep(top, 4);
+      let lastX = 0;
+      for (const v of niceTicks(top, 4)) {
+        const tx = 4 + Math.round((v / top) * 219);
+        c.fillRect(tx, 16, 1, 4);
+        c.textAlign = v === 0 ? "left" : "center";
+        c.fillText(formatTick(v, step), v === 0 ? 4 : tx, 30);
+        lastX = tx;
+      }
+      c.textAlign = "right";
+      if (224 - lastX >= 34) c.fillText(formatValue(riseMax), 224, 30);
+      c.textAlign = "left";
+      c.fillText("ΔT, K", 230, 14);
+      return;
+    }
     const top = spotColor === "time" ? fmtTime(data.treatmentMs) : formatValue(data.spots.heatMax);
     c.fillText(spotColor === "time" ? "0 s" : "0", 4, 30);
     c.textAlign = "right";
@@ -760,11 +788,16 @@ async function main(): Promise<void> {
       requestDraw();
     }
   });
-  el<HTMLSelectElement>("spotcolor").addEventListener("change", (e) => {
-    spotColor = (e.target as HTMLSelectElement).value === "heat" ? "heat" : "time";
+  function setSpotColoring(mode: SpotColoring): SpotColoring {
+    spotColor = colorings.includes(mode) ? mode : "time";
+    el<HTMLSelectElement>("spotcolor").value = spotColor;
     computeBins();
     drawSpotBar();
     requestDraw();
+    return spotColor;
+  }
+  el<HTMLSelectElement>("spotcolor").addEventListener("change", (e) => {
+    setSpotColoring((e.target as HTMLSelectElement).value as SpotColoring);
   });
   const check = (id: string, set: (v: boolean) => void) =>
     el<HTMLInputElement>(id).addEventListener("change", (e) => {
@@ -826,6 +859,12 @@ async function main(): Promise<void> {
       const s = sampleSection(depthGrid, x0, y0, x1, y1);
       return Array.from(s.sMm, (sMm, k) => ({ sMm, depthUm: s.values[k] }));
     },
+    spotColorings: colorings.slice(),
+    setSpotColoring,
+    tempRiseCAt: (i: number) => (rise && i >= 0 && i < n ? rise[i] : Number.NaN),
+    maxTempRiseC: rise ? riseMax : Number.NaN,
+    spotColorAt: (i: number) => binCss(binOf[i]),
+    mmToCanvas: (x: number, y: number) => [(x - left) * scale, (top - y) * scale],
   };
   // Milliseconds from navigation start until the page was ready (read by bench/view.ts).
   document.body.dataset.readyMs = String(Math.round(performance.now()));
