@@ -13,15 +13,8 @@
  */
 
 import { post, workersByDefault } from "../parallel/pool.js";
-import { gridTerms } from "../sequence/heat-grid.js";
-import { type GridTerm, WasmHeatGrid } from "../wasm/heat-grid.js";
-import {
-  releaseInstance,
-  takeInstance,
-  type WasmInstance,
-  type WasmModule,
-  wasmModule,
-} from "../wasm/module.js";
+import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
+import { runFarJob } from "./far-job.js";
 
 /** How long to wait for the worker's terms before running them on this thread, ms. */
 const WORKER_TIMEOUT_MS = 30_000;
@@ -194,44 +187,6 @@ function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Arr
     x[c] = s / M[c * n + c];
   }
   return x;
-}
-
-/** The ladder runs of some terms of one bulk rise (one thread's share). */
-export interface FarJob {
-  /** The compiled module (each thread makes its own instance). */
-  module: WasmModule;
-  /** Pulses in firing order (every pulse of a stack its own entry), times non-decreasing, ms. */
-  x: Float64Array;
-  y: Float64Array;
-  t: Float64Array;
-  /** Radial variance parameter of a fresh pulse, mm². */
-  s0: number;
-  /** 4κ, mm² per ms. */
-  fourK: number;
-  slotMs: number;
-  levels: number;
-  /** Every term's decay rate λ_k (1/ms) and trim level. */
-  lambda: Float64Array;
-  trim: Float64Array;
-  /** The terms this job runs. */
-  terms: Int32Array;
-  /** Term k's grid part per pulse at [k·n, (k + 1)·n) (shared between the threads). */
-  out: Float64Array;
-  /** [0] becomes 1 when the job is done (a worker's job), or null. */
-  ctrl: Int32Array | null;
-}
-
-/** Run a far-field job: its terms' ladders, each into its slice of `out`. */
-export function runFarJob(job: FarJob, ex: WasmInstance): void {
-  const n = job.x.length;
-  const grids = new WasmHeatGrid(job.x, job.y, job.t, new Float64Array(n).fill(1), ex);
-  const terms: GridTerm[] = Array.from(job.terms, (k) => ({ lambda: job.lambda[k], trim: job.trim[k] }));
-  const outs = gridTerms(grids, job.s0, job.fourK, job.slotMs, job.levels, terms);
-  for (let m = 0; m < outs.length; m++) job.out.set(outs[m], job.terms[m] * n);
-  if (job.ctrl !== null) {
-    Atomics.store(job.ctrl, 0, 1);
-    Atomics.notify(job.ctrl, 0);
-  }
 }
 
 /** Inputs of {@link farField}. */

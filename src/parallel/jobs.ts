@@ -5,7 +5,7 @@
  */
 import type { BandJob, BandResult } from "../dose/bands.js";
 import type { Report } from "../dose/report.js";
-import type { FarJob } from "../heat/bulk-far.js";
+import type { FarJob } from "../heat/far-job.js";
 import type { StripJob } from "../pattern/poisson-strip.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import type { ExactJob } from "../sequence/heat-exact.js";

@@ -8,7 +8,7 @@
 import { parentPort } from "node:worker_threads";
 import { type BandJob, bandsLeft, emptyBandResult, runBands } from "../dose/bands.js";
 import { PlanError } from "../errors.js";
-import { runFarJob } from "../heat/bulk-far.js";
+import { runFarJob } from "../heat/far-job.js";
 import { growStrip } from "../pattern/poisson-strip.js";
 import { runExactJob } from "../sequence/heat-exact.js";
 import { releaseInstance, takeInstance, type WasmInstance, type WasmModule } from "../wasm/module.js";

@@ -11,11 +11,11 @@ import { releaseInstance } from "../../src/wasm/module.js";
 
 const FOUR_K = (4 * 0.13) / 1000; // mm² per ms
 
+/** The default plan in spread order (a long treatment: several ladder levels), at `coverage`. */
 function demoScan(coverage?: number) {
-  const { plan } = loadPlan(
-    "fractional-co2-demo",
-    coverage === undefined ? {} : { "pattern.coverage": coverage },
-  );
+  const overrides: Record<string, unknown> = { "sequence.order": "spread" };
+  if (coverage !== undefined) overrides["pattern.coverage"] = coverage;
+  const { plan } = loadPlan("fractional-co2-demo", overrides);
   const area = createArea(plan.area);
   return { plan, scan: buildScan(plan, area, generatePattern(plan, area)) };
 }
