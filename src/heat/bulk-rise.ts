@@ -385,7 +385,10 @@ export function bulkRise(
     rcTab[k] = amp > cutoff ? s * Math.log(amp / cutoff) * 1.0001 + 1e-12 : 0;
   }
   ageTab[0] = L > 0 ? 0 : ageTab[1];
-  const exactCells = turnV * invDv < 64 ? 128 : 2;
+  // Where the table has fewer than 128 entries across the turn (its size is capped), terms up to
+  // eight turn widths are computed exactly; past that the factor is smooth in v.
+  const perTurn = turnV * invDv;
+  const exactCells = perTurn < 128 ? Math.ceil(8 * perTurn) + 2 : 2;
 
   const ageLimit = maxAge + stackSpan;
 

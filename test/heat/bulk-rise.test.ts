@@ -269,8 +269,8 @@ describe("properties", () => {
               want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), dt);
             }
           expect(Math.abs(rise[i] - want)).toBeLessThanOrEqual(1e-5 * want + terms * BULK_CUTOFF_K + 1e-12);
-          // Old heat on the grid (slots of 250 ms): the fit and the lattice add ≈ 1e-3 of it.
-          expect(Math.abs(onGrid[i] - want)).toBeLessThanOrEqual(3e-3 * want + terms * BULK_CUTOFF_K + 1e-9);
+          // Old heat on the ladder (slots of 250 ms): the fit (≤ 2e-3) and the lattice (≈ 5e-4) add to it.
+          expect(Math.abs(onGrid[i] - want)).toBeLessThanOrEqual(5e-3 * want + terms * BULK_CUTOFF_K + 1e-9);
         }
       }),
       { numRuns: 150 },
