@@ -16,6 +16,8 @@ import { post, workersByDefault } from "../parallel/pool.js";
 import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
 import { runFarJob } from "./far-job.js";
 
+/** Pulses from which the far field uses a second thread by default (a worker costs ~30 ms to start). */
+const THREADED_MIN_PULSES = 20_000;
 /** How long to wait for the worker's terms before running them on this thread, ms. */
 const WORKER_TIMEOUT_MS = 30_000;
 
@@ -203,7 +205,7 @@ export interface FarInput {
   a: Float64Array;
   /** Terms below this, K, do not matter (fields are trimmed well below it). */
   cutoffK: number;
-  /** Threads (1 or 2); default 2 when workers are on by default. */
+  /** Threads (1 or 2); default 2 from 20,000 pulses when workers are on by default. */
   threads?: number;
 }
 
@@ -217,7 +219,7 @@ export function farField(input: FarInput): Float64Array {
   const coef = Float64Array.from(input.a, (a) => a / (Math.PI * input.s0));
   // A field value v of term k adds at most |coef_k|·v to a read (the read's weights sum to ≈ 1).
   const trim = Float64Array.from(coef, (c) => (1e-3 * input.cutoffK) / Math.max(Math.abs(c), 1e-300));
-  const threads = input.threads ?? (workersByDefault() ? 2 : 1);
+  const threads = input.threads ?? (n >= THREADED_MIN_PULSES && workersByDefault() ? 2 : 1);
   const two = threads >= 2 && K >= 2;
   const out = two ? new Float64Array(new SharedArrayBuffer(8 * n * K)) : new Float64Array(n * K);
   const base = {
