@@ -152,6 +152,18 @@ export function parseMeasurements(text: string): Measurement[] {
   });
 }
 
+/** A data row's `evidence` and `use` cells must be among the known values (exit 2 naming the row and column). */
+export function checkEvidenceAndUse(row: number, evidence: string, use: string): void {
+  if (!(EVIDENCE_LEVELS as string[]).includes(evidence))
+    throw new PlanError(
+      `row ${row}, column evidence`,
+      evidence,
+      `allowed: one of ${EVIDENCE_LEVELS.join(" | ")}`,
+    );
+  if (!(USES as readonly string[]).includes(use))
+    throw new PlanError(`row ${row}, column use`, use, `allowed: one of ${USES.join(" | ")}`);
+}
+
 /** Columns of a preset's evidence CSV (patterns/lasers/data/<laser>.csv). */
 export const EVIDENCE_COLUMNS = [
   "source",
@@ -184,14 +196,7 @@ export function parseEvidence(text: string): { rows: EvidenceRow[]; measurements
     .map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i]])) as EvidenceRow);
   const measurements = rows.map((r, i): Measurement => {
     const row = i + 1;
-    if (!(EVIDENCE_LEVELS as string[]).includes(r.evidence))
-      throw new PlanError(
-        `row ${row}, column evidence`,
-        r.evidence,
-        `allowed: one of ${EVIDENCE_LEVELS.join(" | ")}`,
-      );
-    if (!(USES as readonly string[]).includes(r.use))
-      throw new PlanError(`row ${row}, column use`, r.use, `allowed: one of ${USES.join(" | ")}`);
+    checkEvidenceAndUse(row, r.evidence, r.use);
     return {
       row,
       spotUm: numberCell(row, "spotUm", r.spotUm, true),

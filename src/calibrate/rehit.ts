@@ -6,7 +6,7 @@
  */
 import { parse } from "csv-parse/sync";
 import { PlanError } from "../errors.js";
-import { EVIDENCE_LEVELS, USES } from "./csv.js";
+import { checkEvidenceAndUse } from "./csv.js";
 
 /** The columns of rehit.csv, in order. */
 export const REHIT_COLUMNS = [
@@ -50,14 +50,7 @@ export function parseReHit(text: string): ReHitRow[] {
   return recs.slice(1).map((cells, i) => {
     const row = i + 1;
     const r = Object.fromEntries(header.map((h, k) => [h, cells[k]])) as Record<string, string>;
-    if (!(EVIDENCE_LEVELS as string[]).includes(r.evidence))
-      throw new PlanError(
-        `row ${row}, column evidence`,
-        r.evidence,
-        `allowed: one of ${EVIDENCE_LEVELS.join(" | ")}`,
-      );
-    if (!(USES as readonly string[]).includes(r.use))
-      throw new PlanError(`row ${row}, column use`, r.use, `allowed: one of ${USES.join(" | ")}`);
+    checkEvidenceAndUse(row, r.evidence, r.use);
     return {
       row,
       laser: r.laser,
