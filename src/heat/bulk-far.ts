@@ -89,8 +89,12 @@ export function fitExponentials(
           mu = Math.max(1e-9, mu / 3);
         } else mu *= 10;
       }
-      // Stop when no step helps, or when the last one hardly did.
-      if (gain <= 1e-12 * fit.ss) break;
+      // Stop when no step helps, when the last one hardly did, or when the fit points are all well
+      // within the tolerance (the finer check below decides).
+      if (gain <= 1e-4 * fit.ss) break;
+      let worst = 0;
+      for (let r = 0; r < m; r++) worst = Math.max(worst, Math.abs(fit.res[r]));
+      if (worst < 0.5 * tol) break;
     }
     const lambda = Float64Array.from(theta, Math.exp);
     let maxRelError = 0;
@@ -191,7 +195,7 @@ function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Arr
   return x;
 }
 
-/** Inputs of {@link farField}. */
+/** Inputs of {@link startFarField}. */
 export interface FarInput {
   x: Float64Array;
   y: Float64Array;
@@ -209,11 +213,20 @@ export interface FarInput {
   threads?: number;
 }
 
+/** A far field under way: the worker (if any) has its terms; {@link PendingFar.finish} runs the rest. */
+export interface PendingFar {
+  /** Run this thread's terms, wait for the worker's, and sum: the far field, K, at every pulse. */
+  finish(): Float64Array;
+}
+
 /**
- * The far field, K, at every pulse (firing order): Σ_k a_k/(π·s0) · (term k's ladder). The terms
- * are summed in order whatever the thread count, so the result is the same bits on 1 or 2.
+ * Start the far field, K, at every pulse (firing order): Σ_k a_k/(π·s0) · (term k's ladder). The
+ * terms are summed in order whatever the thread count, so the result is the same bits on 1 or 2.
+ * With two threads the pool worker starts on three terms in four at once,
+ * so the caller can sum the recent heat (bulk-rise.ts) before calling `finish`, which runs the
+ * remaining terms on this thread.
  */
-export function farField(input: FarInput): Float64Array {
+export function startFarField(input: FarInput): PendingFar {
   const n = input.x.length;
   const K = input.lambda.length;
   const coef = Float64Array.from(input.a, (a) => a / (Math.PI * input.s0));
@@ -236,28 +249,26 @@ export function farField(input: FarInput): Float64Array {
     out,
   };
   const all = Int32Array.from({ length: K }, (_, k) => k);
-  if (!two) {
-    const ex = takeInstance();
-    runFarJob({ ...base, terms: all, ctrl: null }, ex);
-    releaseInstance(ex);
-  } else {
-    // This thread also sums the recent heat term by term (bulk-rise.ts), about as long as three
-    // ladder runs: it keeps every fourth term, the worker runs the rest.
-    const theirs = all.filter((k) => k % 4 !== 1);
-    const ours = all.filter((k) => k % 4 === 1);
-    const ctrl = new Int32Array(new SharedArrayBuffer(4));
-    post(0, { kind: "far", job: { ...base, terms: theirs, ctrl } });
-    const ex = takeInstance();
-    runFarJob({ ...base, terms: ours, ctrl: null }, ex);
-    if (Atomics.wait(ctrl, 0, 0, WORKER_TIMEOUT_MS) === "timed-out")
-      runFarJob({ ...base, terms: theirs, ctrl: null }, ex);
-    releaseInstance(ex);
-  }
-  const far = new Float64Array(n);
-  for (let k = 0; k < K; k++) {
-    const c = coef[k];
-    const o = k * n;
-    for (let i = 0; i < n; i++) far[i] += c * out[o + i];
-  }
-  return far;
+  // The recent heat costs this thread about as long as three ladder runs: it keeps every fourth
+  // term, the worker runs the rest.
+  const theirs = two ? all.filter((k) => k % 4 !== 1) : new Int32Array(0);
+  const ours = two ? all.filter((k) => k % 4 === 1) : all;
+  const ctrl = two ? new Int32Array(new SharedArrayBuffer(4)) : null;
+  if (ctrl !== null) post(0, { kind: "far", job: { ...base, terms: theirs, ctrl } });
+  return {
+    finish(): Float64Array {
+      const ex = takeInstance();
+      runFarJob({ ...base, terms: ours, ctrl: null }, ex);
+      if (ctrl !== null && Atomics.wait(ctrl, 0, 0, WORKER_TIMEOUT_MS) === "timed-out")
+        runFarJob({ ...base, terms: theirs, ctrl: null }, ex);
+      releaseInstance(ex);
+      const far = new Float64Array(n);
+      for (let k = 0; k < K; k++) {
+        const c = coef[k];
+        const o = k * n;
+        for (let i = 0; i < n; i++) far[i] += c * out[o + i];
+      }
+      return far;
+    },
+  };
 }
