@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
 import { fitExponentials } from "../../src/heat/bulk-far.js";
-import { bulkRise, residualHeat, surfaceRiseK } from "../../src/heat/bulk-rise.js";
+import { residualHeat, surfaceRiseK } from "../../src/heat/bulk-model.js";
+import { bulkRise } from "../../src/heat/bulk-rise.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { loadPlan } from "../../src/plan/load.js";
 import { gridLevels, gridTerms } from "../../src/sequence/heat-grid.js";
@@ -123,7 +124,19 @@ describe("bulk rise with old heat on the ladder", () => {
     // ladder's entries were out of time order and spot 10 read 0.26 K (0.5 %) too much.
     const x = new Float64Array(11);
     const y = Float64Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0.0857, 0, 0);
-    const t = Float64Array.of(0, 0, 198.974, 385.534, 585.524, 609.989, 609.993, 610.008, 721.931, 748, 748.017);
+    const t = Float64Array.of(
+      0,
+      0,
+      198.974,
+      385.534,
+      585.524,
+      609.989,
+      609.993,
+      610.008,
+      721.931,
+      748,
+      748.017,
+    );
     const p = Uint32Array.of(1, 1, 3, 1, 1, 1, 1, 1, 1, 3, 1);
     const heat = { qJ: 2.74e-4, depthMm: 1.4375, s0Mm2: 3.25e-4, wholePulse: false };
     const grid = bulkRise(x, y, t, p, heat, { periodMs: 1, slotMs: 250, threads: 1 });

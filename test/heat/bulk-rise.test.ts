@@ -4,16 +4,14 @@ import { createArea } from "../../src/area/index.js";
 import { fitExponentials } from "../../src/heat/bulk-far.js";
 import {
   BULK_CUTOFF_K,
-  bulkRise,
-  bulkRiseStats,
   columnRiseK,
   cutoffReach,
   type PulseHeat,
-  parseMaxBulkRise,
   RHO_C_J_PER_MM3_K,
   residualHeat,
   surfaceRiseK,
-} from "../../src/heat/bulk-rise.js";
+} from "../../src/heat/bulk-model.js";
+import { bulkRise, bulkRiseStats, parseMaxBulkRise } from "../../src/heat/bulk-rise.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { loadPlan, resolvePlan } from "../../src/plan/load.js";
 import { buildScan } from "../../src/sequence/index.js";

@@ -1,0 +1,71 @@
+/**
+ * The bulk rise's cost model (docs/bulk-heating.md): which slot length, if any, puts old heat on
+ * the ladder of grids (bulk-far.ts) rather than summing every term (bulk-rise.ts).
+ */
+
+import { gridLevels } from "../sequence/heat-grid.js";
+
+/** Slot lengths the cost model tries, ms. */
+const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
+/** Below this many spots every term is summed exactly. */
+const FAR_MIN_SPOTS = 4000;
+/** Spots the cost model samples to count the exact part's candidates. */
+const COST_SAMPLES = 48;
+/**
+ * Rough costs, ns, measured on the bench scans: an exact-part candidate (a spot within reach and
+ * age), a cell of the exact part's search, and one spot's share of one ladder run (its reads,
+ * deposits and the blurs, per term).
+ */
+const NS_PER_CANDIDATE = 30;
+const NS_PER_CELL = 12;
+const NS_PER_SPOT_TERM = 650;
+/** Terms of the exponential fit, about 2.2 per decade of age (what the fit has needed for 2e-3). */
+const termsFor = (decades: number): number => Math.max(2, Math.ceil(2.2 * decades));
+
+/**
+ * Slot length of the far field minimising an estimated cost (0: exact only). The exact part's
+ * candidates are counted on a few sample spots (the spots fired within the window and within
+ * reach of each), so clustered orders are costed as they are; its search visits ~49 cells per
+ * spot; the ladder costs about the same per spot and term whatever the slot. Depends only on the
+ * scan, so results are deterministic.
+ */
+export function chooseSlotMs(
+  xMm: Float64Array,
+  yMm: Float64Array,
+  tMs: Float64Array,
+  spanMs: number,
+  reachOf: (windowMs: number) => number,
+  maxAge: number,
+  fourK: number,
+): number {
+  const n = xMm.length;
+  if (n < FAR_MIN_SPOTS || !(spanMs > 0)) return 0;
+  // Spots fired within `windowMs` before a sample spot and within `r` of it, on average.
+  const candidates = (windowMs: number, r: number): number => {
+    const r2 = r * r;
+    let count = 0;
+    for (let k = 0; k < COST_SAMPLES; k++) {
+      const i = Math.min(n - 1, Math.floor(((k + 0.5) * n) / COST_SAMPLES));
+      for (let j = i - 1; j >= 0 && tMs[i] - tMs[j] <= windowMs; j--) {
+        const dx = xMm[j] - xMm[i];
+        const dy = yMm[j] - yMm[i];
+        if (dx * dx + dy * dy <= r2) count++;
+      }
+    }
+    return count / COST_SAMPLES;
+  };
+  const cells = n * 49 * NS_PER_CELL;
+  let best = 0;
+  let bestCost = n * candidates(maxAge, reachOf(maxAge)) * NS_PER_CANDIDATE + cells;
+  for (const slotMs of SLOT_CHOICES_MS) {
+    if (gridLevels(spanMs, slotMs, fourK) === 0) continue;
+    const exact = n * candidates(3 * slotMs, reachOf(3 * slotMs)) * NS_PER_CANDIDATE + cells;
+    const terms = termsFor(Math.log10((spanMs + slotMs) / (2 * slotMs)));
+    const cost = exact + terms * n * NS_PER_SPOT_TERM;
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = slotMs;
+    }
+  }
+  return best;
+}
