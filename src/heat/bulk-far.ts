@@ -14,7 +14,7 @@
 
 import { post, workersByDefault } from "../parallel/pool.js";
 import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
-import { runFarJob } from "./far-job.js";
+import { type FarJob, runFarJob } from "./far-job.js";
 
 /** Pulses from which the far field uses a second thread by default (a worker costs ~30 ms to start). */
 const THREADED_MIN_PULSES = 20_000;
@@ -195,17 +195,10 @@ function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Arr
   return x;
 }
 
-/** Inputs of {@link startFarField}. */
-export interface FarInput {
-  x: Float64Array;
-  y: Float64Array;
-  t: Float64Array;
-  s0: number;
-  fourK: number;
-  slotMs: number;
-  levels: number;
-  /** The fit of the age factor: λ_k (1/ms) and a_k (K·mm²). */
-  lambda: Float64Array;
+/** Inputs of {@link startFarField}: the pulses and the ladder as in a {@link FarJob}, and the fit. */
+export interface FarInput
+  extends Pick<FarJob, "x" | "y" | "t" | "s0" | "fourK" | "slotMs" | "levels" | "lambda"> {
+  /** The fit of the age factor: a_k (K·mm²) for the rates λ_k (1/ms). */
   a: Float64Array;
   /** Terms below this, K, do not matter (fields are trimmed well below it). */
   cutoffK: number;

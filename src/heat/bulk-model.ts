@@ -189,17 +189,7 @@ export function cutoffReach(
     else hi = mid;
   }
   const maxAgeMs = Math.exp(hi);
-  const fourK = (4 * kappaMm2S) / 1000;
-  let r2max = 0;
-  const steps = 2000;
-  const a = Math.log(1e-9);
-  const b = Math.log(maxAgeMs);
-  for (let k = 0; k <= steps; k++) {
-    const tau = Math.exp(a + ((b - a) * k) / steps);
-    const amp = peak(tau);
-    if (amp > cutoffK) r2max = Math.max(r2max, (heat.s0Mm2 + fourK * tau) * Math.log(amp / cutoffK));
-  }
-  return { maxAgeMs, maxRadiusMm: Math.sqrt(r2max) * 1.02 };
+  return { maxAgeMs, maxRadiusMm: reachWithin(heat, kappaMm2S, cutoffK, maxAgeMs) };
 }
 
 /** The largest distance, mm, at which a term of age ≤ `maxAgeMs` reaches the cut-off (sampled, +2 %). */
