@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
-import { simulateFile } from "../../src/dose/simulate-file.js";
 import { simulatePlan } from "../../src/dose/simulate.js";
+import { simulateFile } from "../../src/dose/simulate-file.js";
 import { loadPlan } from "../../src/plan/load.js";
 import { buildTreatment } from "../../src/sequence/treatment.js";
-import { runCli } from "../helpers/cli.js";
 import { erfSimpson } from "../heat/fd3d.js";
+import { runCli } from "../helpers/cli.js";
 
 /** Total coagulated depth of a 120 µm CO2 pulse, mm: the co2-10600 preset's published table along its power law. */
 const coagTotalMm = (eMj: number): number => (720 * (eMj / 80) ** Math.log2(1000 / 720)) / 1000;
@@ -54,7 +54,8 @@ function byHand(x: ArrayLike<number>, y: ArrayLike<number>, tMs: ArrayLike<numbe
       const dtS = (tMs[i] - tMs[j]) / 1000;
       const r2 = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2;
       const s = 0.0018 + 4 * 0.13 * dtS;
-      sum += ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / s)) / (Math.PI * s);
+      sum +=
+        ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / s)) / (Math.PI * s);
     }
     out.push(sum);
   }
