@@ -12,12 +12,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildViewPage } from "../../src/cli/commands/view.js";
 import type { Raster } from "../../src/dose/raster.js";
 import { PlanError } from "../../src/errors.js";
 import { readScanFile } from "../../src/io/scanfile.js";
 import { colormapLut } from "../../src/render/colormap.js";
 import { buildViewData, unpack, withBulkRiseRows } from "../../src/view/build.js";
 import { type LaserscanView, VIEW_DATA_ID, type ViewData } from "../../src/view/data.js";
+import { erfSimpson } from "../heat/fd3d.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { findBrowser, launchBrowser, NO_BROWSER } from "./browser.js";
 
@@ -137,13 +139,15 @@ describe("the data a page carries", () => {
   });
 });
 
-/** The data embedded in a page written by `view`. */
-function pageData(path: string): ViewData {
-  const html = readFileSync(path, "utf8");
+/** The data embedded in a page's HTML. */
+function htmlData(html: string): ViewData {
   const m = new RegExp(`<script type="application/json" id="${VIEW_DATA_ID}">(.*?)</script>`, "s").exec(html);
-  if (!m) throw new Error(`no page data in ${path}`);
+  if (!m) throw new Error("no page data");
   return JSON.parse(m[1]) as ViewData;
 }
+
+/** The data embedded in a page written by `view`. */
+const pageData = (path: string): ViewData => htmlData(readFileSync(path, "utf8"));
 
 /** Max, 95th percentile (nearest rank), mean of a list, and how many exceed `level`: by hand. */
 function riseStats(v: number[], level: number) {
@@ -214,6 +218,52 @@ describe("view <plan> --bulk-rise", () => {
       expect(r.stderr).toContain("--max-bulk-rise-c");
       expect(r.stderr).toContain("allowed: a temperature rise in K > 0");
     }
+  });
+});
+
+describe("buildViewPage({ bulkRise })", () => {
+  it("two spots: the second meets the closed-form rise of the first within 1 %, the first none", async () => {
+    // Two 120 µm CO2 spots 100 µm apart at 10 mJ, fired one after the other.
+    const plan = join(dir, "two.json");
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        name: "two-spots",
+        laser: "co2-10600",
+        spot: { diameterUm: 120 },
+        pulse: { energyMj: 10 },
+        pattern: { lattice: "square", pitchUm: 100, seed: 1 },
+        area: { shape: "rect", widthMm: 0.2, heightMm: 0.1 },
+        sequence: { order: "raster", seed: 1 },
+      }),
+    );
+    const data = htmlData((await buildViewPage(plan, { bulkRise: true, threads: 1 })).html);
+    const rise = unpack(data.spots.tempRiseC as NonNullable<typeof data.spots.tempRiseC>);
+    const x = unpack(data.spots.xMm);
+    const y = unpack(data.spots.yMm);
+    const t = unpack(data.spots.tMs);
+    expect(rise.length).toBe(2);
+    // By hand: Q = Fth·(πw²/2)·(1 + ln(F0/Fth)), Fth = 5 J/cm², w = 60 µm; s0 = w²/2; L = the
+    // total coagulated depth at 10 mJ on the preset's published table (80 mJ → 720 µm, 160 mJ →
+    // 1000 µm, power law); κ = 0.13 mm²/s, ρc = 3.7 J/(cm³·K).
+    const f0 = (2 * 0.01) / (Math.PI * 0.006 ** 2);
+    const q = 5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log(f0 / 5));
+    const L = (720 * (10 / 80) ** Math.log2(1000 / 720)) / 1000;
+    const dtS = (t[1] - t[0]) / 1000;
+    const r2 = (x[1] - x[0]) ** 2 + (y[1] - y[0]) ** 2;
+    const sTot = 0.0018 + 4 * 0.13 * dtS;
+    const want =
+      ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / sTot)) /
+      (Math.PI * sTot);
+    expect(want).toBeGreaterThan(0.5);
+    expect(rise[0]).toBe(0);
+    expect(Math.abs(rise[1] / want - 1)).toBeLessThan(0.01);
+    expect(data.report).toContainEqual(["bulk rise above 10 K", "0 of 2 spots"]);
+    // Without it, the page has no rise.
+    const plain = htmlData((await buildViewPage(plan, { threads: 1 })).html);
+    expect("tempRiseC" in plain.spots).toBe(false);
+    expect(plain.report.some(([k]) => k.startsWith("bulk rise"))).toBe(false);
   });
 });
 
