@@ -10,7 +10,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import type { Area } from "../area/types.js";
 import type { Raster } from "../dose/raster.js";
 import { formatReport, type Report } from "../dose/report.js";
-import { BULK_WARN_K, bulkRiseStats } from "../heat/bulk-rise.js";
+import { bulkRiseStats, parseMaxBulkRise } from "../heat/bulk-rise.js";
 import { roundTo } from "../io/scanfile.js";
 import { derive } from "../plan/derived.js";
 import { isRegionName, REGIONS } from "../plan/regions.js";
@@ -305,7 +305,7 @@ export function buildViewData(input: ViewInput): ViewData {
   const report = reportRows(input.report);
   const { warnings } = report;
   const rows = scan.tempRiseC
-    ? withBulkRiseRows(report.rows, scan.tempRiseC, input.maxBulkRiseC ?? BULK_WARN_K)
+    ? withBulkRiseRows(report.rows, scan.tempRiseC, input.maxBulkRiseC ?? parseMaxBulkRise(undefined)) // no level given: the default
     : report.rows;
   const r6 = (v: number) => roundTo(v, 1e-6);
   return {

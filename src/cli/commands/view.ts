@@ -182,7 +182,7 @@ export async function buildViewPage(
   ]);
   // The bulk rise: the scan file's own, or computed as `scan --heat --bulk-rise` does (and
   // rounded as its scan file writes it, so a plan's page and its scan file's page agree).
-  const warnK = opts.maxBulkRiseC ?? heat.BULK_WARN_K;
+  const warnK = opts.maxBulkRiseC ?? heat.parseMaxBulkRise(undefined); // the flag not given: the default level
   let tempRiseC = t.tempRiseC;
   if (!tempRiseC && (opts.bulkRise || opts.maxBulkRiseC !== undefined)) {
     const { roundTo, TEMP_RESOLUTION_K } = await import("../../io/scanfile.js");
