@@ -117,7 +117,12 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
     ) {
       // A multi-pass scan file: each pass with its own settings (docs/passes.md).
       const { simulateScanPasses } = await import("./treatment.js");
-      return { sim: await simulateScanPasses(plan, file.area, file.scan, keep), plan, area: file.area };
+      const bulk = { bulkRise: opts.bulkRise, maxBulkRiseC: opts.maxBulkRiseC };
+      return {
+        sim: await simulateScanPasses(plan, file.area, file.scan, { ...keep, ...bulk }),
+        plan,
+        area: file.area,
+      };
     }
     const streams = await opts.streamMaps?.(plan, file.area);
     const run = async (): Promise<SimulateRun> => {
@@ -159,7 +164,12 @@ export async function simulateFile(input: string, opts: SimulateFileOptions = {}
   if (isTreatmentPlan(plan)) {
     // Several passes (or an aiming beam): docs/passes.md.
     const { simulateTreatment } = await import("./treatment.js");
-    return { sim: await simulateTreatment(plan, area, { ...keep, heatThreads: threads }), plan, area };
+    const bulk = { bulkRise: opts.bulkRise, maxBulkRiseC: opts.maxBulkRiseC };
+    return {
+      sim: await simulateTreatment(plan, area, { ...keep, ...bulk, heatThreads: threads }),
+      plan,
+      area,
+    };
   }
   const spots = generatePattern(plan, area);
   timingMark(`plan, area and ${spots.count} spots`);

@@ -13,7 +13,13 @@ import { buildTreatment } from "../sequence/treatment.js";
 import { doseModel } from "./ablation.js";
 import type { Raster } from "./raster.js";
 import { ABLATED_MIN_UM, buildReport, type PassReport } from "./report.js";
-import { coagulationFromDepth, type SimulateOptions, type Simulation, scanSummary } from "./simulate.js";
+import {
+  coagulationFromDepth,
+  type SimulateOptions,
+  type Simulation,
+  scanSummary,
+  scanSummaryWithBulk,
+} from "./simulate.js";
 import { type SpotInput, splatDose } from "./splat.js";
 import { rasterStats } from "./stats.js";
 
@@ -115,7 +121,13 @@ export async function simulatePasses(input: TreatmentInput, opts: SimulateOption
   const stats = rasterStats(primary, area, [ABLATED_MIN_UM, ...contours]);
   let spots = 0;
   for (const s of passSpots) spots += s.count;
-  const summary = input.scan && input.reportScan !== false ? scanSummary(input.scan) : undefined;
+  // With `bulkRise`, the bulk rise of the whole treatment (every pass's pulses, as `scan` computes it).
+  const summary =
+    input.scan && input.reportScan !== false
+      ? opts.bulkRise
+        ? scanSummaryWithBulk(plan, input.scan, opts.maxBulkRiseC)
+        : scanSummary(input.scan)
+      : undefined;
   const report = buildReport({
     plan,
     model,

@@ -49,7 +49,6 @@ export function workersByDefault(): boolean {
 function startWorker(): PoolWorker {
   if (!workersAvailable()) throw new Error(`${fileURLToPath(WORKER_URL)} is missing: run \`npm run build\``);
   const worker = new Worker(WORKER_URL);
-  worker.unref();
   const entry: PoolWorker = { worker, pending: new Map() };
   worker.on("message", (reply: Reply) => {
     const p = entry.pending.get(reply.id);
@@ -66,6 +65,10 @@ function startWorker(): PoolWorker {
   };
   worker.on("error", drop);
   worker.on("exit", (code) => drop(new Error(`a worker thread stopped (exit code ${code})`)));
+  // Idle, the worker must not keep the process alive (a script using a pooled function exits by
+  // itself); `ask` refs it while an answer is awaited. Unref only after the listeners are on: a
+  // "message" listener added to an unref'd worker refs its port again, and the process would wait.
+  worker.unref();
   return entry;
 }
 

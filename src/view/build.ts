@@ -10,6 +10,7 @@ import { deflateSync, inflateSync } from "node:zlib";
 import type { Area } from "../area/types.js";
 import type { Raster } from "../dose/raster.js";
 import { formatReport, type Report } from "../dose/report.js";
+import { bulkRiseStats, parseMaxBulkRise } from "../heat/bulk-rise.js";
 import { roundTo } from "../io/scanfile.js";
 import { derive } from "../plan/derived.js";
 import { isRegionName, REGIONS } from "../plan/regions.js";
@@ -156,6 +157,11 @@ export interface ViewInput {
   /** Show the coagulation map first (non-ablative lasers). */
   coagFirst?: boolean;
   report?: Report;
+  /**
+   * Warning level of the bulk rise, K (default 10): with `scan.tempRiseC`, the report rows gain
+   * how many spots meet more than it.
+   */
+  maxBulkRiseC?: number;
   /** One line on where the data came from. */
   source: string;
   /** Largest embedded map, pixels (default {@link MAX_EMBED_PIXELS}). */
@@ -209,6 +215,34 @@ function reportRows(report: Report | undefined): { rows: [string, string][]; war
     }
   }
   return { rows, warnings };
+}
+
+/** Label of the report row with the bulk rise's max / p95 / mean (as the CLI's report table). */
+const BULK_RISE_ROW = "bulk rise max / p95 / mean";
+
+/**
+ * The report rows with the bulk rise of `rise` (K, per spot): its max / p95 / mean when the
+ * report has none (a report simulated without it), and the count of spots above `warnK`, both
+ * after the heat index row (at the end when there is none).
+ */
+export function withBulkRiseRows(
+  rows: [string, string][],
+  rise: ArrayLike<number>,
+  warnK: number,
+): [string, string][] {
+  const stats = bulkRiseStats(Float64Array.from(rise), warnK);
+  const out = [...rows];
+  let at = out.findIndex(([k]) => k === BULK_RISE_ROW);
+  if (at < 0) {
+    const heatRow = out.findIndex(([k]) => k.startsWith("heat index"));
+    at = heatRow < 0 ? out.length : heatRow + 1;
+    out.splice(at, 0, [
+      BULK_RISE_ROW,
+      `${stats.maxC.toFixed(2)} / ${stats.p95C.toFixed(2)} / ${stats.meanC.toFixed(2)} K`,
+    ]);
+  }
+  out.splice(at + 1, 0, [`bulk rise above ${warnK} K`, `${stats.over} of ${rise.length} spots`]);
+  return out;
 }
 
 /** Assemble the page's data. */
@@ -268,7 +302,11 @@ export function buildViewData(input: ViewInput): ViewData {
           dermisUm: REGIONS[plan.region].dermisUm,
         }
       : undefined;
-  const { rows, warnings } = reportRows(input.report);
+  const report = reportRows(input.report);
+  const { warnings } = report;
+  const rows = scan.tempRiseC
+    ? withBulkRiseRows(report.rows, scan.tempRiseC, input.maxBulkRiseC ?? parseMaxBulkRise(undefined)) // no level given: the default
+    : report.rows;
   const r6 = (v: number) => roundTo(v, 1e-6);
   return {
     version: VIEW_DATA_VERSION,

@@ -2,7 +2,9 @@
  * Spots coloured by the bulk temperature rise they meet when they fire (a scan file's
  * `tempRiseC`, docs/bulk-heating.md) in the view page: the data carried, and in a real headless
  * Chromium the colour each spot is drawn with against its ΔT, read back through the inferno
- * table computed here. A page without `tempRiseC` offers no such colouring.
+ * table computed here. A page without `tempRiseC` offers no such colouring. `view <plan>
+ * --bulk-rise` computes the rise as `scan --heat --bulk-rise` does, and the report panel shows its
+ * max / p95 / mean and the count of spots above the warning level.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,12 +12,14 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildViewPage } from "../../src/cli/commands/view.js";
 import type { Raster } from "../../src/dose/raster.js";
 import { PlanError } from "../../src/errors.js";
 import { readScanFile } from "../../src/io/scanfile.js";
 import { colormapLut } from "../../src/render/colormap.js";
-import { buildViewData, unpack } from "../../src/view/build.js";
-import type { LaserscanView } from "../../src/view/data.js";
+import { buildViewData, unpack, withBulkRiseRows } from "../../src/view/build.js";
+import { type LaserscanView, VIEW_DATA_ID, type ViewData } from "../../src/view/data.js";
+import { erfSimpson } from "../heat/fd3d.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { findBrowser, launchBrowser, NO_BROWSER } from "./browser.js";
 
@@ -71,6 +75,10 @@ beforeAll(() => {
   ]);
   run(["view", "rise.json", "-o", "rise.html"]);
   run(["view", "plain.json", "-o", "plain.html"]);
+  // The same plan straight to the page, the rise computed by view; and with a lower warning level.
+  const plan = ["fractional-co2-demo", "--coverage", "0.3", "--order", "spread", "--pixel-um", String(PIX)];
+  run(["view", ...plan, "--bulk-rise", "-o", "plan-rise.html"]);
+  run(["view", ...plan, "--max-bulk-rise-c", "3.5", "-o", "plan-rise-3.5.html"]);
 }, 240_000);
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -128,6 +136,165 @@ describe("the data a page carries", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/spots\.tempRiseC/);
+  });
+});
+
+/** The data embedded in a page's HTML. */
+function htmlData(html: string): ViewData {
+  const m = new RegExp(`<script type="application/json" id="${VIEW_DATA_ID}">(.*?)</script>`, "s").exec(html);
+  if (!m) throw new Error("no page data");
+  return JSON.parse(m[1]) as ViewData;
+}
+
+/** The data embedded in a page written by `view`. */
+const pageData = (path: string): ViewData => htmlData(readFileSync(path, "utf8"));
+
+/** Max, 95th percentile (nearest rank), mean of a list, and how many exceed `level`: by hand. */
+function riseStats(v: number[], level: number) {
+  const sorted = [...v].sort((a, b) => a - b);
+  return {
+    max: sorted[sorted.length - 1],
+    p95: sorted[Math.ceil(0.95 * sorted.length) - 1],
+    mean: v.reduce((a, b) => a + b, 0) / v.length,
+    over: v.filter((x) => x > level).length,
+  };
+}
+
+/** The report rows a page shows for a bulk rise list at `level`, K, as the report table prints them. */
+function wantRows(v: number[], level: number): [string, string][] {
+  const s = riseStats(v, level);
+  return [
+    ["bulk rise max / p95 / mean", `${s.max.toFixed(2)} / ${s.p95.toFixed(2)} / ${s.mean.toFixed(2)} K`],
+    [`bulk rise above ${level} K`, `${s.over} of ${v.length} spots`],
+  ];
+}
+
+describe("view <plan> --bulk-rise", () => {
+  it("embeds the rise scan --heat --bulk-rise writes for the same plan (float32), with its maximum", () => {
+    const want = fileRise(out("rise.json"));
+    const data = pageData(out("plan-rise.html"));
+    const got = unpack(data.spots.tempRiseC as NonNullable<typeof data.spots.tempRiseC>);
+    expect(got.length).toBe(want.length);
+    expect(Array.from(got)).toEqual(want.map((v) => Math.fround(v)));
+    expect(data.spots.tempRiseMaxC).toBe(Math.fround(Math.max(...want)));
+    // The page of the scan file carries the same colouring data.
+    const fromFile = pageData(out("rise.html"));
+    expect(fromFile.spots.tempRiseC?.b64).toBe(data.spots.tempRiseC?.b64);
+  });
+
+  it("the report rows: max / p95 / mean in K and the count above the warning level (10 K, or --max-bulk-rise-c)", () => {
+    const rise = fileRise(out("rise.json"));
+    const at = (rows: [string, string][]) => rows.findIndex(([k]) => k === "bulk rise max / p95 / mean");
+    for (const [file, level] of [
+      ["plan-rise.html", 10],
+      ["rise.html", 10],
+      ["plan-rise-3.5.html", 3.5],
+    ] as const) {
+      const rows = pageData(out(file)).report;
+      const i = at(rows);
+      expect(i, file).toBeGreaterThan(0);
+      expect(rows[i - 1][0]).toBe("heat index max / p95 / mean");
+      expect(rows.slice(i, i + 2), file).toEqual(wantRows(rise, level));
+    }
+    // At 3.5 K a good share of the spots is over (p95 ≈ 4 K), and the report's warning says how many.
+    const over = riseStats(rise, 3.5).over;
+    expect(over).toBeGreaterThan(rise.length * 0.05);
+    expect(pageData(out("plan-rise-3.5.html")).warnings.join("\n")).toContain(
+      `${over} of ${rise.length} spots meet a bulk temperature rise above 3.5 K`,
+    );
+    // Without the rise, no bulk-rise row.
+    expect(pageData(out("plain.html")).report.some(([k]) => k.startsWith("bulk rise"))).toBe(false);
+  });
+
+  it("a plan's page without --bulk-rise carries no rise; bad --max-bulk-rise-c values exit 2 with one line", () => {
+    const plain = join(dir, "plan-plain.html");
+    const p = ["view", "fractional-co2-demo", "--coverage", "0.05", "--pixel-um", "40", "-o"];
+    expect(runCli([...p, plain], dir).code).toBe(0);
+    expect("tempRiseC" in pageData(plain).spots).toBe(false);
+    for (const bad of ["0", "-2", "abc", ""]) {
+      const r = runCli([...p, join(dir, "bad.html"), "--max-bulk-rise-c", bad], dir);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr.trim().split("\n"), bad).toHaveLength(1);
+      expect(r.stderr).toContain("--max-bulk-rise-c");
+      expect(r.stderr).toContain("allowed: a temperature rise in K > 0");
+    }
+  });
+});
+
+describe("buildViewPage({ bulkRise })", () => {
+  it("two spots: the second meets the closed-form rise of the first within 1 %, the first none", async () => {
+    // Two 120 µm CO2 spots 100 µm apart at 10 mJ, fired one after the other.
+    const plan = join(dir, "two.json");
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        version: 1,
+        name: "two-spots",
+        laser: "co2-10600",
+        spot: { diameterUm: 120 },
+        pulse: { energyMj: 10 },
+        pattern: { lattice: "square", pitchUm: 100, seed: 1 },
+        area: { shape: "rect", widthMm: 0.2, heightMm: 0.1 },
+        sequence: { order: "raster", seed: 1 },
+      }),
+    );
+    const data = htmlData((await buildViewPage(plan, { bulkRise: true, threads: 1 })).html);
+    const rise = unpack(data.spots.tempRiseC as NonNullable<typeof data.spots.tempRiseC>);
+    const x = unpack(data.spots.xMm);
+    const y = unpack(data.spots.yMm);
+    const t = unpack(data.spots.tMs);
+    expect(rise.length).toBe(2);
+    // By hand: Q = Fth·(πw²/2)·(1 + ln(F0/Fth)), Fth = 5 J/cm², w = 60 µm; s0 = w²/2; L = the
+    // total coagulated depth at 10 mJ on the preset's published table (80 mJ → 720 µm, 160 mJ →
+    // 1000 µm, power law); κ = 0.13 mm²/s, ρc = 3.7 J/(cm³·K).
+    const f0 = (2 * 0.01) / (Math.PI * 0.006 ** 2);
+    const q = 5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log(f0 / 5));
+    const L = (720 * (10 / 80) ** Math.log2(1000 / 720)) / 1000;
+    const dtS = (t[1] - t[0]) / 1000;
+    const r2 = (x[1] - x[0]) ** 2 + (y[1] - y[0]) ** 2;
+    const sTot = 0.0018 + 4 * 0.13 * dtS;
+    const want =
+      ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / sTot)) /
+      (Math.PI * sTot);
+    expect(want).toBeGreaterThan(0.5);
+    expect(rise[0]).toBe(0);
+    expect(Math.abs(rise[1] / want - 1)).toBeLessThan(0.01);
+    expect(data.report).toContainEqual(["bulk rise above 10 K", "0 of 2 spots"]);
+    // Without it, the page has no rise.
+    const plain = htmlData((await buildViewPage(plan, { threads: 1 })).html);
+    expect("tempRiseC" in plain.spots).toBe(false);
+    expect(plain.report.some(([k]) => k.startsWith("bulk rise"))).toBe(false);
+  });
+});
+
+describe("withBulkRiseRows", () => {
+  const rise = Array.from({ length: 20 }, (_, i) => i); // 0..19 K: max 19, p95 (19th of 20) 18, mean 9.5
+  it("adds max / p95 / mean after the heat index row, and the count above the level", () => {
+    const rows: [string, string][] = [
+      ["spots", "20"],
+      ["heat index max / p95 / mean", "1 / 1 / 1"],
+      ["path length", "1 mm"],
+    ];
+    expect(withBulkRiseRows(rows, rise, 10)).toEqual([
+      ["spots", "20"],
+      ["heat index max / p95 / mean", "1 / 1 / 1"],
+      ["bulk rise max / p95 / mean", "19.00 / 18.00 / 9.50 K"],
+      ["bulk rise above 10 K", "9 of 20 spots"],
+      ["path length", "1 mm"],
+    ]);
+    expect(rows).toHaveLength(3); // the rows given are left as they were
+  });
+
+  it("keeps a report's own max / p95 / mean row and adds the count after it; 0 spots over is shown too", () => {
+    const rows: [string, string][] = [
+      ["bulk rise max / p95 / mean", "as reported"],
+      ["stamps", "1"],
+    ];
+    expect(withBulkRiseRows(rows, rise, 19)).toEqual([
+      ["bulk rise max / p95 / mean", "as reported"],
+      ["bulk rise above 19 K", "0 of 20 spots"],
+      ["stamps", "1"],
+    ]);
   });
 });
 
@@ -275,6 +442,65 @@ describe.skipIf(!exe)(
       const b = Math.min(63, Math.floor((t[hot] / total) * 64));
       const k = Math.round(((b + 0.5) / 64) * 255) * 4;
       expect(css).toBe(`rgb(${timeLut[k]},${timeLut[k + 1]},${timeLut[k + 2]})`);
+    });
+
+    it("the report panel shows the rise's max / p95 / mean in K and the spots above the warning level", async () => {
+      const rise = fileRise(out("rise.json"));
+      /** The report table's rows as the page shows them (label, value), and its warnings' text. */
+      const panel = async (page: Page) => ({
+        rows: await page
+          .locator("#report tr")
+          .evaluateAll((trs) =>
+            trs.map((tr) =>
+              Array.from(
+                (tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children,
+                (td) => String(td.textContent),
+              ),
+            ),
+          ),
+        warnings: String(await page.locator("#warnings").textContent()),
+      });
+      for (const [file, level] of [
+        ["plan-rise.html", 10],
+        ["rise.html", 10],
+        ["plan-rise-3.5.html", 3.5],
+      ] as const) {
+        const page = await open(out(file));
+        const { rows, warnings } = await panel(page);
+        const s = riseStats(rise, level);
+        const i = rows.findIndex(([k]) => k === "bulk rise max / p95 / mean");
+        expect(rows[i - 1]?.[0], file).toBe("heat index max / p95 / mean");
+        expect(rows[i], file).toEqual([
+          "bulk rise max / p95 / mean",
+          `${s.max.toFixed(2)} / ${s.p95.toFixed(2)} / ${s.mean.toFixed(2)} K`,
+        ]);
+        expect(rows[i + 1], file).toEqual([
+          `bulk rise above ${level} K`,
+          `${s.over} of ${rise.length} spots`,
+        ]);
+        expect(s.over, file).toBeGreaterThan(0);
+        expect(warnings.replace(/\s+/g, " "), file).toContain(
+          `${s.over} of ${rise.length} spots meet a bulk temperature rise above ${level} K`,
+        );
+        if (file === "plan-rise.html") {
+          // The plan's own page colours by the rise it computed: the scan file's, as float32.
+          expect(await page.evaluate(() => window.laserscanView?.spotColorings)).toContain("tempRise");
+          expect(await page.evaluate(() => window.laserscanView?.tempRiseCAt(0))).toBe(Math.fround(rise[0]));
+          const hot = rise.indexOf(Math.max(...rise));
+          expect(await page.evaluate((i) => window.laserscanView?.tempRiseCAt(i), hot)).toBe(
+            Math.fround(rise[hot]),
+          );
+          await page.selectOption("#spotcolor", "tempRise");
+          await page.evaluate(() => window.laserscanView?.setTimeMs(window.laserscanView.treatmentMs));
+          await page.screenshot({ path: join(shots, "page-plan-bulk-rise.png"), fullPage: true });
+        }
+        await page.close();
+      }
+      const plain = await open(out("plain.html"));
+      const { rows } = await panel(plain);
+      expect(rows.length).toBeGreaterThan(5);
+      expect(rows.some(([k]) => k.startsWith("bulk rise"))).toBe(false);
+      await plain.close();
     });
 
     it("a page without tempRiseC offers firing time and heat index only, and works as before", async () => {

@@ -10,6 +10,7 @@ import type { Area } from "../../area/types.js";
 import type { Raster } from "../../dose/raster.js";
 import type { Report } from "../../dose/report.js";
 import { PlanError } from "../../errors.js";
+import type { ScanBulkRise } from "../../heat/bulk-rise.js";
 import { checkWritable, claimStdout, summaryStream, writeFileAtomic } from "../../io/atomic.js";
 import type { ResolvedPlan } from "../../plan/schema.js";
 import type { Scan } from "../../sequence/index.js";
@@ -28,6 +29,8 @@ interface ViewCliOptions {
   coag?: string;
   threads?: string;
   json?: boolean;
+  bulkRise?: boolean;
+  maxBulkRiseC?: string;
   [override: string]: unknown;
 }
 
@@ -70,7 +73,7 @@ interface Treatment {
   spots: { x: Float64Array; y: Float64Array; count: number };
   pulses: number | Uint32Array;
   fromScanFile: boolean;
-  /** A scan file's bulk temperature rise per spot, K (`scan --heat --bulk-rise`). */
+  /** A scan file's bulk temperature rise per spot, K (`scan --heat --bulk-rise`), in firing order. */
   tempRiseC?: Float64Array;
 }
 
@@ -108,11 +111,10 @@ async function loadTreatment(input: string, overrides: Record<string, unknown>):
       ...(file.tempRiseC ? { tempRiseC: file.tempRiseC } : {}),
     };
   }
-  const [{ loadPlan }, { createArea }, { generatePattern }, { buildScan }] = await Promise.all([
+  const [{ loadPlan }, { createArea }, { buildTreatment }] = await Promise.all([
     import("../../plan/load.js"),
     import("../../area/index.js"),
-    import("../../pattern/index.js"),
-    import("../../sequence/index.js"),
+    import("../../sequence/treatment.js"),
   ]);
   const { plan, baseDir } = loadPlan(input, overrides);
   if (plan.passes !== undefined || plan.pattern.passes !== undefined)
@@ -122,9 +124,9 @@ async function loadTreatment(input: string, overrides: Record<string, unknown>):
       "view shows one-pass plans; use scan --preview and simulate (docs/passes.md)",
     );
   const area = createArea(plan.area, baseDir);
-  const spots = generatePattern(plan, area);
-  const scan = buildScan(plan, area, spots);
-  return { plan, area, scan, spots, pulses: plan.pulse.stack, fromScanFile: false };
+  // As `scan` builds it (an aiming beam's time included), so the page matches the plan's scan file.
+  const { scan, passSpots } = buildTreatment(plan, area);
+  return { plan, area, scan, spots: passSpots[0], pulses: plan.pulse.stack, fromScanFile: false };
 }
 
 /** Read a map file given on the command line and check it fits the plan's raster. */
@@ -153,6 +155,14 @@ export async function buildViewPage(
     overrides?: Record<string, unknown>;
     /** Refuse a simulation estimated above this much work (guard/work.ts); default no limit. */
     maxWork?: number;
+    /**
+     * Compute the bulk temperature rise each spot meets when it fires, as `scan --heat --bulk-rise`
+     * does (docs/bulk-heating.md), when the input does not carry it (a plan, or a scan file
+     * written without it); the page can then colour the spots by it.
+     */
+    bulkRise?: boolean;
+    /** Warning level of the bulk rise, K, for the report's count of spots above it (default 10). */
+    maxBulkRiseC?: number;
   },
 ): Promise<{ html: string; spots: number; mapWidth: number; mapHeight: number; factor: number }> {
   const t = await loadTreatment(input, opts.overrides ?? {});
@@ -164,11 +174,27 @@ export async function buildViewPage(
     else for (let i = 0; i < t.pulses.length; i++) if (t.pulses[i] > pulses) pulses = t.pulses[i];
     checkWork(simulateWork(plan, area, t.spots.count, pulses), opts.maxWork, "this simulation");
   }
-  const [{ doseModel }, { scanSummary, simulateSpots }, { closeWorkers }] = await Promise.all([
+  const [{ doseModel }, { scanSummary, simulateSpots }, { closeWorkers }, heat] = await Promise.all([
     import("../../dose/ablation.js"),
     import("../../dose/simulate.js"),
     import("../../dose/splat.js"),
+    import("../../heat/bulk-rise.js"),
   ]);
+  // The bulk rise: the scan file's own, or computed as `scan --heat --bulk-rise` does (and
+  // rounded as its scan file writes it, so a plan's page and its scan file's page agree).
+  const warnK = opts.maxBulkRiseC ?? heat.parseMaxBulkRise(undefined); // the flag not given: the default level
+  let tempRiseC = t.tempRiseC;
+  if (!tempRiseC && (opts.bulkRise || opts.maxBulkRiseC !== undefined)) {
+    const { roundTo, TEMP_RESOLUTION_K } = await import("../../io/scanfile.js");
+    tempRiseC = heat.scanBulkRise(plan, scan, warnK).perSpot;
+    for (let i = 0; i < tempRiseC.length; i++) tempRiseC[i] = roundTo(tempRiseC[i], TEMP_RESOLUTION_K);
+  }
+  let bulk: ScanBulkRise | undefined;
+  if (tempRiseC) {
+    const stats = heat.bulkRiseStats(tempRiseC, warnK);
+    bulk = { perSpot: tempRiseC, stats, warning: heat.bulkRiseWarning(stats, tempRiseC.length, warnK) };
+  }
+  const summary = scanSummary(scan, bulk);
   const model = doseModel(plan);
   const ablative = model.kind === "ablative";
   let depth: Raster | undefined;
@@ -182,14 +208,14 @@ export async function buildViewPage(
       if (opts.coag !== undefined) coag = await readPlanMap(opts.coag, "--coag", plan, area);
       // The report's numbers: a stats-only simulation of the same spots (no raster kept).
       const sim = await simulateSpots(
-        { plan, area, spots: t.spots, pulses: t.pulses, scan: scanSummary(scan) },
+        { plan, area, spots: t.spots, pulses: t.pulses, scan: summary },
         { keepDepth: false, threads: opts.threads },
       );
       report = sim.report;
       source = `${kind} ${input} · depth map ${opts.depth}${opts.coag ? ` · coagulation map ${opts.coag}` : ""} · report simulated`;
     } else {
       const sim = await simulateSpots(
-        { plan, area, spots: t.spots, pulses: t.pulses, scan: scanSummary(scan) },
+        { plan, area, spots: t.spots, pulses: t.pulses, scan: summary },
         { keepDepth: true, keepCoag: !ablative || opts.coag !== undefined, threads: opts.threads },
       );
       depth = sim.depth as Raster;
@@ -205,7 +231,8 @@ export async function buildViewPage(
   const data = buildViewData({
     plan,
     area,
-    scan: t.tempRiseC ? { ...scan, tempRiseC: t.tempRiseC } : scan,
+    scan: tempRiseC ? { ...scan, tempRiseC } : scan,
+    ...(tempRiseC ? { maxBulkRiseC: warnK } : {}),
     depth,
     coag,
     coagOffsetUm: ablative && !coag ? model.coagulationUm : undefined,
@@ -352,12 +379,24 @@ export function register(program: Command): void {
       new Option("--coag <file>", "show this coagulation map (.npy or .png)").argParser(mapPath("--coag")),
     )
     .option("--threads <n>", "threads for the simulation (default: all cores for big rasters)")
+    .option(
+      "--bulk-rise",
+      "also compute the bulk temperature rise each spot meets when it fires, K, to colour the spots by and report (a scan file's own tempRiseC is used as it is; slower)",
+    )
+    .option(
+      "--max-bulk-rise-c <K>",
+      "warn (with their count) when spots meet a bulk temperature rise above this when they fire, K (default 10; implies --bulk-rise)",
+    )
     .option("--json", "print what was written as JSON");
   addMaxWorkOption(cmd);
   addPlanOptions(cmd);
   cmd.action(async (input: string, opts: ViewCliOptions) => {
     const threads = opts.threads === undefined ? undefined : parseThreadsFlag(opts.threads);
     const maxWork = maxWorkFrom(opts);
+    const maxBulkRiseC =
+      opts.maxBulkRiseC === undefined
+        ? undefined
+        : (await import("../../heat/bulk-rise.js")).parseMaxBulkRise(opts.maxBulkRiseC);
     if (opts.json) claimStdout("--json");
     const page = await buildViewPage(input, {
       depth: opts.depth,
@@ -365,6 +404,8 @@ export function register(program: Command): void {
       threads,
       overrides: overridesFromOptions(opts as Record<string, unknown>),
       maxWork,
+      bulkRise: opts.bulkRise === true,
+      maxBulkRiseC,
     });
     writeFileAtomic(opts.output, page.html);
     const bytes = Buffer.byteLength(page.html);
