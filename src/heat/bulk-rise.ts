@@ -308,8 +308,9 @@ export function bulkRise(
     });
   }
   // Posted after the far field's job: the worker runs its terms first, then claims the recent
-  // blocks this thread has not (measured: as fast as the other order, where the worker's terms
-  // wait for half of the recent blocks, on the bench scans; the ladder is the longer part).
+  // blocks this thread has not. The other order (the worker's terms wait for half of the recent
+  // blocks) measured the same within the noise on two bench scans at two slots each; the ladder
+  // is the longer part there.
   finishRecent(startRecent(cells, threads), out);
   if (pending !== null && entryOf !== null) {
     const far = pending.finish();
