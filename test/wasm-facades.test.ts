@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { BULK_EXACT_EXPORTS, RECENT_PARAMS } from "../src/wasm/bulk-exact.js";
 import { HEAT_EXACT_EXPORTS } from "../src/wasm/heat-exact.js";
 import { FIELDS, HEAT_GRID_EXPORTS, MARGIN, TAPS } from "../src/wasm/heat-grid.js";
 import { wasmModule } from "../src/wasm/module.js";
@@ -35,6 +36,7 @@ const FACADES: Record<string, Record<string, number>> = {
   splat: SPLAT_EXPORTS,
   heatGrid: HEAT_GRID_EXPORTS,
   heatExact: HEAT_EXACT_EXPORTS,
+  bulkExact: BULK_EXACT_EXPORTS,
   poisson: POISSON_EXPORTS,
   scan: SCAN_EXPORTS,
 };
@@ -70,6 +72,7 @@ describe("WebAssembly facades (src/wasm/)", () => {
       ["FIELDS", FIELDS],
       ["MARGIN", MARGIN],
       ["TAPS", TAPS],
+      ["BULK_PARAMS", RECENT_PARAMS],
     ];
     for (const [name, ts] of twins) expect(value(name), name).toBe(ts);
     // stamps.ts keeps its tolerance private: read it from the source.

@@ -13,12 +13,22 @@ const FAR_MIN_SPOTS = 4000;
 const COST_SAMPLES = 48;
 /**
  * Rough costs, ns, measured on the bench scans: an exact-part candidate (a spot within reach and
- * age), a cell of the exact part's search, and one spot's share of one ladder run (its reads,
- * deposits and the blurs, per term).
+ * age), a cell of the exact part's search, one spot's share of one ladder run (its reads and
+ * deposits, per term) and one slot of one ladder run (its blurs, per term). The exact part runs in WebAssembly (assembly/bulk-exact.ts):
+ * timed on one thread against the JavaScript walk it replaced (whose candidates cost 30) on the
+ * bench's 100,000-spot scans at slots of 0.5–4 s, runs alternated, it took 0.51–0.70 of the time
+ * where candidates dominate (0.58 typical), the cells costing about the same.
  */
-const NS_PER_CANDIDATE = 30;
+const NS_PER_CANDIDATE = 17;
 const NS_PER_CELL = 12;
-const NS_PER_SPOT_TERM = 650;
+/**
+ * The ladder's two were fitted to whole runs on one thread at every slot choice from 125 ms to 2 s
+ * on the bench's 100,000-spot scans (serpentine and spread, 100 mm and 20 mm squares), less their
+ * exact part: a term costs ≈ 0.13–0.15 ms per slot besides ≈ 0.1 µs per spot (a per-spot cost alone
+ * picked 125 ms where 500 ms ran 2.6× faster).
+ */
+const NS_PER_SPOT_TERM = 110;
+const NS_PER_SLOT_TERM = 150_000;
 /** Terms of the exponential fit, about 2.2 per decade of age (what the fit has needed for 2e-3). */
 const termsFor = (decades: number): number => Math.max(2, Math.ceil(2.2 * decades));
 
@@ -26,7 +36,7 @@ const termsFor = (decades: number): number => Math.max(2, Math.ceil(2.2 * decade
  * Slot length of the far field minimising an estimated cost (0: exact only). The exact part's
  * candidates are counted on a few sample spots (the spots fired within the window and within
  * reach of each), so clustered orders are costed as they are; its search visits ~49 cells per
- * spot; the ladder costs about the same per spot and term whatever the slot. Depends only on the
+ * spot; a ladder term costs per spot and per slot. Depends only on the
  * scan, so results are deterministic.
  */
 export function chooseSlotMs(
@@ -61,7 +71,7 @@ export function chooseSlotMs(
     if (gridLevels(spanMs, slotMs, fourK) === 0) continue;
     const exact = n * candidates(3 * slotMs, reachOf(3 * slotMs)) * NS_PER_CANDIDATE + cells;
     const terms = termsFor(Math.log10((spanMs + slotMs) / (2 * slotMs)));
-    const cost = exact + terms * n * NS_PER_SPOT_TERM;
+    const cost = exact + terms * (n * NS_PER_SPOT_TERM + (spanMs / slotMs) * NS_PER_SLOT_TERM);
     if (cost < bestCost) {
       bestCost = cost;
       best = slotMs;

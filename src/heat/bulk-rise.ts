@@ -5,14 +5,19 @@
  * Spot i meets ΔT_i = Σ over every pulse fired before it (each pulse of a stack at its own
  * time). Terms below a cut-off (1e-4 K) are skipped: an analytic age limit and radius bound the
  * search, which walks a uniform cell grid whose lists are in firing order, so the cost is
- * O(n · neighbours) with no allocation per spot. Old heat goes on the ladder of grids
- * (bulk-far.ts) when the cost model (bulk-cost.ts) says it pays.
+ * O(n · neighbours) with no allocation per spot. This file sets the walk up (cells, tables); the
+ * walk itself runs in WebAssembly (assembly/bulk-exact.ts), in blocks of spots that a pool worker
+ * shares with two threads. Old heat goes on the ladder of grids (bulk-far.ts) when the cost model
+ * (bulk-cost.ts) says it pays.
  */
 
 import { PlanError } from "../errors.js";
 import { parseDecimal } from "../guard/number.js";
+import { post, workersByDefault } from "../parallel/pool.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { gridLevels } from "../sequence/heat-grid.js";
+import { type RecentCells, WasmBulkExact } from "../wasm/bulk-exact.js";
+import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
 import { chooseSlotMs } from "./bulk-cost.js";
 import { fitExponentials, type PendingFar, startFarField } from "./bulk-far.js";
 import {
@@ -27,6 +32,7 @@ import {
   reachWithin,
   residualHeat,
 } from "./bulk-model.js";
+import { type RecentJob, runRecentJob } from "./recent-job.js";
 
 /** Options of {@link bulkRise}. */
 export interface BulkRiseOptions {
@@ -43,7 +49,10 @@ export interface BulkRiseOptions {
    * ladder of grids; 0 sums every term exactly (above the cut-off); default: chosen by a cost model.
    */
   slotMs?: number;
-  /** Threads for the far field (1 or 2); default 2 when workers are on by default. */
+  /**
+   * Threads for the recent heat and the far field (1 or 2); default 2 (from 20,000 spots, and
+   * pulses for the far field) when workers are on by default. Results are the same bits either way.
+   */
   threads?: number;
 }
 
@@ -51,6 +60,12 @@ export interface BulkRiseOptions {
 const MIN_TABLE_SIZE = 8192;
 /** Most cells of the search grid per spot (memory bound for sparse scans). */
 const CELLS_PER_SPOT = 4;
+/** Spots from which the recent heat uses a second thread by default (a worker costs ~30 ms to start). */
+const THREADED_MIN_SPOTS = 20_000;
+/** Spots per block of the recent heat handed between the threads. */
+const BLOCK_SPOTS = 512;
+/** How long to wait for the worker's blocks before computing them on this thread, ms. */
+const WORKER_TIMEOUT_MS = 30_000;
 
 /**
  * Bulk rise ΔT_i, K, each spot meets when its first pulse fires. Arrays are in firing order with
@@ -85,8 +100,9 @@ export function bulkRise(
 
   // Uniform cell grid over the spots' box, cell side ≈ a third of the exact part's reach (coarser when that would need
   // more than CELLS_PER_SPOT cells per spot). The spots are packed cell by cell, each cell in
-  // firing order, so the spots of a cell fired before spot i are the first `filled` of its run:
-  // walked newest first, contiguous in memory.
+  // firing order, so the spots of a cell fired before spot i are the first ones of its run (the
+  // walk keeps a pointer per cell past them, `items` holding each entry's firing index): walked
+  // newest first, contiguous in memory.
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -138,18 +154,22 @@ export function bulkRise(
     start[c + 1]++;
   }
   for (let c = 0; c < nx * ny; c++) start[c + 1] += start[c];
-  const filled = new Int32Array(nx * ny);
+  const fill = start.slice(0, nx * ny);
   const px = new Float64Array(n);
   const py = new Float64Array(n);
   const pt = new Float64Array(n);
   const pp = new Int32Array(n);
+  const items = new Int32Array(n);
+  const posOf = new Int32Array(n);
   // With the far field: the ladder's slot of each spot's first pulse and of the latest any spot's
   // last pulse can be (the same arithmetic as the ladder's), for the walk's integer tests.
   const firstSlot = new Int32Array(useFar ? n : 0);
   const lastSlot = new Int32Array(useFar ? n : 0);
   for (let i = 0; i < n; i++) {
     const c = cellOf[i];
-    const q = start[c] + filled[c]++;
+    const q = fill[c]++;
+    items[q] = i;
+    posOf[i] = q;
     px[q] = xMm[i];
     py[q] = yMm[i];
     pt[q] = tMs[i];
@@ -159,7 +179,6 @@ export function bulkRise(
       lastSlot[q] = Math.floor((tMs[i] + stackSpan - t0) / slotMs);
     }
   }
-  filled.fill(0);
 
   // The age factor Q/(ρcL)·erf(L/√(4κτ))/π times v = √τ (smooth in v, also for L = 0) and the
   // squared cut-off radius S·ln(A/c), tabulated on v and interpolated linearly. Near τ = 0,
@@ -197,6 +216,43 @@ export function bulkRise(
   const exactCells = perTurn < 128 ? Math.ceil(Math.max(8 * perTurn, Math.sqrt(300 * perTurn))) + 2 : 2;
 
   const ageLimit = maxAge + stackSpan;
+  const cells: RecentCells = {
+    nx,
+    ny,
+    px,
+    py,
+    pt,
+    pp,
+    items,
+    posOf,
+    cellOf,
+    start,
+    firstSlot,
+    lastSlot,
+    ageTab,
+    rcTab,
+    params: {
+      minX,
+      minY,
+      cell,
+      reachCells,
+      r2Max,
+      ageLimit,
+      maxAge,
+      periodMs,
+      t0,
+      slotMs: useFar ? slotMs : 0,
+      s0,
+      fourK,
+      invDv,
+      exactCells,
+      depth: L,
+      ampPerL,
+      qOverRhoC,
+      cutoff,
+    },
+  };
+  const threads = opts.threads ?? (n >= THREADED_MIN_SPOTS && workersByDefault() ? 2 : 1);
 
   // The far field: the pulses of slots ≤ s − 3 on the ladder of grids (bulk-far.ts), one entry per
   // pulse; spot i reads it at its first pulse's entry.
@@ -251,75 +307,53 @@ export function bulkRise(
       threads: opts.threads,
     });
   }
-
-  for (let i = 0; i < n; i++) {
-    const xi = xMm[i];
-    const yi = yMm[i];
-    const ti = tMs[i];
-    // Pulses of slots below `floorSlot` are in the far field (the ladder's slot of a time, the same arithmetic).
-    const floorSlot = useFar ? Math.floor((ti - t0) / slotMs) - 2 : -Infinity;
-    const c = cellOf[i];
-    const cx = c % nx;
-    const cy = (c - cx) / nx;
-    const x0 = Math.max(0, cx - reachCells);
-    const x1 = Math.min(nx - 1, cx + reachCells);
-    const y0 = Math.max(0, cy - reachCells);
-    const y1 = Math.min(ny - 1, cy + reachCells);
-    let sum = 0;
-    for (let gy = y0; gy <= y1; gy++) {
-      // Nearest distance from the spot to the cell row (0 inside it).
-      const ey = Math.max(0, minY + gy * cell - yi, yi - (minY + (gy + 1) * cell));
-      const ey2 = ey * ey;
-      if (ey2 > r2Max) continue;
-      const row = gy * nx;
-      for (let gx = x0; gx <= x1; gx++) {
-        const ex = Math.max(0, minX + gx * cell - xi, xi - (minX + (gx + 1) * cell));
-        if (ex * ex + ey2 > r2Max) continue;
-        const cc = row + gx;
-        const first = start[cc];
-        for (let q = first + filled[cc] - 1; q >= first; q--) {
-          const age = ti - pt[q];
-          // Firing order within the cell: the rest are older (past the cut-off, or in the field).
-          if (age > ageLimit || (useFar && lastSlot[q] < floorSlot)) break;
-          const dx = px[q] - xi;
-          const dy = py[q] - yi;
-          const r2 = dx * dx + dy * dy;
-          if (r2 > r2Max) continue;
-          const pj = pp[q];
-          for (let k = 0; k < pj; k++) {
-            const tau = age - k * periodMs;
-            if (!(tau > 0)) break;
-            if (tau >= maxAge) continue;
-            if (
-              useFar &&
-              (k === 0 ? firstSlot[q] : Math.floor((pt[q] + k * periodMs - t0) / slotMs)) < floorSlot
-            )
-              continue;
-            const v = Math.sqrt(tau);
-            const u = v * invDv;
-            const m = u | 0;
-            const f = u - m;
-            const s = s0 + fourK * tau;
-            let ageFactor: number;
-            if (m < exactCells) ageFactor = ageFactorAt(fourK * tau);
-            else {
-              if (r2 > rcTab[m] + f * (rcTab[m + 1] - rcTab[m])) continue;
-              ageFactor = (ageTab[m] + f * (ageTab[m + 1] - ageTab[m])) / v;
-            }
-            const term = (ageFactor / s) * Math.exp(-r2 / s);
-            if (term >= cutoff) sum += term;
-          }
-        }
-      }
-    }
-    out[i] = sum;
-    filled[c]++;
-  }
+  // Posted after the far field's job: the worker runs its terms first, then claims the recent
+  // blocks this thread has not. The other order (the worker's terms wait for half of the recent
+  // blocks) measured the same within the noise on two bench scans at two slots each; the ladder
+  // is the longer part there.
+  finishRecent(startRecent(cells, threads), out);
   if (pending !== null && entryOf !== null) {
     const far = pending.finish();
     for (let i = 0; i < n; i++) out[i] += far[entryOf[i]];
   }
   return out;
+}
+
+/**
+ * The recent heat's job for this thread: with two threads the pool worker is posted its share
+ * (blocks claimed through a shared counter); it runs after any job posted before it.
+ */
+function startRecent(cells: RecentCells, threads: number): RecentJob {
+  const n = cells.posOf.length;
+  const base = { ...cells, module: wasmModule(), blockSize: BLOCK_SPOTS };
+  if (threads < 2) return { ...base, out: new Float64Array(n), role: 0, ctrl: null };
+  const nBlocks = Math.ceil(n / BLOCK_SPOTS);
+  const out = new Float64Array(new SharedArrayBuffer(8 * n));
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * (1 + nBlocks)));
+  post(0, { kind: "recent", job: { ...base, out, role: 2, ctrl } });
+  return { ...base, out, role: 1, ctrl };
+}
+
+/** Run this thread's share of the recent heat, wait for the worker's blocks, and copy it all into `dst`. */
+function finishRecent(job: RecentJob, dst: Float64Array): void {
+  const ex = takeInstance();
+  runRecentJob(job, ex);
+  releaseInstance(ex);
+  const ctrl = job.ctrl;
+  if (ctrl !== null) {
+    const n = job.posOf.length;
+    const nBlocks = Math.ceil(n / job.blockSize);
+    // Blocks the worker has not written in time (it is gone) are computed here, in order.
+    let here: WasmBulkExact | null = null;
+    for (let b = 0; b < nBlocks; b++) {
+      if (Atomics.load(ctrl, 1 + b) !== 0) continue;
+      if (here === null && Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) !== "timed-out") continue;
+      here ??= new WasmBulkExact(job, takeInstance());
+      const i0 = b * job.blockSize;
+      here.block(i0, Math.min(n, i0 + job.blockSize), job.out);
+    }
+  }
+  dst.set(job.out.subarray(0, job.posOf.length));
 }
 
 /** Relative error the far field's exponential fit of the age factor stays within. */

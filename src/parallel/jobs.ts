@@ -6,6 +6,7 @@
 import type { BandJob, BandResult } from "../dose/bands.js";
 import type { Report } from "../dose/report.js";
 import type { FarJob } from "../heat/far-job.js";
+import type { RecentJob } from "../heat/recent-job.js";
 import type { StripJob } from "../pattern/poisson-strip.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import type { ExactJob } from "../sequence/heat-exact.js";
@@ -27,7 +28,7 @@ export type VariantAnswer =
 
 /**
  * A job for a worker: claim bands of a splat, claim blocks of the heat index's exact part, grow
- * a Poisson strip, run some of the bulk rise's far-field terms, or simulate a sweep variant. Splat bands, heat blocks and Poisson strips
+ * a Poisson strip, run some of the bulk rise's far-field terms, claim blocks of its recent heat, or simulate a sweep variant. Splat bands, heat blocks and Poisson strips
  * live in SharedArrayBuffers the posting thread works on too.
  */
 export type Job =
@@ -35,6 +36,7 @@ export type Job =
   | { kind: "heat"; job: ExactJob }
   | { kind: "poisson"; job: StripJob }
   | { kind: "far"; job: FarJob }
+  | { kind: "recent"; job: RecentJob }
   | { kind: "variant"; job: VariantJob };
 
 /** What a job of each kind answers; heat blocks and Poisson strips signal through their shared arrays instead. */

@@ -101,10 +101,13 @@ export function ask<K extends AnsweredKind>(
 }
 
 /**
- * Post a job that answers through its shared arrays (heat blocks, a Poisson strip, bulk-rise terms) to worker
+ * Post a job that answers through its shared arrays (heat blocks, a Poisson strip, bulk-rise terms or blocks) to worker
  * `index`; the poster waits on those arrays with a time limit.
  */
-export function post(index: number, job: Extract<Job, { kind: "heat" | "poisson" | "far" }>): void {
+export function post(
+  index: number,
+  job: Extract<Job, { kind: "heat" | "poisson" | "far" | "recent" }>,
+): void {
   poolWorker(index).worker.postMessage({ id: 0, job } satisfies Envelope);
 }
 

@@ -9,6 +9,7 @@ import { parentPort } from "node:worker_threads";
 import { type BandJob, bandsLeft, emptyBandResult, runBands } from "../dose/bands.js";
 import { PlanError } from "../errors.js";
 import { runFarJob } from "../heat/far-job.js";
+import { runRecentJob } from "../heat/recent-job.js";
 import { growStrip } from "../pattern/poisson-strip.js";
 import { runExactJob } from "../sequence/heat-exact.js";
 import { releaseInstance, takeInstance, type WasmInstance, type WasmModule } from "../wasm/module.js";
@@ -69,6 +70,9 @@ port?.on("message", ({ id, job }: Envelope) => {
       return;
     case "far":
       inInstance(job.job.module, (ex) => runFarJob(job.job, ex));
+      return;
+    case "recent":
+      inInstance(job.job.module, (ex) => runRecentJob(job.job, ex));
       return;
     case "variant":
       void variant(id, job.job);
