@@ -211,12 +211,13 @@ export function bulkRise(
     rcTab[k] = amp > cutoff ? s * Math.log(amp / cutoff) * 1.0001 + 1e-12 : 0;
   }
   ageTab[0] = L > 0 ? 0 : ageTab[1];
-  // Where the table has fewer than PER_TURN entries across the turn (its size is capped), terms up to
+  // Where the table has fewer than PER_TURN entries across the turn (its size is capped; 0.99: an
+  // uncapped table has PER_TURN less rounding), terms up to
   // eight turn widths are computed exactly, and past the turn (v ≫ turnV, where the factor times v
   // is ≈ const·(1 − turnV²/(3v²))) until linear interpolation's relative error dv²·turnV²/(4v⁴) is
   // about 1e-6, i.e. v/dv > √(300·turnV/dv) (measured ≤ 1.6e-6 over 7 decades of age).
   const perTurn = turnV * invDv;
-  const exactCells = perTurn < PER_TURN ? Math.ceil(Math.max(8 * perTurn, Math.sqrt(300 * perTurn))) + 2 : 2;
+  const exactCells = perTurn < 0.99 * PER_TURN ? Math.ceil(Math.max(8 * perTurn, Math.sqrt(300 * perTurn))) + 2 : 2;
 
   const ageLimit = maxAge + stackSpan;
   const cells: RecentCells = {
