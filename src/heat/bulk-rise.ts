@@ -217,7 +217,8 @@ export function bulkRise(
   // is ≈ const·(1 − turnV²/(3v²))) until linear interpolation's relative error dv²·turnV²/(4v⁴) is
   // about 1e-6, i.e. v/dv > √(300·turnV/dv) (measured ≤ 1.6e-6 over 7 decades of age).
   const perTurn = turnV * invDv;
-  const exactCells = perTurn < 0.99 * PER_TURN ? Math.ceil(Math.max(8 * perTurn, Math.sqrt(300 * perTurn))) + 2 : 2;
+  const exactCells =
+    perTurn < 0.99 * PER_TURN ? Math.ceil(Math.max(8 * perTurn, Math.sqrt(300 * perTurn))) + 2 : 2;
 
   const ageLimit = maxAge + stackSpan;
   const cells: RecentCells = {

@@ -122,7 +122,9 @@ describe("cut-off reach", () => {
   const peak = (tauMs: number): number => {
     const fourKt = (4 * KAPPA * tauMs) / 1000;
     const s = heat.s0Mm2 + fourKt;
-    return ((heat.qJ / (RHO_C * heat.depthMm)) * erfSimpson(heat.depthMm / Math.sqrt(fourKt))) / (Math.PI * s);
+    return (
+      ((heat.qJ / (RHO_C * heat.depthMm)) * erfSimpson(heat.depthMm / Math.sqrt(fourKt))) / (Math.PI * s)
+    );
   };
 
   it("the age limit is the root of A(τ) = cut-off, and the radius the largest √(S·ln(A/c)) over ages, +2 %", () => {
