@@ -111,12 +111,13 @@ export function erf(x: number): number {
 /** Columns shallower than this, mm, are surface sources (the L → 0 limit; avoids 0/0). */
 const MIN_DEPTH_MM = 1e-9;
 
+/** The column depth L the sum uses, mm: 0 (a surface source) below {@link MIN_DEPTH_MM}. */
 export function columnDepth(heat: PulseHeat): number {
   return heat.depthMm > MIN_DEPTH_MM ? heat.depthMm : 0;
 }
 
 /** Q/(ρc·L)·erf(L/√(4κτ)), K·mm² (the column's heat per area seen at the surface); the L → 0 limit for L = 0. */
-function depthFactor(ampPerL: number, qOverRhoC: number, depthMm: number, fourKTau: number): number {
+export function depthFactor(ampPerL: number, qOverRhoC: number, depthMm: number, fourKTau: number): number {
   if (depthMm > 0) return ampPerL * erf(depthMm / Math.sqrt(fourKTau));
   return (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau);
 }

@@ -26,7 +26,7 @@ import {
   BULK_WARN_K,
   columnDepth,
   cutoffReach,
-  erf,
+  depthFactor,
   type PulseHeat,
   RHO_C_J_PER_MM3_K,
   reachWithin,
@@ -198,9 +198,7 @@ export function bulkRise(
   const invDv = 1 / dv;
   const ageTab = new Float64Array(tableSize + 1);
   const rcTab = new Float64Array(tableSize + 1);
-  const ageFactorAt = (fourKTau: number): number =>
-    (L > 0 ? ampPerL * erf(L / Math.sqrt(fourKTau)) : (qOverRhoC * 2) / Math.sqrt(Math.PI * fourKTau)) *
-    invPi;
+  const ageFactorAt = (fourKTau: number): number => depthFactor(ampPerL, qOverRhoC, L, fourKTau) * invPi;
   for (let k = 1; k <= tableSize; k++) {
     const v = k * dv;
     const fourKTau = fourK * v * v;
@@ -343,7 +341,6 @@ function startRecent(cells: RecentCells, threads: number): RecentJob {
 function finishRecent(job: RecentJob, dst: Float64Array): void {
   const ex = takeInstance();
   runRecentJob(job, ex);
-  releaseInstance(ex);
   const ctrl = job.ctrl;
   if (ctrl !== null) {
     const n = job.posOf.length;
@@ -353,11 +350,12 @@ function finishRecent(job: RecentJob, dst: Float64Array): void {
     for (let b = 0; b < nBlocks; b++) {
       if (Atomics.load(ctrl, 1 + b) !== 0) continue;
       if (here === null && Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) !== "timed-out") continue;
-      here ??= new WasmBulkExact(job, takeInstance());
+      here ??= new WasmBulkExact(job, ex);
       const i0 = b * job.blockSize;
       here.block(i0, Math.min(n, i0 + job.blockSize), job.out);
     }
   }
+  releaseInstance(ex);
   dst.set(job.out.subarray(0, job.posOf.length));
 }
 

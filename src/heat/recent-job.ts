@@ -4,6 +4,7 @@
  * through a shared counter by this thread and a pool worker. Kept apart from bulk-rise.ts, which
  * posts it to the pool, so the pool's job types and the worker import it without an import cycle.
  */
+import { allClaimed, claimBlocks } from "../parallel/blocks.js";
 import { type RecentCells, WasmBulkExact } from "../wasm/bulk-exact.js";
 import type { WasmInstance, WasmModule } from "../wasm/module.js";
 
@@ -24,22 +25,14 @@ export interface RecentJob extends RecentCells {
 /** Compute the blocks this thread claims (every block for role 0) in `instance`, an instance of `job.module`. */
 export function runRecentJob(job: RecentJob, instance: WasmInstance): void {
   const n = job.posOf.length;
-  const nBlocks = Math.ceil(n / job.blockSize);
   const ctrl = job.ctrl;
   if (n === 0) return;
   // A thread that comes after every block was taken (it was busy) has nothing to do.
-  if (job.role !== 0 && (ctrl === null || Atomics.load(ctrl, 0) >= nBlocks)) return;
+  if (job.role !== 0 && (ctrl === null || allClaimed(ctrl, n, job.blockSize))) return;
   const walk = new WasmBulkExact(job, instance);
   if (job.role === 0 || ctrl === null) {
     walk.all(job.out, job.blockSize);
     return;
   }
-  for (;;) {
-    const blk = Atomics.add(ctrl, 0, 1);
-    if (blk >= nBlocks) return;
-    const i0 = blk * job.blockSize;
-    walk.block(i0, Math.min(n, i0 + job.blockSize), job.out);
-    Atomics.store(ctrl, 1 + blk, job.role);
-    Atomics.notify(ctrl, 1 + blk);
-  }
+  claimBlocks(ctrl, job.role, n, job.blockSize, (i0, i1) => walk.block(i0, i1, job.out));
 }

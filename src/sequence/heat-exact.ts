@@ -22,6 +22,7 @@
  * This file drives the exact part on one thread or on two (the second a pool worker).
  */
 
+import { allClaimed, claimBlocks } from "../parallel/blocks.js";
 import { copySpots, type SpotsInInstance, WasmHeatExact } from "../wasm/heat-exact.js";
 import type { WasmInstance, WasmModule } from "../wasm/module.js";
 
@@ -69,12 +70,10 @@ export function runExactJob(
   spots: SpotsInInstance | null = null,
 ): void {
   const n = job.x.length;
-  const blockSize = job.blockSize;
-  const nBlocks = Math.ceil(n / blockSize);
   const ctrl = job.ctrl;
   if (n === 0) return;
   // A thread that comes after every block was taken (it was busy) has nothing to do.
-  if (job.role !== 0 && (ctrl === null || Atomics.load(ctrl, 0) >= nBlocks)) return;
+  if (job.role !== 0 && (ctrl === null || allClaimed(ctrl, n, job.blockSize))) return;
   const where = spots ?? copySpots(instance, job.x, job.y, job.t, job.p);
   const exact = new WasmHeatExact(where, job, job.role === 0 ? job.grid : null);
   if (job.role === 0) {
@@ -82,12 +81,5 @@ export function runExactJob(
     return;
   }
   if (ctrl === null) return;
-  for (;;) {
-    const blk = Atomics.add(ctrl, 0, 1);
-    if (blk >= nBlocks) return;
-    const i0 = blk * blockSize;
-    exact.block(i0, Math.min(n, i0 + blockSize), job.out);
-    Atomics.store(ctrl, 1 + blk, job.role);
-    Atomics.notify(ctrl, 1 + blk);
-  }
+  claimBlocks(ctrl, job.role, n, job.blockSize, (i0, i1) => exact.block(i0, i1, job.out));
 }
