@@ -12,30 +12,14 @@ import { simulatePlan } from "../../src/dose/simulate.js";
 import { simulateFile } from "../../src/dose/simulate-file.js";
 import { loadPlan } from "../../src/plan/load.js";
 import { buildTreatment } from "../../src/sequence/treatment.js";
-import { erfSimpson } from "../heat/fd3d.js";
+import { co2RiseByHand, twoCo2Spots } from "../helpers/bulk-rise.js";
 import { runCli } from "../helpers/cli.js";
-
-/** Total coagulated depth of a 120 µm CO2 pulse, mm: the co2-10600 preset's published table along its power law. */
-const coagTotalMm = (eMj: number): number => (720 * (eMj / 80) ** Math.log2(1000 / 720)) / 1000;
 
 // Two 120 µm CO2 spots 100 µm apart at 10 mJ, fired in two identical passes: pass 1 fires onto
 // the spots pass 0 has just heated, so its spots meet far more than pass 0's second spot.
 const dir = mkdtempSync(join(tmpdir(), "passes-bulk-"));
 const twoPass = join(dir, "two-pass.json");
-writeFileSync(
-  twoPass,
-  JSON.stringify({
-    version: 1,
-    name: "two-spots-two-passes",
-    laser: "co2-10600",
-    spot: { diameterUm: 120 },
-    pulse: { energyMj: 10 },
-    pattern: { lattice: "square", pitchUm: 100, seed: 1 },
-    area: { shape: "rect", widthMm: 0.2, heightMm: 0.1 },
-    sequence: { order: "raster", seed: 1 },
-    passes: [{}, {}],
-  }),
-);
+writeFileSync(twoPass, JSON.stringify(twoCo2Spots("two-spots-two-passes", { passes: [{}, {}] })));
 
 /**
  * The bulk rise each spot meets, K, summed by hand: the surface rise of a Gaussian column in a
@@ -44,19 +28,11 @@ writeFileSync(
  * coagulated depth at 10 mJ from the preset's table, κ = 0.13 mm²/s, ρc = 3.7 J/(cm³·K).
  */
 function byHand(x: ArrayLike<number>, y: ArrayLike<number>, tMs: ArrayLike<number>): number[] {
-  const f0 = (2 * 0.01) / (Math.PI * 0.006 ** 2);
-  const q = 5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log(f0 / 5));
-  const L = coagTotalMm(10);
   const out: number[] = [];
   for (let i = 0; i < x.length; i++) {
     let sum = 0;
-    for (let j = 0; j < i; j++) {
-      const dtS = (tMs[i] - tMs[j]) / 1000;
-      const r2 = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2;
-      const s = 0.0018 + 4 * 0.13 * dtS;
-      sum +=
-        ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / s)) / (Math.PI * s);
-    }
+    for (let j = 0; j < i; j++)
+      sum += co2RiseByHand(Math.hypot(x[i] - x[j], y[i] - y[j]), (tMs[i] - tMs[j]) / 1000);
     out.push(sum);
   }
   return out;

@@ -9,6 +9,7 @@ import { BULK_CUTOFF_K, erf, type PulseHeat, surfaceRiseK } from "../../src/heat
 import { bulkRise } from "../../src/heat/bulk-rise.js";
 import { wasmErf } from "../../src/wasm/bulk-exact.js";
 import { releaseInstance, takeInstance } from "../../src/wasm/module.js";
+import { scanArb } from "../helpers/bulk-rise.js";
 
 /** erf by its Maclaurin series summed until the terms vanish (x ≤ 3: the series converges fast enough in doubles to ~1e-14). */
 function erfSeries(x: number): number {
@@ -43,32 +44,7 @@ describe("the module's error function", () => {
 });
 
 describe("the recent heat in WebAssembly", () => {
-  const spotsArb = fc
-    .array(
-      fc.record({
-        x: fc.double({ min: 0, max: 1.5, noNaN: true }),
-        y: fc.double({ min: 0, max: 1.5, noNaN: true }),
-        dt: fc.integer({ min: 0, max: 50_000 }).map((us) => us / 1000),
-        p: fc.integer({ min: 1, max: 3 }),
-      }),
-      { minLength: 2, maxLength: 60 },
-    )
-    .map((list) => {
-      let t = 0;
-      const n = list.length;
-      const x = new Float64Array(n);
-      const y = new Float64Array(n);
-      const tMs = new Float64Array(n);
-      const p = new Uint32Array(n);
-      list.forEach((s, i) => {
-        t += s.dt;
-        x[i] = s.x;
-        y[i] = s.y;
-        tMs[i] = t;
-        p[i] = s.p;
-      });
-      return { x, y, tMs, p };
-    });
+  const spotsArb = scanArb(1.5, 50_000, 2, 60);
   // Surface sources (L = 0), shallow columns (whose young terms the walk computes exactly) and deep ones.
   const heatArb: fc.Arbitrary<PulseHeat> = fc.record({
     qJ: fc.double({ min: 1e-4, max: 0.05, noNaN: true }),

@@ -9,10 +9,7 @@ import {
   surfaceRiseK,
 } from "../../src/heat/bulk-model.js";
 import { resolvePlan } from "../../src/plan/load.js";
-import { erfSimpson } from "./fd3d.js";
-
-const KAPPA = 0.13; // mm²/s
-const RHO_C = 3.7e-3; // J/(mm³·K)
+import { KAPPA, RHO_C, surfaceRiseByHand } from "../helpers/bulk-rise.js";
 
 /** A plan with an inline ablative laser (threshold 5 J/cm², 60 µm coagulation), 120 µm spot. */
 function plan(energyMj: number, profile: "gaussian" | "tophat" = "gaussian") {
@@ -119,13 +116,8 @@ describe("rise of one pulse", () => {
 describe("cut-off reach", () => {
   const heat: PulseHeat = { qJ: 1.3e-3, depthMm: 0.27, s0Mm2: 0.0018, wholePulse: false };
   /** The peak A(τ) = Q/(ρcL)·erf(L/√(4κτ))/(πS), written out (erf by Simpson). */
-  const peak = (tauMs: number): number => {
-    const fourKt = (4 * KAPPA * tauMs) / 1000;
-    const s = heat.s0Mm2 + fourKt;
-    return (
-      ((heat.qJ / (RHO_C * heat.depthMm)) * erfSimpson(heat.depthMm / Math.sqrt(fourKt))) / (Math.PI * s)
-    );
-  };
+  const peak = (tauMs: number): number =>
+    surfaceRiseByHand(heat.qJ, heat.depthMm, heat.s0Mm2, 0, tauMs / 1000);
 
   it("the age limit is the root of A(τ) = cut-off, and the radius the largest √(S·ln(A/c)) over ages, +2 %", () => {
     const { maxAgeMs, maxRadiusMm } = cutoffReach(heat);

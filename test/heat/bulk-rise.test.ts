@@ -15,20 +15,8 @@ import { bulkRise, bulkRiseStats, parseMaxBulkRise } from "../../src/heat/bulk-r
 import { generatePattern } from "../../src/pattern/index.js";
 import { loadPlan, resolvePlan } from "../../src/plan/load.js";
 import { buildScan } from "../../src/sequence/index.js";
+import { KAPPA, RHO_C, scanArb, surfaceRiseByHand } from "../helpers/bulk-rise.js";
 import { deposit, erfSimpson, gridHeat, makeGrid, step, surfaceAt } from "./fd3d.js";
-
-const KAPPA = 0.13; // mm²/s
-const RHO_C = 3.7e-3; // J/(mm³·K) = 3.7 J/(cm³·K)
-
-/** The surface formula, written out here from the model statement (erf by Simpson). */
-function formula(qJ: number, depthMm: number, s0: number, rMm: number, dtS: number): number {
-  const fourKt = 4 * KAPPA * dtS;
-  const s = s0 + fourKt;
-  return (
-    ((qJ / (RHO_C * depthMm)) * erfSimpson(depthMm / Math.sqrt(fourKt)) * Math.exp((-rMm * rMm) / s)) /
-    (Math.PI * s)
-  );
-}
 
 describe("residual heat of a pulse", () => {
   it("a 120 µm CO2 spot at 10 mJ leaves Q = Fth·(πw²/2)·(1 + ln(F0/Fth)) ≈ 1.29 mJ", () => {
@@ -86,7 +74,7 @@ describe("closed form", () => {
         Uint32Array.of(1, 1),
         heat,
       );
-      const want = formula(1.3e-3, 0.37, 0.0018, d, dtMs / 1000);
+      const want = surfaceRiseByHand(1.3e-3, 0.37, 0.0018, d, dtMs / 1000);
       expect(rise[0]).toBe(0);
       expect(Math.abs(rise[1] - want)).toBeLessThanOrEqual(Math.max(1e-6 * want, BULK_CUTOFF_K));
     }
@@ -103,7 +91,7 @@ describe("closed form", () => {
         Uint32Array.of(1, 1),
         shallow,
       );
-      const want = formula(0.016, 3.4e-5, 1e-4, 0, dtMs / 1000);
+      const want = surfaceRiseByHand(0.016, 3.4e-5, 1e-4, 0, dtMs / 1000);
       expect(Math.abs(rise[1] / want - 1)).toBeLessThan(3e-6);
     }
   });
@@ -119,7 +107,7 @@ describe("closed form", () => {
         Uint32Array.of(1, 1),
         turn,
       );
-      const want = formula(0.025, 0.476, 1.68e-4, 0, dtMs / 1000);
+      const want = surfaceRiseByHand(0.025, 0.476, 1.68e-4, 0, dtMs / 1000);
       expect(Math.abs(rise[1] / want - 1)).toBeLessThan(3e-6);
     }
   });
@@ -133,7 +121,10 @@ describe("closed form", () => {
       heat,
       { periodMs: 10 },
     );
-    const want = [50, 40, 30].reduce((s, dt) => s + formula(1.3e-3, 0.37, 0.0018, 0.2, dt / 1000), 0);
+    const want = [50, 40, 30].reduce(
+      (s, dt) => s + surfaceRiseByHand(1.3e-3, 0.37, 0.0018, 0.2, dt / 1000),
+      0,
+    );
     expect(Math.abs(rise[1] / want - 1)).toBeLessThan(3e-6);
   });
 
@@ -248,31 +239,7 @@ describe("against an explicit 3-D finite-difference solve", () => {
 });
 
 describe("properties", () => {
-  const spotsArb = fc
-    .array(
-      fc.record({
-        x: fc.double({ min: 0, max: 2, noNaN: true }),
-        y: fc.double({ min: 0, max: 2, noNaN: true }),
-        dt: fc.integer({ min: 0, max: 200_000 }).map((us) => us / 1000),
-        p: fc.integer({ min: 1, max: 3 }),
-      }),
-      { minLength: 1, maxLength: 40 },
-    )
-    .map((list) => {
-      let t = 0;
-      const x = new Float64Array(list.length);
-      const y = new Float64Array(list.length);
-      const tMs = new Float64Array(list.length);
-      const p = new Uint32Array(list.length);
-      list.forEach((s, i) => {
-        t += s.dt;
-        x[i] = s.x;
-        y[i] = s.y;
-        tMs[i] = t;
-        p[i] = s.p;
-      });
-      return { x, y, tMs, p };
-    });
+  const spotsArb = scanArb(2, 200_000, 1, 40);
   const heatArb = fc.record({
     qJ: fc.double({ min: 1e-4, max: 0.1, noNaN: true }),
     depthMm: fc.double({ min: 0, max: 1.5, noNaN: true }),

@@ -13,31 +13,13 @@ import {
   sweepJson,
   sweepTable,
 } from "../../src/sweep/index.js";
+import { co2CoagTotalMm, co2ResidualJ, co2RiseByHand, twoCo2Spots } from "../helpers/bulk-rise.js";
 import { runCli } from "../helpers/cli.js";
-import { erfSimpson } from "./fd3d.js";
-
-/**
- * Total coagulated depth of a 120 µm CO2 pulse, mm: the co2-10600 preset's published table
- * (80 mJ → 720 µm, 160 mJ → 1000 µm, in vivo histology) along its power law (log-log line).
- */
-const coagTotalMm = (eMj: number): number => (720 * (eMj / 80) ** Math.log2(1000 / 720)) / 1000;
 
 const dir = mkdtempSync(join(tmpdir(), "bulkheat-"));
 // Two 120 µm CO2 spots 100 µm apart, fired one pulse period apart.
 const twoSpots = join(dir, "two.json");
-writeFileSync(
-  twoSpots,
-  JSON.stringify({
-    version: 1,
-    name: "two-spots",
-    laser: "co2-10600",
-    spot: { diameterUm: 120 },
-    pulse: { energyMj: 10 },
-    pattern: { lattice: "square", pitchUm: 100, seed: 1 },
-    area: { shape: "rect", widthMm: 0.2, heightMm: 0.1 },
-    sequence: { order: "raster", seed: 1 },
-  }),
-);
+writeFileSync(twoSpots, JSON.stringify(twoCo2Spots("two-spots")));
 
 describe("scan --bulk-rise: tempRiseC", () => {
   it("a two-spot scan's tempRiseC is the closed form within 1 %", () => {
@@ -51,13 +33,7 @@ describe("scan --bulk-rise: tempRiseC", () => {
     const dtS = (s.tMs[1] - s.tMs[0]) / 1000;
     // By hand: Q = 5·(π·0.006²/2)·(1 + ln(176.84/5)) J, s0 = 0.06²/2 mm², L = the total
     // coagulated depth at 10 mJ from the preset's published table (≈ 269 µm).
-    const f0 = (2 * 0.01) / (Math.PI * 0.006 ** 2);
-    const q = 5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log(f0 / 5));
-    const L = coagTotalMm(10);
-    const sTot = 0.0018 + 4 * 0.13 * dtS;
-    const want =
-      ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp((-rMm * rMm) / sTot)) /
-      (Math.PI * sTot);
+    const want = co2RiseByHand(rMm, dtS);
     expect(want).toBeGreaterThan(0.5);
     expect(s.tempRiseC[0]).toBe(0);
     expect(Math.abs(s.tempRiseC[1] / want - 1)).toBeLessThan(0.01);
@@ -157,9 +133,7 @@ describe("report and sweep", () => {
     // by hand Q = 5·(π·0.006²/2)·(1 + ln(F0/5)) J with F0 = 2E/(π·0.006²), L = the total
     // coagulated depth of the published table at 5 and 10 mJ (≈ 193 and 269 µm): the 5 mJ
     // pulse leaves less heat in a shallower column, and its surface meets more.
-    const qOf = (eJ: number) =>
-      5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log((2 * eJ) / (Math.PI * 0.006 ** 2) / 5));
-    const want = qOf(0.005) / coagTotalMm(5) / (qOf(0.01) / coagTotalMm(10));
+    const want = co2ResidualJ(5) / co2CoagTotalMm(5) / (co2ResidualJ(10) / co2CoagTotalMm(10));
     expect(Math.abs(v5 / v10 / want - 1)).toBeLessThan(0.01);
   });
 });

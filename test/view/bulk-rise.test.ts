@@ -19,7 +19,7 @@ import { readScanFile } from "../../src/io/scanfile.js";
 import { colormapLut } from "../../src/render/colormap.js";
 import { buildViewData, unpack, withBulkRiseRows } from "../../src/view/build.js";
 import { type LaserscanView, VIEW_DATA_ID, type ViewData } from "../../src/view/data.js";
-import { erfSimpson } from "../heat/fd3d.js";
+import { co2RiseByHand, twoCo2Spots } from "../helpers/bulk-rise.js";
 import { ROOT, runCli } from "../helpers/cli.js";
 import { findBrowser, launchBrowser, NO_BROWSER } from "./browser.js";
 
@@ -225,19 +225,7 @@ describe("buildViewPage({ bulkRise })", () => {
   it("two spots: the second meets the closed-form rise of the first within 1 %, the first none", async () => {
     // Two 120 µm CO2 spots 100 µm apart at 10 mJ, fired one after the other.
     const plan = join(dir, "two.json");
-    writeFileSync(
-      plan,
-      JSON.stringify({
-        version: 1,
-        name: "two-spots",
-        laser: "co2-10600",
-        spot: { diameterUm: 120 },
-        pulse: { energyMj: 10 },
-        pattern: { lattice: "square", pitchUm: 100, seed: 1 },
-        area: { shape: "rect", widthMm: 0.2, heightMm: 0.1 },
-        sequence: { order: "raster", seed: 1 },
-      }),
-    );
+    writeFileSync(plan, JSON.stringify(twoCo2Spots("two-spots")));
     const data = htmlData((await buildViewPage(plan, { bulkRise: true, threads: 1 })).html);
     const rise = unpack(data.spots.tempRiseC as NonNullable<typeof data.spots.tempRiseC>);
     const x = unpack(data.spots.xMm);
@@ -247,15 +235,7 @@ describe("buildViewPage({ bulkRise })", () => {
     // By hand: Q = Fth·(πw²/2)·(1 + ln(F0/Fth)), Fth = 5 J/cm², w = 60 µm; s0 = w²/2; L = the
     // total coagulated depth at 10 mJ on the preset's published table (80 mJ → 720 µm, 160 mJ →
     // 1000 µm, power law); κ = 0.13 mm²/s, ρc = 3.7 J/(cm³·K).
-    const f0 = (2 * 0.01) / (Math.PI * 0.006 ** 2);
-    const q = 5 * ((Math.PI * 0.006 ** 2) / 2) * (1 + Math.log(f0 / 5));
-    const L = (720 * (10 / 80) ** Math.log2(1000 / 720)) / 1000;
-    const dtS = (t[1] - t[0]) / 1000;
-    const r2 = (x[1] - x[0]) ** 2 + (y[1] - y[0]) ** 2;
-    const sTot = 0.0018 + 4 * 0.13 * dtS;
-    const want =
-      ((q / (3.7e-3 * L)) * erfSimpson(L / Math.sqrt(4 * 0.13 * dtS)) * Math.exp(-r2 / sTot)) /
-      (Math.PI * sTot);
+    const want = co2RiseByHand(Math.hypot(x[1] - x[0], y[1] - y[0]), (t[1] - t[0]) / 1000);
     expect(want).toBeGreaterThan(0.5);
     expect(rise[0]).toBe(0);
     expect(Math.abs(rise[1] / want - 1)).toBeLessThan(0.01);
