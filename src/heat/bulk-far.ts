@@ -197,7 +197,7 @@ function solveSymmetric(A: Float64Array, b: Float64Array, n: number): Float64Arr
 
 /** Inputs of {@link startFarField}: the pulses and the ladder as in a {@link FarJob}, and the fit. */
 export interface FarInput
-  extends Pick<FarJob, "x" | "y" | "t" | "s0" | "fourK" | "slotMs" | "levels" | "lambda"> {
+  extends Pick<FarJob, "x" | "y" | "t" | "w" | "s0" | "fourK" | "slotMs" | "levels" | "lambda"> {
   /** The fit of the age factor: a_k (K·mm²) for the rates λ_k (1/ms). */
   a: Float64Array;
   /** Terms below this, K, do not matter (fields are trimmed well below it). */
@@ -233,6 +233,7 @@ export function startFarField(input: FarInput): PendingFar {
     x: input.x,
     y: input.y,
     t: input.t,
+    w: input.w,
     s0: input.s0,
     fourK: input.fourK,
     slotMs: input.slotMs,

@@ -14,6 +14,7 @@
 import { PlanError } from "../errors.js";
 import { parseDecimal } from "../guard/number.js";
 import { post, workersByDefault } from "../parallel/pool.js";
+import { expandPasses } from "../plan/passes.js";
 import type { ResolvedPlan } from "../plan/schema.js";
 import { gridLevels } from "../sequence/heat-grid.js";
 import { type RecentCells, WasmBulkExact } from "../wasm/bulk-exact.js";
@@ -72,7 +73,9 @@ const WORKER_TIMEOUT_MS = 30_000;
 /**
  * Bulk rise ΔT_i, K, each spot meets when its first pulse fires. Arrays are in firing order with
  * non-decreasing first-pulse times `tMs`; spot j's pulses fire at tMs[j] + k·periodMs,
- * k < pulses[j]. Only pulses strictly before t_i count; the spot's own stack is left out.
+ * k < pulses[j]. Only pulses strictly before t_i count; the spot's own stack is left out. A spot
+ * with 0 pulses leaves no heat and still meets the others' (scanBulkRise sums passes that leave
+ * different heat this way).
  */
 export function bulkRise(
   xMm: Float64Array,
@@ -263,14 +266,21 @@ export function bulkRise(
   let entryOf: Int32Array | null = null;
   if (useFar) {
     let total = 0;
-    for (let i = 0; i < n; i++) total += Math.max(1, pulses[i]);
+    let silent = false;
+    for (let i = 0; i < n; i++) {
+      total += Math.max(1, pulses[i]);
+      if (!(pulses[i] >= 1)) silent = true;
+    }
     let ex = new Float64Array(total);
     let ey = new Float64Array(total);
     let et = new Float64Array(total);
+    // A spot without pulses still has an entry, to read the field at, that leaves no heat.
+    let ew = silent ? new Float64Array(total).fill(1) : null;
     entryOf = new Int32Array(n);
     let sorted = true;
     for (let i = 0, e = 0; i < n; i++) {
       entryOf[i] = e;
+      if (ew !== null && !(pulses[i] >= 1)) ew[e] = 0;
       for (let k = 0; k < Math.max(1, pulses[i]); k++, e++) {
         ex[e] = xMm[i];
         ey[e] = yMm[i];
@@ -289,9 +299,11 @@ export function bulkRise(
       const sx = ex;
       const sy = ey;
       const st = et;
+      const sw = ew;
       ex = Float64Array.from(order, (e) => sx[e]);
       ey = Float64Array.from(order, (e) => sy[e]);
       et = Float64Array.from(order, (e) => st[e]);
+      if (sw !== null) ew = Float64Array.from(order, (e) => sw[e]);
     }
     const g = (tau: number): number => ageFactorAt(fourK * tau) * Math.PI;
     const fit = fitExponentials(g, 2 * slotMs, spanMs + slotMs, FAR_FIT_TOLERANCE);
@@ -300,6 +312,7 @@ export function bulkRise(
       x: ex,
       y: ey,
       t: et,
+      w: ew,
       s0,
       fourK,
       slotMs,
@@ -407,16 +420,56 @@ export interface ScanBulkRise {
   warning: string | null;
 }
 
-/** Bulk rise of a scan's spots (firing order) under `plan`'s laser, pulse and scanner. */
-export function scanBulkRise(
-  plan: ResolvedPlan,
-  scan: { xMm: Float64Array; yMm: Float64Array; tMs: Float64Array; pulses: ArrayLike<number> },
-  warnK: number = BULK_WARN_K,
-): ScanBulkRise {
-  const { heat, periodMs } = bulkRiseInputs(plan);
-  const perSpot = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs });
+/** The spots of a scan the bulk rise reads (firing order): positions, first-pulse times, pulses and, for multi-pass plans, each spot's pass. */
+export interface BulkScan {
+  xMm: Float64Array;
+  yMm: Float64Array;
+  tMs: Float64Array;
+  pulses: ArrayLike<number>;
+  pass?: Uint16Array;
+}
+
+/**
+ * Bulk rise of a scan's spots (firing order) under `plan`'s laser, pulse and scanner. A spot of a
+ * multi-pass plan leaves the heat of its own pass (`scan.pass`): when the passes differ in what a
+ * pulse leaves or in their stack period, the rise is the sum, over each distinct kind of pulse,
+ * of the rise its pulses alone cause (the heat equation is linear); every spot meets all of them.
+ */
+export function scanBulkRise(plan: ResolvedPlan, scan: BulkScan, warnK: number = BULK_WARN_K): ScanBulkRise {
+  const perSpot = treatmentRise(plan, scan);
   const stats = bulkRiseStats(perSpot, warnK);
   return { perSpot, stats, warning: bulkRiseWarning(stats, perSpot.length, warnK) };
+}
+
+/** The per-spot rise of {@link scanBulkRise}: one sum when every pass leaves the same heat, else one per kind of pulse. */
+function treatmentRise(plan: ResolvedPlan, scan: BulkScan): Float64Array {
+  const passInputs = expandPasses(plan).map(bulkRiseInputs);
+  const keys = passInputs.map((p) => JSON.stringify(p));
+  const kinds = [...new Set(keys)];
+  const pass = scan.pass;
+  if (kinds.length === 1 || pass === undefined) {
+    const { heat, periodMs } = passInputs[0];
+    return bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, heat, { periodMs });
+  }
+  const n = scan.xMm.length;
+  const last = passInputs.length - 1;
+  const kindOfPass = keys.map((k) => kinds.indexOf(k));
+  const total = new Float64Array(n);
+  const pulses = new Uint32Array(n);
+  const part = new Float64Array(n);
+  for (let kind = 0; kind < kinds.length; kind++) {
+    let any = false;
+    for (let i = 0; i < n; i++) {
+      const own = kindOfPass[Math.min(last, pass[i])] === kind;
+      pulses[i] = own ? scan.pulses[i] : 0;
+      any ||= own;
+    }
+    if (!any) continue;
+    const { heat, periodMs } = passInputs[kindOfPass.indexOf(kind)];
+    bulkRise(scan.xMm, scan.yMm, scan.tMs, pulses, heat, { periodMs, out: part });
+    for (let i = 0; i < n; i++) total[i] += part[i];
+  }
+  return total;
 }
 
 /** Parse `--max-bulk-rise-c`: a number of kelvin > 0 (undefined: the default). */

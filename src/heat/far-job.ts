@@ -15,6 +15,8 @@ export interface FarJob {
   x: Float64Array;
   y: Float64Array;
   t: Float64Array;
+  /** Heat of each entry relative to a full pulse (0: an entry that only reads, a spot without pulses), or null: all 1. */
+  w: Float64Array | null;
   /** Radial variance parameter of a fresh pulse, mm². */
   s0: number;
   /** 4κ, mm² per ms. */
@@ -35,7 +37,7 @@ export interface FarJob {
 /** Run a far-field job: its terms' ladders, each into its slice of `out`. */
 export function runFarJob(job: FarJob, ex: WasmInstance): void {
   const n = job.x.length;
-  const grids = new WasmHeatGrid(job.x, job.y, job.t, new Float64Array(n).fill(1), ex);
+  const grids = new WasmHeatGrid(job.x, job.y, job.t, job.w ?? new Float64Array(n).fill(1), ex);
   const terms: GridTerm[] = Array.from(job.terms, (k) => ({ lambda: job.lambda[k], trim: job.trim[k] }));
   const outs = gridTerms(grids, job.s0, job.fourK, job.slotMs, job.levels, terms);
   for (let m = 0; m < outs.length; m++) job.out.set(outs[m], job.terms[m] * n);
