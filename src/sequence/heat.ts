@@ -119,8 +119,9 @@ export function heatIndex(
   for (let b = 0; b < nBlocks; b++) {
     while (Atomics.load(ctrl, 1 + b) === 0) {
       if (Atomics.wait(ctrl, 1 + b, 0, WORKER_TIMEOUT_MS) === "timed-out") {
-        // The worker is gone: do it all here.
-        runExactJob({ ...base, out: heat, role: 0, grid, ctrl: null }, takeInstance());
+        // The worker is gone: do it all here, in this thread's instance.
+        runExactJob({ ...base, out: heat, role: 0, grid, ctrl: null }, instance, spots);
+        releaseInstance(instance);
         return heat;
       }
     }
