@@ -7,33 +7,10 @@
 import { createArea } from "../src/area/index.js";
 import { bulkRise, bulkRiseInputs } from "../src/heat/bulk-rise.js";
 import { generatePattern } from "../src/pattern/index.js";
-import { loadPlan, resolvePlan } from "../src/plan/load.js";
+import { loadPlan } from "../src/plan/load.js";
 import type { ResolvedPlan } from "../src/plan/schema.js";
 import { buildScan, heatIndex } from "../src/sequence/index.js";
-import { type BenchCase, type Suite, standalone } from "./common.js";
-
-function hexPlan(order: string, spots: number, sideMm: number): ResolvedPlan {
-  const coverage = (spots / (sideMm * sideMm)) * Math.PI * 0.06 ** 2;
-  return resolvePlan(
-    {
-      version: 1,
-      laser: {
-        name: "b",
-        wavelengthNm: 10600,
-        kind: "ablative",
-        model: "steady-state",
-        thresholdJcm2: 5,
-        etaUmPerJcm2: 4,
-      },
-      spot: { diameterUm: 120 },
-      pulse: { energyMj: 10 },
-      pattern: { lattice: "hex", coverage, seed: 1 },
-      area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
-      sequence: { order, seed: 1 },
-    },
-    ".",
-  );
-}
+import { type BenchCase, type Suite, squareBenchPlan, standalone } from "./common.js";
 
 function pair(label: string, plan: ResolvedPlan, cases: BenchCase[]): void {
   const area = createArea(plan.area);
@@ -65,7 +42,7 @@ export const suite: Suite = {
     if (!quick)
       for (const side of [100, 20])
         for (const order of ["serpentine", "spread"])
-          pair(`100,000 spots, ${order}, ${side} mm square`, hexPlan(order, 100_000, side), cases);
+          pair(`100,000 spots, ${order}, ${side} mm square`, squareBenchPlan(order, 100_000, side), cases);
     return cases;
   },
 };

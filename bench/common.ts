@@ -44,6 +44,33 @@ export function benchPlan(parts: Record<string, unknown>): ResolvedPlan {
   );
 }
 
+/**
+ * The heat bench's big scans: `spots` 120 µm spots of 10 mJ (the reference laser without a
+ * coagulation layer) filling a `sideMm` square on `lattice`, fired in `order`.
+ */
+export function squareBenchPlan(order: string, spots: number, sideMm: number, lattice = "hex"): ResolvedPlan {
+  const coverage = (spots / (sideMm * sideMm)) * Math.PI * 0.06 ** 2;
+  return resolvePlan(
+    {
+      version: 1,
+      laser: {
+        name: "b",
+        wavelengthNm: 10600,
+        kind: "ablative",
+        model: "steady-state",
+        thresholdJcm2: 5,
+        etaUmPerJcm2: 4,
+      },
+      spot: { diameterUm: 120 },
+      pulse: { energyMj: 10 },
+      pattern: { lattice, coverage, seed: 1 },
+      area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
+      sequence: { order, seed: 1 },
+    },
+    ".",
+  );
+}
+
 /** One timed workload; `spots` and `pixels` say how big it is. */
 export interface BenchCase {
   name: string;

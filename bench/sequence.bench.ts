@@ -6,32 +6,11 @@
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { createArea } from "../src/area/index.js";
 import { generatePattern } from "../src/pattern/index.js";
-import { resolvePlan } from "../src/plan/load.js";
 import { buildScan, heatIndex, orderStamp } from "../src/sequence/index.js";
-import { type BenchCase, type Suite, standalone } from "./common.js";
+import { type BenchCase, type Suite, squareBenchPlan, standalone } from "./common.js";
 
-function plan(order: string, spots: number, sideMm: number, lattice = "poisson") {
-  const coverage = (spots / (sideMm * sideMm)) * Math.PI * 0.06 ** 2;
-  return resolvePlan(
-    {
-      version: 1,
-      laser: {
-        name: "b",
-        wavelengthNm: 10600,
-        kind: "ablative",
-        model: "steady-state",
-        thresholdJcm2: 5,
-        etaUmPerJcm2: 4,
-      },
-      spot: { diameterUm: 120 },
-      pulse: { energyMj: 10 },
-      pattern: { lattice, coverage, seed: 1 },
-      area: { shape: "rect", widthMm: sideMm, heightMm: sideMm },
-      sequence: { order, seed: 1 },
-    },
-    ".",
-  );
-}
+const plan = (order: string, spots: number, sideMm: number, lattice = "poisson") =>
+  squareBenchPlan(order, spots, sideMm, lattice);
 
 export const suite: Suite = {
   name: "sequence",

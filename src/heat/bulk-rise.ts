@@ -55,6 +55,19 @@ export interface BulkRiseOptions {
    * pulses for the far field) when workers are on by default. Results are the same bits either way.
    */
   threads?: number;
+  /** Filled in, when given, with where the time went (for benchmarks: bench/bulk-split.ts). */
+  timing?: BulkRiseTiming;
+}
+
+/** Where a {@link bulkRise} run spent its time. */
+export interface BulkRiseTiming {
+  /** The slot of the far field, ms (0: none, every term summed exactly), and its exponential terms. */
+  slotMs: number;
+  terms: number;
+  /** Set-up (cells, tables, the cost model, the fit), the recent sum, and the wait for the far field, ms. */
+  setupMs: number;
+  recentMs: number;
+  farMs: number;
 }
 
 /** Fewest entries of the age-factor table (on √τ). */
@@ -85,6 +98,8 @@ export function bulkRise(
   heat: PulseHeat,
   opts: BulkRiseOptions = {},
 ): Float64Array {
+  const started = performance.now();
+  if (opts.timing) Object.assign(opts.timing, { slotMs: 0, terms: 0, setupMs: 0, recentMs: 0, farMs: 0 });
   const n = xMm.length;
   const out = opts.out ?? new Float64Array(n);
   out.fill(0, 0, n);
@@ -264,6 +279,7 @@ export function bulkRise(
   // pulse; spot i reads it at its first pulse's entry.
   let pending: PendingFar | null = null;
   let entryOf: Int32Array | null = null;
+  let terms = 0;
   if (useFar) {
     let total = 0;
     let silent = false;
@@ -307,6 +323,7 @@ export function bulkRise(
     }
     const g = (tau: number): number => ageFactorAt(fourK * tau) * Math.PI;
     const fit = fitExponentials(g, 2 * slotMs, spanMs + slotMs, FAR_FIT_TOLERANCE);
+    terms = fit.lambda.length;
     // With two threads the worker starts on its terms now, while this thread sums the recent heat.
     pending = startFarField({
       x: ex,
@@ -327,10 +344,20 @@ export function bulkRise(
   // blocks this thread has not. The other order (the worker's terms wait for half of the recent
   // blocks) measured the same within the noise on two bench scans at two slots each; the ladder
   // is the longer part there.
+  const recentFrom = performance.now();
   finishRecent(startRecent(cells, threads), out);
+  const farFrom = performance.now();
   if (pending !== null && entryOf !== null) {
     const far = pending.finish();
     for (let i = 0; i < n; i++) out[i] += far[entryOf[i]];
+  }
+  if (opts.timing) {
+    const t = opts.timing;
+    t.slotMs = useFar ? slotMs : 0;
+    t.terms = terms;
+    t.setupMs = recentFrom - started;
+    t.recentMs = farFrom - recentFrom;
+    t.farMs = performance.now() - farFrom;
   }
   return out;
 }

@@ -150,7 +150,7 @@ export function register(program: Command): void {
     .option("--metric <name>", `metric for the chart (default ${DEFAULT_METRIC})`)
     .option(
       "--shard <K/N>",
-      "run only shard K of N (every N-th variant from K−1; 1-based K, e.g. $SLURM_ARRAY_TASK_ID/N)",
+      "run only shard K of N (every N-th variant from K−1; K is 1-based: with a Slurm array --array=0-(N−1), $((SLURM_ARRAY_TASK_ID + 1))/N)",
     )
     .option("--merge <files...>", "join shard CSVs back into one sweep (with --csv all.csv)")
     .option("--json", "print the rows as JSON on stdout")
