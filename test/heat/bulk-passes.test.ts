@@ -75,7 +75,9 @@ describe("bulk rise of passes that leave different heat", () => {
     const { scan } = buildTreatment(plan, createArea(plan.area));
     const got = scanBulkRise(plan, { ...scan, pass: undefined }).perSpot;
     const first = bulkRiseInputs(twoPassPlan(10));
-    const want = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, first.heat, { periodMs: first.periodMs });
+    const want = bulkRise(scan.xMm, scan.yMm, scan.tMs, scan.pulses, first.heat, {
+      periodMs: first.periodMs,
+    });
     expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
     expect(got[3]).toBeGreaterThan(0);
   });
