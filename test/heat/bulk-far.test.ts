@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
 import { fitExponentials } from "../../src/heat/bulk-far.js";
-import { residualHeat, surfaceRiseK } from "../../src/heat/bulk-model.js";
+import { residualHeat } from "../../src/heat/bulk-model.js";
 import { bulkRise } from "../../src/heat/bulk-rise.js";
 import { generatePattern } from "../../src/pattern/index.js";
 import { loadPlan } from "../../src/plan/load.js";
@@ -9,6 +9,7 @@ import { gridLevels, gridTerms } from "../../src/sequence/heat-grid.js";
 import { buildScan } from "../../src/sequence/index.js";
 import { WasmHeatGrid } from "../../src/wasm/heat-grid.js";
 import { releaseInstance } from "../../src/wasm/module.js";
+import { fullSumAt, rowsOfSpots } from "../helpers/bulk-rise.js";
 
 const FOUR_K = (4 * 0.13) / 1000; // mm² per ms
 
@@ -96,24 +97,13 @@ describe("bulk rise with old heat on the ladder", () => {
   }, 60_000);
 
   it("stacked pulses, each at its own time: the ladder and the exact sum agree with the full sum", () => {
-    // 3,000 spots on a line, 3 pulses each 40 ms apart, a spot every 50 ms after the last pulse.
-    const n = 3000;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const t = new Float64Array(n);
-    const p = new Uint32Array(n).fill(3);
-    for (let i = 0; i < n; i++) {
-      x[i] = (i % 60) * 0.25;
-      y[i] = Math.floor(i / 60) * 0.25;
-      t[i] = i * 130;
-    }
+    // 3,000 spots 0.25 mm apart, 60 to a row, 3 pulses each 40 ms apart, a spot every 130 ms.
+    const spots = rowsOfSpots(3000, 60, 0.25, 3, (i) => i * 130);
+    const { x, y, t, p } = spots;
     const heat = { qJ: 1.3e-3, depthMm: 0.27, s0Mm2: 0.0018, wholePulse: false };
     const grid = bulkRise(x, y, t, p, heat, { periodMs: 40, slotMs: 500 });
-    for (const i of [100, 1500, n - 1]) {
-      let want = 0;
-      for (let j = 0; j < i; j++)
-        for (let k = 0; k < 3; k++)
-          want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), t[i] - (t[j] + k * 40));
+    for (const i of [100, 1500, x.length - 1]) {
+      const want = fullSumAt(heat, spots, 40, i);
       expect(Math.abs(grid[i] - want)).toBeLessThan(3e-3 * want + 1e-3);
     }
   }, 60_000);
@@ -124,29 +114,19 @@ describe("bulk rise with old heat on the ladder", () => {
     // the first one's stack): taken in spot order, the second's first pulse would come after
     // pulses of the next slot, and the spots two slots on would miss it (neither the ladder nor the
     // recent sum would have it).
-    const n = 2000;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const t = new Float64Array(n);
-    const p = new Uint32Array(n).fill(3);
-    for (let i = 0; i < n; i++) {
-      x[i] = (i % 40) * 0.15;
-      y[i] = Math.floor(i / 40) * 0.15;
-      t[i] = i % 50 === 49 ? 2 * (i + 1) - 0.3 : i % 50 === 0 && i > 0 ? 2 * i - 0.05 : 2 * i;
-    }
+    const spots = rowsOfSpots(2000, 40, 0.15, 3, (i) =>
+      i % 50 === 49 ? 2 * (i + 1) - 0.3 : i % 50 === 0 && i > 0 ? 2 * i - 0.05 : 2 * i,
+    );
     const heat = { qJ: 1.3e-3, depthMm: 0.27, s0Mm2: 0.0018, wholePulse: false };
-    const grid = bulkRise(x, y, t, p, heat, { periodMs: 0.5, slotMs: 100, threads: 1 });
+    const grid = bulkRise(spots.x, spots.y, spots.t, spots.p, heat, {
+      periodMs: 0.5,
+      slotMs: 100,
+      threads: 1,
+    });
     // Spot 50k + 120 fires two slots on, three rows (0.45 mm) from the late spot 50k; the late spot
     // itself reads the ladder at its own first pulse.
-    for (const i of [370, 870, 1620, 250, 1000, 1500]) {
-      let want = 0;
-      for (let j = 0; j < i; j++)
-        for (let m = 0; m < 3; m++) {
-          const dt = t[i] - (t[j] + m * 0.5);
-          if (dt > 0) want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), dt);
-        }
-      expect(Math.abs(grid[i] / want - 1)).toBeLessThan(2e-3);
-    }
+    for (const i of [370, 870, 1620, 250, 1000, 1500])
+      expect(Math.abs(grid[i] / fullSumAt(heat, spots, 0.5, i) - 1)).toBeLessThan(2e-3);
   });
 
   it("a spot fired inside the previous spot's stack: the ladder still takes the pulses in time order", () => {
@@ -172,12 +152,7 @@ describe("bulk rise with old heat on the ladder", () => {
     const heat = { qJ: 2.74e-4, depthMm: 1.4375, s0Mm2: 3.25e-4, wholePulse: false };
     const grid = bulkRise(x, y, t, p, heat, { periodMs: 1, slotMs: 250, threads: 1 });
     for (let i = 1; i < 11; i++) {
-      let want = 0;
-      for (let j = 0; j < i; j++)
-        for (let k = 0; k < p[j]; k++) {
-          const dt = t[i] - (t[j] + k);
-          if (dt > 0) want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), dt);
-        }
+      const want = fullSumAt(heat, { x, y, t, p }, 1, i);
       if (want > 0) expect(Math.abs(grid[i] / want - 1)).toBeLessThan(2e-3);
     }
   });

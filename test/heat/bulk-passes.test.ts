@@ -4,11 +4,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { createArea } from "../../src/area/index.js";
-import { surfaceRiseK } from "../../src/heat/bulk-model.js";
 import { bulkRise, bulkRiseInputs, scanBulkRise } from "../../src/heat/bulk-rise.js";
 import { resolvePlan } from "../../src/plan/load.js";
 import { buildTreatment } from "../../src/sequence/treatment.js";
-import { co2CoagTotalMm, co2ResidualJ, surfaceRiseByHand, twoCo2Spots } from "../helpers/bulk-rise.js";
+import {
+  co2CoagTotalMm,
+  co2ResidualJ,
+  fullSumAt,
+  rowsOfSpots,
+  surfaceRiseByHand,
+  twoCo2Spots,
+} from "../helpers/bulk-rise.js";
 
 /** Two 120 µm spots 100 µm apart fired twice: pass 0 at 10 mJ, pass 1 at `e1Mj` (stack `stack1`), 50 ms later. */
 function twoPassPlan(e1Mj: number, stack1 = 1) {
@@ -87,14 +93,7 @@ describe("spots without pulses on the ladder", () => {
   it("leave no heat: the rise is linear in which spots fire (split in two, the parts add up)", () => {
     // 6,000 spots 0.2 mm apart, 80 to a row, walked in rows, a spot every 2 ms: old heat goes on the ladder.
     const n = 6000;
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const t = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      x[i] = (i % 80) * 0.2;
-      y[i] = Math.floor(i / 80) * 0.2;
-      t[i] = i * 2;
-    }
+    const { x, y, t } = rowsOfSpots(n, 80, 0.2, 1, (i) => i * 2);
     const all = new Uint32Array(n).fill(1);
     const even = Uint32Array.from(all, (_, i) => (i % 3 === 0 ? 1 : 0));
     const odd = Uint32Array.from(even, (v) => 1 - v);
@@ -109,9 +108,7 @@ describe("spots without pulses on the ladder", () => {
     expect(worst).toBeLessThan(2e-4);
     // And each part is the formula summed over its own pulses only (the ladder's accuracy).
     for (const i of [1000, 4321, n - 1]) {
-      let want = 0;
-      for (let j = 0; j < i; j++)
-        if (even[j] === 1) want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), t[i] - t[j]);
+      const want = fullSumAt(heat, { x, y, t, p: all }, 0, i, (j) => even[j] === 1);
       expect(Math.abs(a[i] - want)).toBeLessThan(3e-3 * want + 1e-3);
       expect(a[i] / whole[i]).toBeGreaterThan(0.2);
       expect(b[i] / whole[i]).toBeGreaterThan(0.4);

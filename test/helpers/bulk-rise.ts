@@ -4,6 +4,7 @@
  * hand, with the two-spot plan several tests check against them.
  */
 import fc from "fast-check";
+import { type PulseHeat, surfaceRiseK } from "../../src/heat/bulk-model.js";
 import { erfSimpson } from "../heat/fd3d.js";
 
 /** Thermal diffusivity, mm²/s, and volumetric heat capacity, J/(mm³·K) (3.7 J/(cm³·K)). */
@@ -84,4 +85,46 @@ export function scanArb(maxMm: number, maxGapUs: number, minLength: number, maxL
       });
       return { x, y, tMs, p };
     });
+}
+
+/**
+ * The bulk rise spot i meets, summed over every earlier pulse without cut-off (pulse k of spot j
+ * at t[j] + k·periodMs; only spots `source(j)` says leave heat): the reference for the ladder.
+ */
+export function fullSumAt(
+  heat: PulseHeat,
+  spots: { x: Float64Array; y: Float64Array; t: Float64Array; p: ArrayLike<number> },
+  periodMs: number,
+  i: number,
+  source: (j: number) => boolean = () => true,
+): number {
+  const { x, y, t, p } = spots;
+  let want = 0;
+  for (let j = 0; j < i; j++) {
+    if (!source(j)) continue;
+    for (let k = 0; k < p[j]; k++) {
+      const dt = t[i] - (t[j] + k * periodMs);
+      if (dt > 0) want += surfaceRiseK(heat, Math.hypot(x[i] - x[j], y[i] - y[j]), dt);
+    }
+  }
+  return want;
+}
+
+/** `n` spots `pitchMm` apart, `perRow` to a row, row after row, with `pulses` each; times from `tOf`. */
+export function rowsOfSpots(
+  n: number,
+  perRow: number,
+  pitchMm: number,
+  pulses: number,
+  tOf: (i: number) => number,
+) {
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = (i % perRow) * pitchMm;
+    y[i] = Math.floor(i / perRow) * pitchMm;
+    t[i] = tOf(i);
+  }
+  return { x, y, t, p: new Uint32Array(n).fill(pulses) };
 }

@@ -22,20 +22,10 @@ vi.mock("../../src/parallel/pool.js", async (importOriginal) => {
 const { post } = await import("../../src/parallel/pool.js");
 const { bulkRise } = await import("../../src/heat/bulk-rise.js");
 const { heatIndex } = await import("../../src/sequence/heat.js");
+const { rowsOfSpots } = await import("../helpers/bulk-rise.js");
 
 /** 30,000 spots in rows on a 20 mm square, one every 1 ms, 2 pulses each: the far field and the recent blocks are shared. */
-function rows(n = 30_000) {
-  const x = new Float64Array(n);
-  const y = new Float64Array(n);
-  const t = new Float64Array(n);
-  const side = Math.ceil(Math.sqrt(n));
-  for (let i = 0; i < n; i++) {
-    x[i] = ((i % side) * 20) / side;
-    y[i] = (Math.floor(i / side) * 20) / side;
-    t[i] = i;
-  }
-  return { x, y, t, p: new Uint32Array(n).fill(2) };
-}
+const rows = () => rowsOfSpots(30_000, 174, 20 / 174, 2, (i) => i);
 
 const same = (a: Float64Array, b: Float64Array): boolean =>
   Buffer.from(a.buffer).equals(Buffer.from(b.buffer));
