@@ -3,10 +3,8 @@
  * the ladder of grids (bulk-far.ts) rather than summing every term (bulk-rise.ts).
  */
 
-import { gridLevels } from "../sequence/heat-grid.js";
+import { gridLevels, SLOT_CHOICES_MS } from "../sequence/heat-grid.js";
 
-/** Slot lengths the cost model tries, ms. */
-const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
 /** Below this many spots every term is summed exactly. */
 const FAR_MIN_SPOTS = 4000;
 /** Spots the cost model samples to count the exact part's candidates. */

@@ -5,6 +5,9 @@
  */
 import { type GridTerm, type LevelLayout, MARGIN, TAPS, type WasmHeatGrid } from "../wasm/heat-grid.js";
 
+/** Slot lengths the ladder's cost models try (the heat index's, heat.ts, and the bulk rise's, bulk-cost.ts), ms. */
+export const SLOT_CHOICES_MS: readonly number[] = [125, 250, 500, 1000, 2000, 4000];
+
 /**
  * Grid levels for a treatment of `spanMs` with slots of `slotMs` (0: no grids, every term exact):
  * level ℓ has slots 4^ℓ·P; the top level's slots are a sixteenth of the span or longer.

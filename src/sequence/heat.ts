@@ -17,7 +17,7 @@ import { post, workersByDefault } from "../parallel/pool.js";
 import { WasmHeatGrid } from "../wasm/heat-grid.js";
 import { releaseInstance, takeInstance, wasmModule } from "../wasm/module.js";
 import { type ExactJob, runExactJob } from "./heat-exact.js";
-import { gridLevels, gridPart } from "./heat-grid.js";
+import { gridLevels, gridPart, SLOT_CHOICES_MS } from "./heat-grid.js";
 
 /** Lateral heat diffusivity of skin, mm²/s (1.3·10⁻⁷ m²/s, docs/model.md). */
 export const KAPPA_MM2_PER_S = 0.13;
@@ -32,8 +32,6 @@ const EXACT_MAX_SPOTS = 4000;
 const THREADED_MIN_SPOTS = 20_000;
 /** Spots per block of the exact part handed between threads. */
 const BLOCK_SPOTS = 512;
-/** Slot lengths tried by the cost model, ms. */
-const SLOT_CHOICES_MS = [125, 250, 500, 1000, 2000, 4000];
 /** Windows of recent spots whose boxes the cost model measures. */
 const WINDOW_SAMPLES = 8;
 /**
