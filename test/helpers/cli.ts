@@ -24,8 +24,16 @@ export function runCli(args: string[], cwd = ROOT, input?: string): CliResult {
  * cores busy, where a dozen synchronous runs blocked the loop for over a minute).
  */
 export function runCliAsync(args: string[], cwd = ROOT): Promise<CliResult> {
+  return runNodeAsync([CLI, ...args], cwd);
+}
+
+/**
+ * Run `node ...args` in `cwd` without blocking the test process: its exit code (−1 when killed:
+ * after `killAfterMs`, if given), output and errors.
+ */
+export function runNodeAsync(args: string[], cwd = ROOT, killAfterMs?: number): Promise<CliResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    const child = spawn(process.execPath, args, { cwd });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -34,6 +42,11 @@ export function runCliAsync(args: string[], cwd = ROOT): Promise<CliResult> {
     child.stderr.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
     });
-    child.on("close", (code) => done({ code: code ?? -1, stdout, stderr }));
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? -1, stdout, stderr });
+    });
   });
 }

@@ -2,44 +2,28 @@
  * An idle pool worker does not keep the process alive: a plain Node script (against the built
  * dist/) that calls a pooled function exits by itself, without calling closeWorkers().
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../helpers/cli.js";
+import { type CliResult, ROOT, runNodeAsync } from "../helpers/cli.js";
 
 const dist = (p: string): string => pathToFileURL(join(ROOT, "dist", p)).href;
 
 /**
  * Run an ES module script (a file: node flags such as --input-type would pass on to the workers)
- * with plain node; its exit code (null when killed), output and errors.
+ * with plain node; its exit code (−1 when killed), output and errors.
  */
-function runScript(
-  source: string,
-  killAfterMs: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runScript(source: string, killAfterMs: number): Promise<CliResult> {
   const dir = mkdtempSync(join(tmpdir(), "laserscan-pool-"));
   const file = join(dir, "script.mjs");
   writeFileSync(file, source);
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [file], { cwd: ROOT });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      done({ code, stdout, stderr });
-    });
-  });
+  try {
+    return await runNodeAsync([file], ROOT, killAfterMs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // A generous limit: the point is that the script ends at all (before the fix it never did), not how fast.
