@@ -58,6 +58,15 @@ describe("residual heat of a pulse", () => {
 
 describe("closed form", () => {
   const heat: PulseHeat = { qJ: 1.3e-3, depthMm: 0.37, s0Mm2: 0.0018, wholePulse: false };
+  /** The bulk rise of two one-pulse spots `dMm` apart, fired at `t0Ms` and `dtMs` later. */
+  const twoSpots = (h: PulseHeat, dMm: number, dtMs: number, t0Ms = 0): Float64Array =>
+    bulkRise(
+      Float64Array.of(0, dMm),
+      Float64Array.of(0, 0),
+      Float64Array.of(t0Ms, t0Ms + dtMs),
+      Uint32Array.of(1, 1),
+      h,
+    );
   it("two spots at known distance and delay: the sum is the formula", () => {
     for (const [d, dtMs] of [
       [0, 5],
@@ -67,13 +76,7 @@ describe("closed form", () => {
       [2.5, 4000],
       [0.05, 0.2],
     ]) {
-      const rise = bulkRise(
-        Float64Array.of(0, d),
-        Float64Array.of(0, 0),
-        Float64Array.of(100, 100 + dtMs),
-        Uint32Array.of(1, 1),
-        heat,
-      );
+      const rise = twoSpots(heat, d, dtMs, 100);
       const want = surfaceRiseByHand(1.3e-3, 0.37, 0.0018, d, dtMs / 1000);
       expect(rise[0]).toBe(0);
       expect(Math.abs(rise[1] - want)).toBeLessThanOrEqual(Math.max(1e-6 * want, BULK_CUTOFF_K));
@@ -84,13 +87,7 @@ describe("closed form", () => {
     // The age table then spans far more than the turn of erf; its first cells must not interpolate.
     const shallow: PulseHeat = { qJ: 0.016, depthMm: 3.4e-5, s0Mm2: 1e-4, wholePulse: false };
     for (const dtMs of [3e-4, 7e-4, 1e-3, 1.5e-3, 2e-3, 5e-3, 0.02, 0.1, 1, 30, 2000]) {
-      const rise = bulkRise(
-        Float64Array.of(0, 0),
-        Float64Array.of(0, 0),
-        Float64Array.of(0, dtMs),
-        Uint32Array.of(1, 1),
-        shallow,
-      );
+      const rise = twoSpots(shallow, 0, dtMs);
       const want = surfaceRiseByHand(0.016, 3.4e-5, 1e-4, 0, dtMs / 1000);
       expect(Math.abs(rise[1] / want - 1)).toBeLessThan(3e-6);
     }
@@ -100,13 +97,7 @@ describe("closed form", () => {
     // A random search found the table's worst case here: 1.3e-5 with 171 entries across the turn.
     const turn: PulseHeat = { qJ: 0.025, depthMm: 0.476, s0Mm2: 1.68e-4, wholePulse: false };
     for (const dtMs of [120, 150, 179.88, 200, 260, 400, 700]) {
-      const rise = bulkRise(
-        Float64Array.of(0, 0),
-        Float64Array.of(0, 0),
-        Float64Array.of(0, dtMs),
-        Uint32Array.of(1, 1),
-        turn,
-      );
+      const rise = twoSpots(turn, 0, dtMs);
       const want = surfaceRiseByHand(0.025, 0.476, 1.68e-4, 0, dtMs / 1000);
       expect(Math.abs(rise[1] / want - 1)).toBeLessThan(3e-6);
     }
